@@ -1,0 +1,163 @@
+"""Load the demo content (the seed story page) from ``stories/demo/*.json``.
+
+Idempotent: every row is compared with the data file and written only when
+it differs, and the story is published again only when its working copy no
+longer matches its live revision. A second run writes nothing.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from faq.models import CommonQuestion, QuestionItem
+from newsroom.richtext import sanitize_html, text_to_html
+from sources.models import Feed, Outlet
+from topics.models import Topic
+
+from .models import Citation, SectionBlock, Story, StoryQuestion, StoryTopic
+from .revisions import story_snapshot
+from .workflow import story_publish
+
+DEMO_FILE = Path(__file__).parent / "demo" / "peru-mexico.json"
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.published)
+
+
+def _upsert(model, report: LoadReport, lookup: dict, values: dict):
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model.objects.create(**lookup, **values)
+        report.created.append(f"{model._meta.verbose_name} {obj}")
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save()
+        report.updated.append(f"{model._meta.verbose_name} {obj}")
+    return obj
+
+
+def _sync_rows(queryset, report: LoadReport, label: str, current: list, wanted: list, create) -> None:
+    """Replace an ordered child list when it differs from the data file."""
+    if current == wanted:
+        return
+    queryset.delete()
+    for position, row in enumerate(wanted):
+        create(position, row)
+    report.updated.append(label)
+
+
+@transaction.atomic
+def demo_load(*, path: Path = DEMO_FILE) -> LoadReport:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    report = LoadReport()
+    outlets = {o["slug"]: _load_outlet(o, report) for o in data["outlets"]}
+    topics = {t["slug"]: _load_topic(t, report) for t in data["topics"]}
+    questions = {q["slug"]: _load_question(q, topics, report) for q in data["questions"]}
+    for story_data in data["stories"]:
+        _load_story(story_data, outlets, topics, questions, report)
+    return report
+
+
+def _load_outlet(o: dict, report: LoadReport) -> Outlet:
+    outlet = _upsert(
+        Outlet, report, {"slug": o["slug"]},
+        {"name": o["name"], "homepage": o["homepage"], "country": o["country"], "language": o["language"]},
+    )
+    for feed in o.get("feeds", []):
+        _upsert(Feed, report, {"url": feed["url"]}, {"outlet": outlet, "title": feed["title"]})
+    return outlet
+
+
+def _load_topic(t: dict, report: LoadReport) -> Topic:
+    return _upsert(
+        Topic, report, {"slug": t["slug"]},
+        {
+            "name": t["name"], "kind": t["kind"], "description": t["description"],
+            "aliases": "\n".join(t.get("aliases", [])), "external_url": t.get("external_url", ""),
+        },
+    )
+
+
+def _load_question(q: dict, topics: dict, report: LoadReport) -> CommonQuestion:
+    question = _upsert(
+        CommonQuestion, report, {"slug": q["slug"]},
+        {"question": q["question"], "teaser": q["teaser"], "status": CommonQuestion.Status.PUBLISHED},
+    )
+    if question.published_at is None:
+        question.mark_published_time()
+        question.save(update_fields=["published_at"])
+    wanted_topics = {topics[s].pk for s in q.get("topics", [])}
+    if set(question.topics.values_list("pk", flat=True)) != wanted_topics:
+        question.topics.set(wanted_topics)
+        report.updated.append(f"topics of {question}")
+    wanted = [(i["question"], sanitize_html(text_to_html(i["answer"]))) for i in q["items"]]
+    _sync_rows(
+        question.items.all(), report, f"items of {question}",
+        list(question.items.values_list("question", "answer")), wanted,
+        lambda pos, row: QuestionItem.objects.create(
+            common_question=question, position=pos, question=row[0], answer=row[1]
+        ),
+    )
+    return question
+
+
+def _load_story(s: dict, outlets: dict, topics: dict, questions: dict, report: LoadReport) -> Story:
+    story = _upsert(
+        Story, report, {"slug": s["slug"]},
+        {"headline": s["headline"], "summary": s["summary"], "event_date": _date(s.get("event_date"))},
+    )
+    blocks = [(b["kind"], b.get("heading", ""), sanitize_html(text_to_html(b["body"]))) for b in s["blocks"]]
+    _sync_rows(
+        story.blocks.all(), report, f"sections of {story}",
+        list(story.blocks.values_list("kind", "heading", "body")), blocks,
+        lambda pos, row: SectionBlock.objects.create(story=story, position=pos, kind=row[0], heading=row[1], body=row[2]),
+    )
+    citations = [(outlets[c["outlet"]].pk, c["url"], c["claim"], c.get("quote", "")) for c in s["citations"]]
+    _sync_rows(
+        story.citations.all(), report, f"citations of {story}",
+        list(story.citations.values_list("outlet_id", "url", "claim", "quote")), citations,
+        lambda pos, row: Citation.objects.create(
+            story=story, position=pos, outlet_id=row[0], url=row[1], claim=row[2], quote=row[3]
+        ),
+    )
+    _sync_rows(
+        story.story_topics.all(), report, f"topics of {story}",
+        list(story.story_topics.values_list("topic_id", flat=True)), [topics[t].pk for t in s["topics"]],
+        lambda pos, pk: StoryTopic.objects.create(story=story, topic_id=pk, position=pos),
+    )
+    _sync_rows(
+        story.story_questions.all(), report, f"questions of {story}",
+        list(story.story_questions.values_list("question_id", flat=True)), [questions[q].pk for q in s["questions"]],
+        lambda pos, pk: StoryQuestion.objects.create(story=story, question_id=pk, position=pos),
+    )
+    live = story.live_revision.data if story.live_revision_id else None
+    if not story.is_live or _comparable(live) != _comparable(story_snapshot(story=story)):
+        story_publish(story=story, actor=None, message="Demo content")
+        report.published.append(str(story))
+    return story
+
+
+def _comparable(data: dict | None) -> dict | None:
+    """A snapshot without the fields that publishing itself adds."""
+    if data is None:
+        return None
+    return {k: v for k, v in data.items() if k not in {"notes"}}
+
+
+def _date(value):
+    from datetime import date
+
+    return date.fromisoformat(value) if value else None

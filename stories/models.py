@@ -1,0 +1,243 @@
+"""Stories: the working copy editors change, and the live revision readers see.
+
+A ``Story`` row and its children (section blocks, citations, topic and
+question links) are the working copy. Publishing freezes a ``Revision`` (a
+JSON snapshot of the whole tree) as the live one and copies the few fields
+that public lists, filters and search need into ``live_*`` columns. Public
+code reads only through ``Story.objects.live()``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from newsroom.richtext import RichTextField
+
+
+class StoryQuerySet(models.QuerySet):
+    def live(self):
+        """The single published gate: stories whose live revision readers may see."""
+        return self.filter(status=Story.Status.PUBLISHED, live_revision__isnull=False)
+
+
+class Story(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    # --- working copy ----------------------------------------------------
+    headline = models.CharField("headline", max_length=300, help_text="The story's title, in sentence case.")
+    slug = models.SlugField(
+        "slug", max_length=200, unique=True,
+        help_text="The story's address: /story/<slug>/. Changing it after publication keeps the old address as a redirect.",
+    )
+    summary = models.TextField("summary", blank=True, help_text="The standfirst: one or two sentences under the headline.")
+    event_date = models.DateField(
+        "event date", null=True, blank=True, help_text="The date the dateline refers to (when it happened)."
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="stories", verbose_name="author", help_text="The writer responsible for the story.",
+    )
+    status = models.CharField(
+        "status", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False,
+        help_text="Changed only through the workflow actions.",
+    )
+    publish_at = models.DateTimeField(
+        "publish at", null=True, blank=True, help_text="For a scheduled story: when it goes live."
+    )
+    topics = models.ManyToManyField(
+        "topics.Topic", through="StoryTopic", blank=True, related_name="stories", verbose_name="topics"
+    )
+    questions = models.ManyToManyField(
+        "faq.CommonQuestion", through="StoryQuestion", blank=True, related_name="stories",
+        verbose_name="common questions",
+    )
+    version = models.PositiveIntegerField(
+        "version", default=1, editable=False, help_text="Goes up at every save; guards against lost updates."
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("updated", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name="last saved by", editable=False,
+    )
+
+    # --- live copy (written only by publishing) --------------------------
+    live_revision = models.ForeignKey(
+        "Revision", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        editable=False, verbose_name="live revision",
+    )
+    live_slug = models.SlugField("live slug", max_length=200, unique=True, null=True, blank=True, editable=False)
+    live_headline = models.CharField("live headline", max_length=300, blank=True, editable=False)
+    live_summary = models.TextField("live summary", blank=True, editable=False)
+    live_search_text = models.TextField(
+        "live search text", blank=True, editable=False, help_text="Plain text of the live revision, for search."
+    )
+    live_topics = models.ManyToManyField(
+        "topics.Topic", blank=True, related_name="live_stories", editable=False
+    )
+    live_outlets = models.ManyToManyField(
+        "sources.Outlet", blank=True, related_name="live_stories", editable=False
+    )
+    live_questions = models.ManyToManyField(
+        "faq.CommonQuestion", blank=True, related_name="live_stories", editable=False
+    )
+    first_published_at = models.DateTimeField("first published", null=True, blank=True, editable=False)
+    last_published_at = models.DateTimeField("last published", null=True, blank=True, editable=False)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-first_published_at", "-id"]
+        verbose_name = "story"
+        verbose_name_plural = "stories"
+        indexes = [models.Index(fields=["status", "-first_published_at"], name="story_status_published")]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:detail", kwargs={"slug": self.live_slug or self.slug})
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.live_revision_id is not None
+
+
+class SectionBlock(models.Model):
+    """One titled section of a story, in page order."""
+
+    class Kind(models.TextChoices):
+        WHATS_HAPPENED = "whats_happened", "What's happened"
+        BEHIND_HEADLINE = "behind_headline", "What's behind the headline?"
+        PAPERS_SAY = "papers_say", "What the papers say"
+        HOW_WE_GOT_HERE = "how_we_got_here", "How we got here"
+        CUSTOM = "custom", "Custom section"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="blocks", verbose_name="story")
+    position = models.PositiveIntegerField("position", default=0, help_text="Order on the page, lowest first.")
+    kind = models.CharField(
+        "kind", max_length=20, choices=Kind.choices, default=Kind.CUSTOM,
+        help_text="The standard sections carry their own heading; a custom one needs a heading.",
+    )
+    heading = models.CharField(
+        "heading", max_length=200, blank=True, help_text="Leave blank to use the kind's standard heading."
+    )
+    body = RichTextField("body", blank=True, help_text="The section's text.")
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "section"
+        verbose_name_plural = "sections"
+
+    def __str__(self) -> str:
+        return self.display_heading
+
+    def get_absolute_url(self) -> str:
+        return f"{self.story.get_absolute_url()}#{self.kind}"
+
+    @property
+    def display_heading(self) -> str:
+        return self.heading or (self.get_kind_display() if self.kind != self.Kind.CUSTOM else "")
+
+
+class Citation(models.Model):
+    """An outlet's reporting that the story cites: who, where, and what they said."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="citations", verbose_name="story")
+    position = models.PositiveIntegerField("position", default=0, help_text="Order on the page, lowest first.")
+    outlet = models.ForeignKey(
+        "sources.Outlet", on_delete=models.PROTECT, related_name="citations", verbose_name="outlet",
+        help_text="The outlet whose reporting is cited.",
+    )
+    url = models.URLField("article URL", max_length=1000, help_text="The cited article's address.")
+    source_article = models.ForeignKey(
+        "sources.SourceArticle", on_delete=models.SET_NULL, null=True, blank=True, related_name="citations",
+        verbose_name="source article", help_text="The ingested article, when it came from a feed.",
+    )
+    claim = models.CharField(
+        "claim", max_length=600, help_text="The outlet's claim or stance, in one sentence."
+    )
+    quote = models.TextField("quote", blank=True, help_text="An optional short quote from the article.")
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "citation"
+        verbose_name_plural = "citations"
+
+    def __str__(self) -> str:
+        return f"{self.outlet}: {self.claim[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+class StoryTopic(models.Model):
+    """A topic tagged on a story, in card order."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="story_topics")
+    topic = models.ForeignKey("topics.Topic", on_delete=models.CASCADE, related_name="story_links", verbose_name="topic")
+    position = models.PositiveIntegerField("position", default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "topic"
+        verbose_name_plural = "topics (“More on these topics”)"
+        constraints = [models.UniqueConstraint(fields=["story", "topic"], name="storytopic_unique")]
+
+    def __str__(self) -> str:
+        return str(self.topic)
+
+
+class StoryQuestion(models.Model):
+    """A common question linked from a story's “Go deeper”, in order."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="story_questions")
+    question = models.ForeignKey(
+        "faq.CommonQuestion", on_delete=models.CASCADE, related_name="story_links", verbose_name="question"
+    )
+    position = models.PositiveIntegerField("position", default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "common question"
+        verbose_name_plural = "common questions (“Go deeper”)"
+        constraints = [models.UniqueConstraint(fields=["story", "question"], name="storyquestion_unique")]
+
+    def __str__(self) -> str:
+        return str(self.question)
+
+
+class Revision(models.Model):
+    """An immutable JSON snapshot of a story's whole tree at one save."""
+
+    class Kind(models.TextChoices):
+        SAVE = "save", "Saved"
+        PUBLISH = "publish", "Published"
+        RESTORE = "restore", "Restored"
+        CONFLICT = "conflict", "Refused (conflicting edit)"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="revisions", verbose_name="story")
+    kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.SAVE)
+    data = models.JSONField("snapshot", help_text="The story tree as it was.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="author",
+    )
+    message = models.CharField("message", max_length=500, blank=True)
+    created_at = models.DateTimeField("created", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "revision"
+        verbose_name_plural = "revisions"
+
+    def __str__(self) -> str:
+        return f"{self.story_id} · {self.get_kind_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:stories_revision_change", args=[self.pk])

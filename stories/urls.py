@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stories"
+urlpatterns = [
+    path("story/<slug:slug>/", views.story_detail, name="detail"),
+]
