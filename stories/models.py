@@ -241,3 +241,39 @@ class Revision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:stories_revision_change", args=[self.pk])
+
+
+class ChangeEvent(models.Model):
+    """One entry of the public change log that offline clients replay (API sync).
+
+    Appended whenever public content appears, changes or disappears; the
+    auto-increment id is the sync cursor, so the order is the commit order
+    of the writes that appended them.
+    """
+
+    class Kind(models.TextChoices):
+        STORY = "story", "Story"
+        TOPIC = "topic", "Topic"
+        QUESTION = "question", "Common question"
+
+    class Action(models.TextChoices):
+        UPSERT = "upsert", "Created or changed"
+        DELETE = "delete", "Removed from public view"
+
+    kind = models.CharField("kind", max_length=20, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField("object id")
+    slug = models.CharField("slug", max_length=200)
+    action = models.CharField("action", max_length=10, choices=Action.choices)
+    created_at = models.DateTimeField("at", auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "change event"
+        verbose_name_plural = "change events"
+        indexes = [models.Index(fields=["kind", "object_id"], name="changeevent_object")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.slug} {self.action}"
+
+    def get_absolute_url(self) -> str:
+        return f"/api/v1/sync/?since={self.pk - 1}"

@@ -7,7 +7,8 @@ records a revision, and leaves side effects to ``transaction.on_commit``.
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Revision, Story
+from .changes import change_record
+from .models import ChangeEvent, Revision, Story
 from .revisions import snapshot_search_text, story_snapshot
 
 
@@ -42,4 +43,5 @@ def story_publish(*, story: Story, actor=None, message: str = "") -> Story:
     story.live_topics.set(data["topic_ids"])
     story.live_questions.set(data["question_ids"])
     story.live_outlets.set({c["outlet_id"] for c in data["citations"]})
+    change_record(kind=ChangeEvent.Kind.STORY, object_id=story.pk, slug=story.live_slug, action=ChangeEvent.Action.UPSERT)
     return story

@@ -1,0 +1,62 @@
+# Newsroom — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# A Python of 3.13, else 3.12 (Django 6 needs 3.12+): on PATH, or under pyenv.
+PYTHON ?= $(shell for v in 3.13 3.12; do \
+	  c=$$(command -v python$$v 2>/dev/null) && { echo $$c; exit 0; }; \
+	  for d in $$HOME/.pyenv/versions/$$v*/bin/python$$v /usr/local/bin/python$$v /usr/bin/python$$v; do \
+	    [ -x "$$d" ] && { echo $$d; exit 0; }; done; done)
+
+.PHONY: run test serve worker beat lint bench bench-ingest bench-api clean
+
+$(VENV)/.python:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Newsroom needs Python 3.12 or 3.13 (Django 6). Install one, e.g. 'pyenv install 3.13' or 'apt-get install python3.13', then re-run." >&2; \
+	  exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.runtime: $(VENV)/.python requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+# Install, migrate, load the demo story, and serve on the embedded default.
+run: export DEBUG ?= 1
+run: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --admin
+	@echo
+	@echo "  Newsroom is at    http://$(HOST):$(PORT)/"
+	@echo "  The admin is at   http://$(HOST):$(PORT)/admin/   (user: admin, password: newsroom-demo)"
+	@echo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Install the test tools and run the whole suite.
+test: $(VENV)/.dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+
+# The real stack's processes (need DATABASE_URL, REDIS_URL, SECRET_KEY).
+serve: $(VENV)/.runtime
+	$(PY) manage.py collectstatic --noinput -v0
+	$(VENV)/bin/gunicorn -c newsroom/gunicorn.conf.py newsroom.wsgi
+
+worker: $(VENV)/.runtime
+	$(VENV)/bin/celery -A newsroom worker -l info
+
+beat: $(VENV)/.runtime
+	$(VENV)/bin/celery -A newsroom beat -l info
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,21 @@
+"""Settings for the test suite: the real settings, with test-only tweaks.
+
+DATABASE_URL and REDIS_URL are honoured, so the same suite runs on the
+embedded default and on PostgreSQL + Redis.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("NEWSROOM_PLAIN_STATIC", "1")
+
+from .settings import *  # noqa: E402,F403
+from .settings import CACHES, REDIS_URL  # noqa: E402
+
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks run in-process unless a test starts a real worker (tests/integration).
+CELERY_TASK_ALWAYS_EAGER = True
+if REDIS_URL:
+    CACHES["default"]["KEY_PREFIX"] = f"newsroom-test-{os.getpid()}"
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,16 @@
+"""Recording public changes: the change log (API sync) and the change signal."""
+
+from django.db import transaction
+
+from newsroom.signals import public_content_changed
+
+from .models import ChangeEvent
+
+
+def change_record(*, kind: str, object_id: int, slug: str, action: str) -> ChangeEvent:
+    """Append to the change log and, once committed, tell the receivers."""
+    event = ChangeEvent.objects.create(kind=kind, object_id=object_id, slug=slug, action=action)
+    transaction.on_commit(
+        lambda: public_content_changed.send(sender=ChangeEvent, kind=kind, object_id=object_id, action=action)
+    )
+    return event

@@ -1,0 +1,108 @@
+"""The demo content: the seed page, whole, and a loader that is safe to re-run."""
+
+import html
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from faq.models import CommonQuestion, QuestionItem
+from sources.models import Outlet
+from stories.models import Citation, Revision, SectionBlock, Story
+from topics.models import Topic
+
+SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "peru-mexico-story.txt"
+SEED_LINES = SEED.read_text(encoding="utf-8").splitlines() if SEED.exists() else []
+SECTION_HEADINGS = ["What's happened", "What's behind the headline?", "What the papers say", "How we got here"]
+
+
+def page_text(response) -> str:
+    """What a reader sees: tags removed, entities decoded, whitespace folded."""
+    body = response.content.decode()
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", body, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def seed_after(heading: str) -> str:
+    return SEED_LINES[SEED_LINES.index(heading) + 1]
+
+
+def seed_cards(section_end: str) -> list[str]:
+    """The lines that follow each '-' separator before ``section_end``."""
+    stop = SEED_LINES.index(section_end) if section_end else len(SEED_LINES)
+    start = SEED_LINES.index("Go deeper") if section_end else SEED_LINES.index("More on these topics")
+    return [SEED_LINES[i + 1] for i in range(start, stop) if SEED_LINES[i] == "-"]
+
+
+pytestmark = pytest.mark.skipif(not SEED_LINES, reason="shared/seed is not beside the repository")
+
+
+def test_load_demo_builds_every_part_of_the_seed(demo):
+    assert demo.is_live
+    assert [b.kind for b in demo.blocks.all()] == [
+        "whats_happened", "behind_headline", "papers_say", "how_we_got_here",
+    ]
+    assert sorted(Citation.objects.values_list("outlet__name", flat=True)) == [
+        "AP News", "Al Jazeera", "France 24", "Reuters",
+    ]
+    assert CommonQuestion.objects.published().count() == 6
+    assert all(q.items.count() >= 2 for q in CommonQuestion.objects.all())
+    assert Topic.objects.count() == 5
+
+
+def test_load_demo_twice_changes_nothing(demo):
+    counts = lambda: [m.objects.count() for m in (Story, SectionBlock, Citation, Revision, Topic, Outlet, QuestionItem)]  # noqa: E731
+    before = counts()
+    stamp = Story.objects.values_list("updated_at", "last_published_at").get()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert counts() == before
+    assert Story.objects.values_list("updated_at", "last_published_at").get() == stamp
+    assert "nothing changed" in out.getvalue()
+
+
+def test_story_page_shows_the_four_sections_in_order_with_their_exact_text(client, demo):
+    text = page_text(client.get(demo.get_absolute_url()))
+    positions = [text.index(h) for h in SECTION_HEADINGS]
+    assert positions == sorted(positions)
+    for heading in SECTION_HEADINGS:
+        assert seed_after(heading) in text
+
+
+def test_story_page_names_and_links_every_cited_outlet(client, demo):
+    content = client.get(demo.get_absolute_url()).content.decode()
+    for citation in demo.citations.select_related("outlet"):
+        assert f'href="{citation.url}"' in content
+        assert f">{citation.outlet.name}</a>" in content
+        assert html.escape(citation.claim) in content
+
+
+def test_story_page_shows_go_deeper_and_topic_cards(client, demo):
+    text = page_text(client.get(demo.get_absolute_url()))
+    go_deeper, more = text.index("Go deeper"), text.index("More on these topics")
+    assert go_deeper < more
+    for line in seed_cards("More on these topics"):
+        assert line in text, line
+    for line in seed_cards(""):
+        assert line in text[more:], line
+
+
+def test_seed_questions_and_topics_have_their_own_pages(client, demo):
+    for question in CommonQuestion.objects.all():
+        response = client.get(question.get_absolute_url())
+        assert response.status_code == 200
+        text = page_text(response)
+        assert question.teaser in text
+        assert all(item.question in text for item in question.items.all())
+    for topic in Topic.objects.all():
+        text = page_text(client.get(topic.get_absolute_url()))
+        assert topic.description in text
+        assert demo.live_headline in text
+
+
+def test_home_lists_the_demo_story(client, demo):
+    content = client.get("/").content.decode()
+    assert f'href="{demo.get_absolute_url()}"' in content
+    assert html.escape(demo.live_headline) in content
