@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from newsroom.portability import content_export
+
+
+class Command(BaseCommand):
+    help = "Write every story (with revisions), topic, outlet, feed, article and question to FILE as JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Where to write the export; '-' for standard output.")
+
+    def handle(self, *args, file, **options):
+        text = content_export()
+        if file == "-":
+            self.stdout.write(text)
+        else:
+            with open(file, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            self.stdout.write(f"Exported to {file}.")
