@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from newsroom import health
 from stories import views as story_views
 
 admin.site.site_header = "Newsroom"
@@ -14,4 +15,6 @@ urlpatterns = [
     path("", include("faq.urls")),
     path("", include("sources.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

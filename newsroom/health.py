@@ -1,0 +1,56 @@
+"""Liveness and readiness probes for load balancers and orchestrators."""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+def healthz(request):
+    """The process is up and answering; touches nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_cache() -> None:
+    cache.set("readyz-probe", "1", 10)
+    if cache.get("readyz-probe") != "1":
+        raise RuntimeError("cache did not return what was stored")
+
+
+def _check_broker() -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return  # tasks run in-process: no broker to reach
+    from newsroom.celery import app
+
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+
+
+@never_cache
+def readyz(request):
+    """200 when the database, the cache and the broker answer; 503 naming what does not."""
+    failing = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as exc:  # a probe reports every failure, whatever its type
+            logger.warning("readiness check %s failed: %s", name, exc)
+            failing[name] = str(exc) or exc.__class__.__name__
+    if failing:
+        return JsonResponse({"status": "unavailable", "failing": failing}, status=503)
+    return JsonResponse({"status": "ok", "checks": sorted(CHECKS)})
