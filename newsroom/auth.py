@@ -1,0 +1,17 @@
+"""Authentication backends."""
+
+from axes.backends import AxesStandaloneBackend
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """django-axes' lock-out check for logins made through a request (the admin).
+
+    Authentication without a request (management commands, the test client's
+    ``login``) has no client to throttle; it is left to the next backend
+    instead of failing.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
