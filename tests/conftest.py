@@ -59,3 +59,25 @@ def demo(db):
     from stories.models import Story
 
     return Story.objects.get(slug="peru-severs-diplomatic-ties-with-mexico-over-chavez-asylum")
+
+
+def _staff_with_role(username: str, role: str):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username=username, is_staff=True, first_name=role)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def writer(db):
+    """A staff account in the Writer group (created by the roles migration)."""
+    return _staff_with_role("wendy-writer", "Writer")
+
+
+@pytest.fixture
+def editor(db):
+    """A staff account in the Editor group."""
+    return _staff_with_role("eddie-editor", "Editor")
