@@ -155,7 +155,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stories.tasks.publish_scheduled_stories",
         "schedule": timedelta(minutes=1),
     },
+    "enqueue-due-feeds": {
+        "task": "sources.tasks.feeds_enqueue_due",
+        "schedule": timedelta(seconds=int(os.environ.get("FEED_POLL_SECONDS", "60"))),
+    },
 }
+# A distinct queue lets test runs share a Redis with other processes.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+
+# --- Feed ingestion (sources/ingest) --------------------------------------
+FEED_CONNECT_TIMEOUT = float(os.environ.get("FEED_CONNECT_TIMEOUT", "5"))
+FEED_READ_TIMEOUT = float(os.environ.get("FEED_READ_TIMEOUT", "15"))
+FEED_FETCH_DEADLINE = float(os.environ.get("FEED_FETCH_DEADLINE", "60"))  # whole body, seconds
+FEED_MAX_BYTES = int(os.environ.get("FEED_MAX_BYTES", str(10 * 1024 * 1024)))
+FEED_MAX_REDIRECTS = 5
+FEED_USER_AGENT = f"Newsroom-FeedFetcher/1.0 (+{SITE_URL}; feed polling for editors)"
+FEED_BACKOFF_MAX = timedelta(hours=int(os.environ.get("FEED_BACKOFF_MAX_HOURS", "24")))
+FEED_CLAIM_LEASE = timedelta(minutes=10)  # a claimed feed is not enqueued again meanwhile
+FEED_LOCK_SECONDS = CELERY_TASK_TIME_LIMIT + 30  # outlives the task's hard limit
 
 # --- Auth, i18n, static ---------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

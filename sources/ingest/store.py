@@ -1,0 +1,145 @@
+"""Dedupe, store and match: idempotent batched upsert of an outlet's articles.
+
+An entry is the same article as a stored row when it has the row's feed GUID
+or its canonical URL (within one outlet, so the same article in two of an
+outlet's feeds is one row). Per batch: one SELECT finds the known rows; an
+entry whose digest is unchanged writes nothing; a changed one is updated in
+place; new ones are inserted in one statement (ON CONFLICT on the outlet+URL
+constraint, so a racing worker's insert becomes an update, never a duplicate)
+and matched to topics.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.db.models import Q
+from django.utils import timezone
+
+from topics.matching import topic_matcher_get
+
+from ..models import ArticleTopic, Feed, SourceArticle
+from .normalise import Entry
+
+BATCH_SIZE = 500
+_UPDATE_FIELDS = ["url", "guid", "title", "summary", "language", "published_at", "content_hash", "updated_at"]
+
+
+@dataclass(slots=True)
+class UpsertStats:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    matches: int = 0
+    new_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: "UpsertStats") -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.matches += other.matches
+        self.new_ids.extend(other.new_ids)
+
+
+def _batches(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
+    iterator = iter(entries)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _unique(batch: list[Entry]) -> list[Entry]:
+    """First occurrence of each GUID and each URL (a feed may repeat either)."""
+    seen_guids: set[str] = set()
+    seen_urls: set[str] = set()
+    unique = []
+    for entry in batch:
+        if entry.url in seen_urls or (entry.guid and entry.guid in seen_guids):
+            continue
+        seen_urls.add(entry.url)
+        if entry.guid:
+            seen_guids.add(entry.guid)
+        unique.append(entry)
+    return unique
+
+
+def articles_upsert(*, feed: Feed, entries: Iterable[Entry], batch_size: int = BATCH_SIZE) -> UpsertStats:
+    """Store ``entries`` read from ``feed``; safe to run any number of times."""
+    stats = UpsertStats()
+    for batch in _batches(entries, batch_size):
+        stats.add(_upsert_batch(feed=feed, batch=_unique(batch)))
+    return stats
+
+
+def _upsert_batch(*, feed: Feed, batch: list[Entry]) -> UpsertStats:
+    stats = UpsertStats()
+    urls = [entry.url for entry in batch]
+    guids = [entry.guid for entry in batch if entry.guid]
+    lookup = Q(url__in=urls) | Q(guid__in=guids) if guids else Q(url__in=urls)
+    by_guid: dict[str, tuple] = {}
+    by_url: dict[str, tuple] = {}
+    for row in SourceArticle.objects.filter(lookup, outlet_id=feed.outlet_id).values_list(
+        "id", "guid", "url", "content_hash"
+    ):
+        by_url[row[2]] = row
+        if row[1]:
+            by_guid.setdefault(row[1], row)
+
+    now = timezone.now()
+    inserts: list[SourceArticle] = []
+    updates: list[SourceArticle] = []
+    for entry in batch:
+        row = (by_guid.get(entry.guid) if entry.guid else None) or by_url.get(entry.url)
+        if row is None:
+            inserts.append(_article(feed, entry))
+            continue
+        row_id, row_guid, row_url, row_hash = row
+        if row_hash == entry.content_hash:
+            stats.unchanged += 1
+            continue
+        article = _article(feed, entry, pk=row_id, updated_at=now)
+        other = by_url.get(entry.url)
+        if other is not None and other[0] != row_id:
+            article.url = row_url  # the new URL belongs to another row: keep ours
+        article.guid = row_guid or entry.guid  # the first GUID seen stays, so two feeds don't flip it
+        updates.append(article)
+
+    if updates:
+        SourceArticle.objects.bulk_update(updates, _UPDATE_FIELDS)
+        stats.updated = len(updates)
+    if inserts:
+        SourceArticle.objects.bulk_create(
+            inserts, update_conflicts=True, unique_fields=["outlet", "url"], update_fields=_UPDATE_FIELDS[1:],
+        )
+        stats.new = len(inserts)
+        stats.new_ids = [article.pk for article in inserts if article.pk is not None]
+    stats.matches = article_topics_match(articles=[*inserts, *updates])
+    return stats
+
+
+def _article(feed: Feed, entry: Entry, **extra) -> SourceArticle:
+    return SourceArticle(
+        outlet_id=feed.outlet_id, feed_id=feed.pk, url=entry.url, guid=entry.guid, title=entry.title,
+        summary=entry.summary, language=entry.language, published_at=entry.published_at,
+        content_hash=entry.content_hash, **extra,
+    )
+
+
+def article_topics_match(*, articles: list[SourceArticle]) -> int:
+    """Link articles to the topics named in their title or summary.
+
+    Existing links are left as they are: a match an editor confirmed stays
+    confirmed, and one they removed is never added back.
+    """
+    if not articles:
+        return 0
+    matcher = topic_matcher_get()
+    if matcher.is_empty:
+        return 0
+    links = [
+        ArticleTopic(article_id=article.pk, topic_id=topic_id)
+        for article in articles
+        if article.pk is not None
+        for topic_id in matcher.match(f"{article.title} | {article.summary}")
+    ]
+    ArticleTopic.objects.bulk_create(links, ignore_conflicts=True, batch_size=1000)
+    return len(links)
