@@ -7,11 +7,17 @@ that public lists, filters and search need into ``live_*`` columns. Public
 code reads only through ``Story.objects.live()``.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from newsroom.richtext import RichTextField
+
+# A scheduled story still waiting this long after its time is flagged in the admin.
+SCHEDULE_GRACE = timedelta(minutes=5)
 
 
 class StoryQuerySet(models.QuerySet):
@@ -88,6 +94,10 @@ class Story(models.Model):
     )
     first_published_at = models.DateTimeField("first published", null=True, blank=True, editable=False)
     last_published_at = models.DateTimeField("last published", null=True, blank=True, editable=False)
+    has_unpublished_changes = models.BooleanField(
+        "has unpublished changes", default=False, editable=False,
+        help_text="The working copy differs from the live revision: readers see the older version until it is published.",
+    )
 
     objects = StoryQuerySet.as_manager()
 
@@ -96,6 +106,10 @@ class Story(models.Model):
         verbose_name = "story"
         verbose_name_plural = "stories"
         indexes = [models.Index(fields=["status", "-first_published_at"], name="story_status_published")]
+        permissions = [
+            ("submit_story", "Can submit stories for review"),
+            ("publish_story", "Can return, schedule, publish and unpublish stories"),
+        ]
 
     def __str__(self) -> str:
         return self.headline
@@ -106,6 +120,12 @@ class Story(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.live_revision_id is not None
+
+    def is_overdue(self, *, now=None) -> bool:
+        """A scheduled story whose publish time passed more than five minutes ago."""
+        if self.status != self.Status.SCHEDULED or self.publish_at is None:
+            return False
+        return self.publish_at < (now or timezone.now()) - SCHEDULE_GRACE
 
 
 class SectionBlock(models.Model):
@@ -220,6 +240,7 @@ class Revision(models.Model):
         PUBLISH = "publish", "Published"
         RESTORE = "restore", "Restored"
         CONFLICT = "conflict", "Refused (conflicting edit)"
+        TRANSITION = "transition", "Workflow step"
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="revisions", verbose_name="story")
     kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.SAVE)
@@ -241,6 +262,83 @@ class Revision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:stories_revision_change", args=[self.pk])
+
+
+class Transition(models.Model):
+    """The audit trail of a story's workflow: who moved it, when, from where to where, and why."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="transitions", verbose_name="story")
+    action = models.CharField("action", max_length=20, help_text="The workflow action, e.g. submit or publish.")
+    from_status = models.CharField("from", max_length=20, choices=Story.Status.choices)
+    to_status = models.CharField("to", max_length=20, choices=Story.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="by", help_text="Empty when the system did it (scheduled publishing, imports).",
+    )
+    comment = models.TextField("comment", blank=True, help_text="Why: a reviewer's comment or a publishing note.")
+    revision = models.ForeignKey(
+        Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="revision",
+        help_text="The story as it was at this transition.",
+    )
+    created_at = models.DateTimeField("at", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "transition"
+        verbose_name_plural = "transitions"
+
+    def __str__(self) -> str:
+        return f"{self.story_id}: {self.from_status} → {self.to_status}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:stories_story_change", args=[self.story_id])
+
+    @property
+    def actor_name(self) -> str:
+        if self.actor_id is None:
+            return "the system"
+        return self.actor.get_full_name() or self.actor.get_username()
+
+
+class UpdateNote(models.Model):
+    """A public note about a correction or update, listed on the story page."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="update_notes", verbose_name="story")
+    text = models.CharField("text", max_length=500, help_text="What changed, in one sentence readers will see.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="author",
+    )
+    created_at = models.DateTimeField("at", default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "update note"
+        verbose_name_plural = "update notes"
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_absolute_url(self) -> str:
+        return self.story.get_absolute_url()
+
+
+class SlugRedirect(models.Model):
+    """An old public address of a story that now redirects (301) to its live slug."""
+
+    old_slug = models.SlugField("old slug", max_length=200, unique=True, help_text="The address readers may still use.")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="slug_redirects", verbose_name="story")
+    created_at = models.DateTimeField("created", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "slug redirect"
+        verbose_name_plural = "slug redirects"
+
+    def __str__(self) -> str:
+        return f"/story/{self.old_slug}/"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:detail", kwargs={"slug": self.old_slug})
 
 
 class ChangeEvent(models.Model):

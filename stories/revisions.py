@@ -1,4 +1,7 @@
-"""Snapshots of a story's whole tree, as stored in revisions."""
+"""Snapshots of a story's whole tree, as stored in revisions, and their comparison."""
+
+import difflib
+from dataclasses import dataclass, field
 
 from django.utils.dateparse import parse_date
 
@@ -7,6 +10,9 @@ from newsroom.richtext import html_to_text
 from .models import Story
 
 SNAPSHOT_SCHEMA = 1
+
+# Keys that publishing adds to a snapshot; they are not part of the working copy.
+PUBLISHING_KEYS = {"notes"}
 
 
 def story_snapshot(*, story: Story) -> dict:
@@ -37,6 +43,20 @@ def story_snapshot(*, story: Story) -> dict:
     }
 
 
+def snapshot_content(data: dict | None) -> dict | None:
+    """A snapshot without what publishing adds, for comparing working and live copies."""
+    if data is None:
+        return None
+    return {k: v for k, v in data.items() if k not in PUBLISHING_KEYS}
+
+
+def snapshot_differs_from_live(*, story: Story, data: dict) -> bool:
+    """Whether ``data`` (a working-copy snapshot) differs from what readers see."""
+    if story.live_revision_id is None:
+        return False
+    return snapshot_content(data) != snapshot_content(story.live_revision.data)
+
+
 def snapshot_search_text(data: dict) -> str:
     """Plain text of a snapshot, for search indexing."""
     parts = [data.get("headline", ""), data.get("summary", "")]
@@ -57,3 +77,87 @@ def _author_name(story: Story) -> str:
         return ""
     author = story.author
     return author.get_full_name() or author.get_username()
+
+
+# --- comparing two snapshots ---------------------------------------------
+
+
+@dataclass
+class FieldDiff:
+    """One changed field or block: its label and its lines, each marked ' ', '-' or '+'."""
+
+    label: str
+    lines: list[tuple[str, str]] = field(default_factory=list)
+
+
+def snapshot_diff(*, old: dict, new: dict) -> list[FieldDiff]:
+    """A readable diff of two snapshots, per field and per block; unchanged parts are left out."""
+    names = _reference_names(old, new)
+    diffs = [
+        _diff_text("Headline", old.get("headline", ""), new.get("headline", "")),
+        _diff_text("Slug", old.get("slug", ""), new.get("slug", "")),
+        _diff_text("Summary", old.get("summary", ""), new.get("summary", "")),
+        _diff_text("Event date", old.get("event_date") or "", new.get("event_date") or ""),
+    ]
+    old_blocks, new_blocks = old.get("blocks", []), new.get("blocks", [])
+    for i in range(max(len(old_blocks), len(new_blocks))):
+        a = old_blocks[i] if i < len(old_blocks) else None
+        b = new_blocks[i] if i < len(new_blocks) else None
+        label = f"Section {i + 1}: {(b or a)['heading'] or (b or a)['kind']}"
+        diffs.append(_diff_text(label, _block_text(a), _block_text(b)))
+    old_cites, new_cites = old.get("citations", []), new.get("citations", [])
+    for i in range(max(len(old_cites), len(new_cites))):
+        a = old_cites[i] if i < len(old_cites) else None
+        b = new_cites[i] if i < len(new_cites) else None
+        diffs.append(_diff_text(f"Citation {i + 1}", _citation_text(a, names), _citation_text(b, names)))
+    diffs.append(_diff_text("Topics", _names(old, "topic_ids", names), _names(new, "topic_ids", names)))
+    diffs.append(_diff_text("Common questions", _names(old, "question_ids", names), _names(new, "question_ids", names)))
+    return [d for d in diffs if d is not None]
+
+
+def _diff_text(label: str, old: str, new: str) -> FieldDiff | None:
+    if old == new:
+        return None
+    lines = [
+        (line[0], line[2:])
+        for line in difflib.ndiff(old.splitlines(), new.splitlines())
+        if not line.startswith("?")
+    ]
+    return FieldDiff(label=label, lines=lines)
+
+
+def _block_text(block: dict | None) -> str:
+    if block is None:
+        return ""
+    return f"[{block['kind']}] {block['heading']}\n{html_to_text(block['body'])}"
+
+
+def _citation_text(citation: dict | None, names: dict) -> str:
+    if citation is None:
+        return ""
+    outlet = names["outlets"].get(citation["outlet_id"], f"outlet #{citation['outlet_id']}")
+    lines = [f"{outlet}: {citation['claim']}", citation["url"]]
+    if citation.get("quote"):
+        lines.append(f"“{citation['quote']}”")
+    return "\n".join(lines)
+
+
+def _names(data: dict, key: str, names: dict) -> str:
+    table = names["topics" if key == "topic_ids" else "questions"]
+    return "\n".join(table.get(i, f"#{i}") for i in data.get(key, []))
+
+
+def _reference_names(*snapshots: dict) -> dict:
+    from faq.models import CommonQuestion
+    from sources.models import Outlet
+    from topics.models import Topic
+
+    def ids(key):
+        return {i for s in snapshots for i in s.get(key, [])}
+
+    outlet_ids = {c["outlet_id"] for s in snapshots for c in s.get("citations", [])}
+    return {
+        "outlets": dict(Outlet.objects.filter(pk__in=outlet_ids).values_list("pk", "name")),
+        "topics": dict(Topic.objects.filter(pk__in=ids("topic_ids")).values_list("pk", "name")),
+        "questions": dict(CommonQuestion.objects.filter(pk__in=ids("question_ids")).values_list("pk", "question")),
+    }

@@ -3,14 +3,20 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
+from django.core.signing import TimestampSigner
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from faq.models import CommonQuestion
 from sources.models import Outlet
 from topics.models import Topic
 
-from .models import Story
-from .revisions import snapshot_event_date
+from .models import SlugRedirect, Story
+from .revisions import snapshot_event_date, story_snapshot
+
+PREVIEW_SALT = "stories.preview"
+PREVIEW_MAX_AGE = 3 * 24 * 3600  # seconds a shared preview link stays readable
 
 
 def story_list_live() -> QuerySet[Story]:
@@ -60,10 +66,37 @@ def story_live_queryset() -> QuerySet[Story]:
 
 def story_page_from(story: Story) -> StoryPage:
     """Build the page of a story fetched with ``story_live_queryset``."""
-    data = story.live_revision.data
-    topics = {t.id: t for t in story.live_topics.all()}
-    questions = {q.id: q for q in story.live_questions.all()}
-    outlets = {o.id: o for o in story.live_outlets.all()}
+    return _story_page(
+        story=story,
+        data=story.live_revision.data,
+        topics={t.id: t for t in story.live_topics.all()},
+        questions={q.id: q for q in story.live_questions.all()},
+        outlets={o.id: o for o in story.live_outlets.all()},
+        published_at=story.first_published_at,
+        updated_at=story.last_published_at,
+    )
+
+
+def story_page_from_snapshot(*, story: Story, data: dict, now: datetime | None = None) -> StoryPage:
+    """A page built from any snapshot (the working copy, a revision) without saving: for previews.
+
+    Linked questions are shown whatever their status, so a reviewer sees what
+    the editor linked; three queries for the references.
+    """
+    now = now or timezone.now()
+    outlet_ids = {c["outlet_id"] for c in data["citations"]}
+    return _story_page(
+        story=story,
+        data=data,
+        topics=Topic.objects.in_bulk(data["topic_ids"]),
+        questions=CommonQuestion.objects.in_bulk(data["question_ids"]),
+        outlets=Outlet.objects.in_bulk(outlet_ids),
+        published_at=story.first_published_at or now,
+        updated_at=story.last_published_at or story.first_published_at or now,
+    )
+
+
+def _story_page(*, story, data, topics, questions, outlets, published_at, updated_at) -> StoryPage:
     blocks = list(data["blocks"])
     if data["citations"] and not any(b["kind"] == "papers_say" for b in blocks):
         # Citations are shown under “What the papers say”; give them one.
@@ -74,8 +107,8 @@ def story_page_from(story: Story) -> StoryPage:
         summary=data["summary"],
         event_date=snapshot_event_date(data),
         author_name=data.get("author_name", ""),
-        published_at=story.first_published_at,
-        updated_at=story.last_published_at,
+        published_at=published_at,
+        updated_at=updated_at,
         blocks=blocks,
         citations=[
             CitationView(outlet=outlets[c["outlet_id"]], url=c["url"], claim=c["claim"], quote=c["quote"])
@@ -88,6 +121,51 @@ def story_page_from(story: Story) -> StoryPage:
     )
 
 
+class StoryGone(Exception):
+    """The story at this address was unpublished: answer 410 Gone."""
+
+
+class StoryMoved(Exception):
+    """The story now lives at another slug: answer 301 to ``slug``."""
+
+    def __init__(self, slug: str):
+        super().__init__(slug)
+        self.slug = slug
+
+
 def story_page(*, slug: str) -> StoryPage:
-    """The live page for ``slug``; raises ``Story.DoesNotExist`` when there is none."""
-    return story_page_from(story_live_queryset().get(live_slug=slug))
+    """The live page for ``slug``.
+
+    Raises ``StoryMoved`` when ``slug`` is an old address of a live story,
+    ``StoryGone`` when its story was unpublished, and ``Story.DoesNotExist``
+    when there never was one. The misses cost queries; a live page does not.
+    """
+    try:
+        return story_page_from(story_live_queryset().get(live_slug=slug))
+    except Story.DoesNotExist:
+        story_address_check(slug=slug)
+        raise
+
+
+def story_address_check(*, slug: str) -> None:
+    """For a slug with no live story: raise ``StoryMoved`` or ``StoryGone`` when either applies."""
+    moved = SlugRedirect.objects.filter(old_slug=slug).values_list("story__live_slug", "story__status").first()
+    if moved and moved[0]:
+        if moved[1] == Story.Status.PUBLISHED:
+            raise StoryMoved(moved[0])
+        raise StoryGone(slug)
+    if Story.objects.filter(live_slug=slug, status=Story.Status.UNPUBLISHED).exists():
+        raise StoryGone(slug)
+
+
+def story_preview_token(*, story: Story) -> str:
+    """A signed token that lets anyone holding it read the story's working copy until it expires."""
+    return TimestampSigner(salt=PREVIEW_SALT).sign(str(story.pk))
+
+
+def story_preview_page(*, token: str, max_age: int | None = None) -> StoryPage:
+    """The working copy behind a preview token; raises ``signing.BadSignature`` (or ``SignatureExpired``)."""
+    max_age = getattr(settings, "STORY_PREVIEW_MAX_AGE", PREVIEW_MAX_AGE) if max_age is None else max_age
+    pk = TimestampSigner(salt=PREVIEW_SALT).unsign(token, max_age=max_age)
+    story = Story.objects.select_related("author").get(pk=int(pk))
+    return story_page_from_snapshot(story=story, data=story_snapshot(story=story))

@@ -1,31 +1,196 @@
-"""Every change of a story's status goes through this module.
+"""Every change of a story's status, and every write of its working copy, goes through this module.
 
-Each function checks the current state, does the work in one transaction,
-records a revision, and leaves side effects to ``transaction.on_commit``.
+Each transition checks the actor's permission and the current state, does
+the work in one transaction with the story row locked, stores a revision and
+a ``Transition`` audit row, and leaves side effects (cache purge, sync feed)
+to ``change_record``, which fires after commit. ``actor=None`` means the
+system (scheduled publishing, the demo loader).
 """
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from .changes import change_record
-from .models import ChangeEvent, Revision, Story
-from .revisions import snapshot_search_text, story_snapshot
+from .models import (
+    ChangeEvent,
+    Citation,
+    Revision,
+    SectionBlock,
+    SlugRedirect,
+    Story,
+    StoryQuestion,
+    StoryTopic,
+    Transition,
+    UpdateNote,
+)
+from .revisions import snapshot_differs_from_live, snapshot_search_text, story_snapshot
+
+logger = logging.getLogger(__name__)
+
+S = Story.Status
+WRITE_PERM = "stories.submit_story"
+EDITOR_PERM = "stories.publish_story"
 
 
 class WorkflowError(Exception):
     """An illegal transition; the message is shown to the editor as it is."""
 
 
-@transaction.atomic
-def story_publish(*, story: Story, actor=None, message: str = "") -> Story:
-    """Freeze the working copy as a revision and make it the live one."""
-    story = Story.objects.select_for_update().get(pk=story.pk)
-    data = story_snapshot(story=story)
-    revision = Revision.objects.create(
-        story=story, kind=Revision.Kind.PUBLISH, data=data, author=actor, message=message
+class StoryConflict(WorkflowError):
+    """A save based on an older version of the story than the one stored."""
+
+    def __init__(self, *, story: Story):
+        self.saved_by = _user_name(story.updated_by) if story.updated_by_id else "someone"
+        self.saved_at = story.updated_at
+        super().__init__(
+            f"{self.saved_by} saved this story at {timezone.localtime(self.saved_at):%H:%M:%S on %d %b %Y} "
+            "while you were editing it. Your version was not saved over theirs: it is kept as a revision "
+            "(“Refused (conflicting edit)”) in the history below, where you can compare and restore it."
+        )
+
+
+@dataclass(frozen=True)
+class Rule:
+    label: str
+    sources: frozenset
+    target: str
+    perm: str
+
+    @property
+    def who(self) -> str:
+        return "writers and editors" if self.perm == WRITE_PERM else "editors"
+
+
+RULES = {
+    "submit": Rule("Submit for review", frozenset({S.DRAFT}), S.IN_REVIEW, WRITE_PERM),
+    "return": Rule("Return to writer", frozenset({S.IN_REVIEW, S.SCHEDULED}), S.DRAFT, EDITOR_PERM),
+    "schedule": Rule("Schedule", frozenset({S.DRAFT, S.IN_REVIEW, S.SCHEDULED, S.UNPUBLISHED}), S.SCHEDULED, EDITOR_PERM),
+    "publish": Rule(
+        "Publish now", frozenset({S.DRAFT, S.IN_REVIEW, S.SCHEDULED, S.PUBLISHED, S.UNPUBLISHED}), S.PUBLISHED, EDITOR_PERM
+    ),
+    "unpublish": Rule("Unpublish", frozenset({S.PUBLISHED}), S.UNPUBLISHED, EDITOR_PERM),
+}
+
+
+# --- permissions -----------------------------------------------------------
+
+
+def _user_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _allowed(actor, perm: str) -> bool:
+    return actor is None or (actor.is_active and actor.has_perm(perm))
+
+
+def story_actions_available(*, story: Story, actor) -> list[str]:
+    """The workflow actions ``actor`` may take on ``story`` in its current state."""
+    return [name for name, rule in RULES.items() if story.status in rule.sources and _allowed(actor, rule.perm)]
+
+
+def story_can_edit(*, story: Story | None, actor) -> bool:
+    """Writers edit drafts; editors edit any story (changes stay unpublished until published)."""
+    if actor is None or _allowed(actor, EDITOR_PERM):
+        return True
+    if not actor.has_perm("stories.change_story"):
+        return False
+    return story is None or story.status == S.DRAFT
+
+
+def _check(*, story: Story, actor, action: str) -> Rule:
+    rule = RULES[action]
+    if not _allowed(actor, rule.perm):
+        who = _user_name(actor) if actor else "the system"
+        raise WorkflowError(f"{who} may not {rule.label.lower()}: only {rule.who} may do that.")
+    if story.status not in rule.sources:
+        allowed = ", ".join(Story.Status(s).label.lower() for s in sorted(rule.sources))
+        raise WorkflowError(
+            f"Cannot {rule.label.lower()} a story that is {story.get_status_display().lower()}; "
+            f"only a story that is {allowed}."
+        )
+    return rule
+
+
+def _lock(story: Story) -> Story:
+    return Story.objects.select_for_update(of=("self",)).select_related("updated_by", "live_revision").get(pk=story.pk)
+
+
+def _record(*, story: Story, actor, action: str, from_status: str, comment: str, revision: Revision | None = None):
+    if revision is None:
+        revision = Revision.objects.create(
+            story=story, kind=Revision.Kind.TRANSITION, data=story_snapshot(story=story), author=actor,
+            message=f"{RULES[action].label}{': ' + comment if comment else ''}"[:500],
+        )
+    return Transition.objects.create(
+        story=story, action=action, from_status=from_status, to_status=story.status,
+        actor=actor, comment=comment, revision=revision,
     )
-    now = timezone.now()
-    story.status = Story.Status.PUBLISHED
+
+
+def _move(*, story: Story, actor, action: str, comment: str = "", **fields) -> Story:
+    locked = _lock(story)
+    _check(story=locked, actor=actor, action=action)
+    from_status = locked.status
+    locked.status = RULES[action].target
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=["status", "updated_at", *fields])
+    _record(story=locked, actor=actor, action=action, from_status=from_status, comment=comment)
+    return locked
+
+
+# --- transitions -----------------------------------------------------------
+
+
+@transaction.atomic
+def story_submit(*, story: Story, actor, comment: str = "") -> Story:
+    """A writer hands a draft to the editors."""
+    return _move(story=story, actor=actor, action="submit", comment=comment)
+
+
+@transaction.atomic
+def story_return(*, story: Story, actor, comment: str) -> Story:
+    """An editor sends a story back to its writer, saying why."""
+    if not comment.strip():
+        raise WorkflowError("Say what needs changing: returning a story needs a comment.")
+    return _move(story=story, actor=actor, action="return", comment=comment.strip(), publish_at=None)
+
+
+@transaction.atomic
+def story_schedule(*, story: Story, actor, publish_at: datetime, comment: str = "", now: datetime | None = None) -> Story:
+    """Make the story go live at ``publish_at`` (by the periodic task or ``manage.py publish_scheduled``)."""
+    if publish_at is None or publish_at <= (now or timezone.now()):
+        raise WorkflowError("Choose a publish time in the future (or publish now).")
+    return _move(story=story, actor=actor, action="schedule", comment=comment, publish_at=publish_at)
+
+
+@transaction.atomic
+def story_publish(*, story: Story, actor=None, message: str = "", note: str = "", now: datetime | None = None) -> Story:
+    """Freeze the working copy as a revision and make it the live one.
+
+    ``note`` is a public update note (a correction) shown on the story page.
+    """
+    story = _lock(story)
+    _check(story=story, actor=actor, action="publish")
+    now = now or timezone.now()
+    from_status = story.status
+    data = story_snapshot(story=story)
+    _check_live_slug_free(story=story, slug=data["slug"])
+    if note.strip():
+        UpdateNote.objects.create(story=story, text=note.strip(), author=actor, created_at=now)
+    data["notes"] = [
+        {"text": n.text, "at": n.created_at.isoformat(), "at_display": f"{n.created_at:%-d %B %Y, %H:%M} UTC"}
+        for n in story.update_notes.all()
+    ]
+    revision = Revision.objects.create(
+        story=story, kind=Revision.Kind.PUBLISH, data=data, author=actor, message=(message or note)[:500]
+    )
+    _redirect_old_slug(story=story, new_slug=data["slug"])
+    story.status = S.PUBLISHED
     story.live_revision = revision
     story.live_slug = data["slug"]
     story.live_headline = data["headline"]
@@ -34,14 +199,151 @@ def story_publish(*, story: Story, actor=None, message: str = "") -> Story:
     story.first_published_at = story.first_published_at or now
     story.last_published_at = now
     story.publish_at = None
+    story.has_unpublished_changes = False
     story.save(
         update_fields=[
-            "status", "live_revision", "live_slug", "live_headline", "live_summary",
-            "live_search_text", "first_published_at", "last_published_at", "publish_at", "updated_at",
+            "status", "live_revision", "live_slug", "live_headline", "live_summary", "live_search_text",
+            "first_published_at", "last_published_at", "publish_at", "has_unpublished_changes", "updated_at",
         ]
     )
     story.live_topics.set(data["topic_ids"])
     story.live_questions.set(data["question_ids"])
     story.live_outlets.set({c["outlet_id"] for c in data["citations"]})
+    _record(story=story, actor=actor, action="publish", from_status=from_status, comment=note or message, revision=revision)
     change_record(kind=ChangeEvent.Kind.STORY, object_id=story.pk, slug=story.live_slug, action=ChangeEvent.Action.UPSERT)
     return story
+
+
+@transaction.atomic
+def story_unpublish(*, story: Story, actor, comment: str = "") -> Story:
+    """Take a story down: it leaves every public list and its address answers 410 Gone."""
+    story = _move(story=story, actor=actor, action="unpublish", comment=comment)
+    change_record(kind=ChangeEvent.Kind.STORY, object_id=story.pk, slug=story.live_slug, action=ChangeEvent.Action.DELETE)
+    return story
+
+
+def story_publish_due(*, now: datetime | None = None) -> list[Story]:
+    """Publish every scheduled story whose time has come. Safe to run twice, or in two processes at once."""
+    now = now or timezone.now()
+    due = Story.objects.filter(status=S.SCHEDULED, publish_at__lte=now).order_by("publish_at").values_list("pk", flat=True)
+    published = []
+    for pk in list(due):
+        try:
+            with transaction.atomic():
+                story = Story.objects.select_for_update().get(pk=pk)
+                # Re-checked under the lock: another run may have published it, or an editor returned it.
+                if story.status != S.SCHEDULED or story.publish_at is None or story.publish_at > now:
+                    continue
+                published.append(story_publish(story=story, actor=None, message="Scheduled publication", now=now))
+        except WorkflowError:
+            logger.exception("Scheduled story %s could not be published", pk)
+    return published
+
+
+def _check_live_slug_free(*, story: Story, slug: str) -> None:
+    if Story.objects.filter(live_slug=slug).exclude(pk=story.pk).exists():
+        raise WorkflowError(f"Another story already lives at /story/{slug}/; choose another slug.")
+
+
+def _redirect_old_slug(*, story: Story, new_slug: str) -> None:
+    SlugRedirect.objects.filter(old_slug=new_slug).delete()
+    if story.live_slug and story.live_slug != new_slug:
+        SlugRedirect.objects.update_or_create(old_slug=story.live_slug, defaults={"story": story})
+
+
+# --- working copy ----------------------------------------------------------
+
+
+def story_lock_for_save(*, story: Story, expected_version: int | None) -> Story:
+    """Lock the story row for a save; raise ``StoryConflict`` if someone saved since ``expected_version``.
+
+    Call inside a transaction, before writing the working copy.
+    """
+    locked = _lock(story)
+    if expected_version is not None and expected_version != locked.version:
+        raise StoryConflict(story=locked)
+    return locked
+
+
+def story_saved(*, story: Story, actor, message: str = "") -> Revision:
+    """Record a save of the working copy: bump the version and store a revision. Call inside the save's transaction."""
+    data = story_snapshot(story=story)
+    revision = Revision.objects.create(story=story, kind=Revision.Kind.SAVE, data=data, author=actor, message=message)
+    _after_working_copy_change(story=story, actor=actor, data=data)
+    return revision
+
+
+def story_keep_conflict(*, story: Story, data: dict, actor) -> Revision:
+    """Keep a refused (conflicting) version as a revision so nothing typed is lost."""
+    return Revision.objects.create(
+        story=story, kind=Revision.Kind.CONFLICT, data=data, author=actor,
+        message="Refused: someone else saved the story first",
+    )
+
+
+@transaction.atomic
+def story_restore(*, story: Story, revision: Revision, actor) -> Story:
+    """Copy ``revision`` into the working copy (nothing public changes until it is published)."""
+    story = _lock(story)
+    if revision.story_id != story.pk:
+        raise WorkflowError("That revision belongs to another story.")
+    if not story_can_edit(story=story, actor=actor):
+        raise WorkflowError("You may not edit this story in its current state.")
+    data = revision.data
+    if Story.objects.filter(slug=data["slug"]).exclude(pk=story.pk).exists():
+        raise WorkflowError(f"Another story now uses the slug “{data['slug']}”; change it before restoring.")
+    story.headline, story.slug, story.summary = data["headline"], data["slug"], data["summary"]
+    story.event_date = data["event_date"]
+    story.save(update_fields=["headline", "slug", "summary", "event_date", "updated_at"])
+    _write_children(story=story, data=data)
+    story.refresh_from_db()
+    data = story_snapshot(story=story)
+    Revision.objects.create(
+        story=story, kind=Revision.Kind.RESTORE, data=data, author=actor,
+        message=f"Restored the revision of {timezone.localtime(revision.created_at):%d %b %Y %H:%M}",
+    )
+    _after_working_copy_change(story=story, actor=actor, data=data)
+    return story
+
+
+def _write_children(*, story: Story, data: dict) -> None:
+    from faq.models import CommonQuestion
+    from sources.models import Outlet
+    from topics.models import Topic
+
+    story.blocks.all().delete()
+    SectionBlock.objects.bulk_create(
+        SectionBlock(
+            story=story, position=i, kind=b["kind"], body=b["body"],
+            heading="" if b["kind"] != SectionBlock.Kind.CUSTOM and b["heading"] == SectionBlock.Kind(b["kind"]).label
+            else b["heading"],
+        )
+        for i, b in enumerate(data["blocks"])
+    )
+    # Reference rows deleted since the revision was stored are skipped, not resurrected.
+    outlets = set(Outlet.objects.filter(pk__in=[c["outlet_id"] for c in data["citations"]]).values_list("pk", flat=True))
+    story.citations.all().delete()
+    Citation.objects.bulk_create(
+        Citation(story=story, position=i, outlet_id=c["outlet_id"], url=c["url"], claim=c["claim"], quote=c["quote"])
+        for i, c in enumerate(data["citations"]) if c["outlet_id"] in outlets
+    )
+    topics = set(Topic.objects.filter(pk__in=data["topic_ids"]).values_list("pk", flat=True))
+    story.story_topics.all().delete()
+    StoryTopic.objects.bulk_create(
+        StoryTopic(story=story, topic_id=t, position=i) for i, t in enumerate(data["topic_ids"]) if t in topics
+    )
+    questions = set(CommonQuestion.objects.filter(pk__in=data["question_ids"]).values_list("pk", flat=True))
+    story.story_questions.all().delete()
+    StoryQuestion.objects.bulk_create(
+        StoryQuestion(story=story, question_id=q, position=i) for i, q in enumerate(data["question_ids"]) if q in questions
+    )
+
+
+def _after_working_copy_change(*, story: Story, actor, data: dict) -> None:
+    story.version += 1
+    story.updated_by = actor
+    story.has_unpublished_changes = snapshot_differs_from_live(story=story, data=data)
+    Story.objects.filter(pk=story.pk).update(
+        version=story.version, updated_by=actor, has_unpublished_changes=story.has_unpublished_changes,
+        updated_at=timezone.now(),
+    )
