@@ -81,3 +81,14 @@ def writer(db):
 def editor(db):
     """A staff account in the Editor group."""
     return _staff_with_role("eddie-editor", "Editor")
+
+
+@pytest.fixture(scope="session")
+def feed_server():
+    """A real local HTTP server serving tests/data/feeds and the bad cases (tests/feed_server.py)."""
+    from tests.feed_server import FeedServer
+
+    server = FeedServer().start()
+    yield server
+    server.shutdown()
+    server.server_close()
