@@ -327,15 +327,21 @@ class StoryAdmin(admin.ModelAdmin):
         if done:
             messages.success(request, f"{workflow.RULES[action].label}: {done} story(ies).")
 
-    @admin.action(description="Submit selected stories for review")
+    def has_submit_permission(self, request):
+        return request.user.has_perm(workflow.WRITE_PERM)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(workflow.EDITOR_PERM)
+
+    @admin.action(description="Submit selected stories for review", permissions=["submit"])
     def submit_selected(self, request, queryset):
         self._bulk(request, queryset, "submit", lambda s: workflow.story_submit(story=s, actor=request.user))
 
-    @admin.action(description="Publish selected stories now")
+    @admin.action(description="Publish selected stories now", permissions=["publish"])
     def publish_selected(self, request, queryset):
         self._bulk(request, queryset, "publish", lambda s: workflow.story_publish(story=s, actor=request.user))
 
-    @admin.action(description="Unpublish selected stories")
+    @admin.action(description="Unpublish selected stories", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         self._bulk(request, queryset, "unpublish", lambda s: workflow.story_unpublish(story=s, actor=request.user))
 

@@ -1,0 +1,340 @@
+"""The editorial desk through the admin, with the test client: roles, buttons, conflicts, previews."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import override_settings
+from django.utils import timezone
+
+from stories.models import Revision, Story
+from stories.selectors import story_preview_token
+from tests.factories import TopicFactory, UserFactory, build_story
+
+pytestmark = pytest.mark.django_db
+
+S = Story.Status
+
+
+def admin_form_data(response) -> dict:
+    """The POST data the change form would send as rendered (fields and every inline formset)."""
+    data = {}
+
+    def put(form, name):
+        value = form[name].value()
+        if value is None or value is False:
+            return
+        data[form.add_prefix(name)] = value.isoformat() if hasattr(value, "isoformat") else value
+
+    form = response.context["adminform"].form
+    for name in form.fields:
+        put(form, name)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name in formset.management_form.fields:
+            data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
+        for subform in formset.forms:
+            for name in subform.fields:
+                put(subform, name)
+    return data
+
+
+def change_url(story) -> str:
+    return f"/admin/stories/story/{story.pk}/change/"
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def roles(writer, editor, superuser):
+    return {"writer": writer, "editor": editor, "superuser": superuser}
+
+
+# --- the permission matrix through the admin ------------------------------------
+
+FUTURE = (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+ADMIN_ACTIONS = {
+    "submit": (S.DRAFT, {}, S.IN_REVIEW),
+    "return": (S.IN_REVIEW, {"comment": "Needs a source"}, S.DRAFT),
+    "schedule": (S.IN_REVIEW, {"publish_at": FUTURE}, S.SCHEDULED),
+    "publish": (S.IN_REVIEW, {}, S.PUBLISHED),
+    "unpublish": (S.PUBLISHED, {}, S.UNPUBLISHED),
+}
+ALLOWED = {"writer": {"submit"}, "editor": set(ADMIN_ACTIONS), "superuser": set(ADMIN_ACTIONS)}
+
+
+def story_in(state):
+    story = build_story(publish=state == S.PUBLISHED)
+    if state not in (S.DRAFT, S.PUBLISHED):
+        Story.objects.filter(pk=story.pk).update(status=state)
+    return Story.objects.get(pk=story.pk)
+
+
+@pytest.mark.parametrize("role", sorted(ALLOWED))
+@pytest.mark.parametrize("action", sorted(ADMIN_ACTIONS))
+def test_admin_permission_matrix(client, roles, role, action):
+    start, post, target = ADMIN_ACTIONS[action]
+    story = story_in(start)
+    login(client, roles[role])
+    page = client.get(change_url(story)).content.decode()
+    offered = f"/admin/stories/story/{story.pk}/transition/{action}/" in page
+    response = client.post(f"/admin/stories/story/{story.pk}/transition/{action}/", post, follow=True)
+    story.refresh_from_db()
+    shown = [str(m) for m in response.context["messages"]]
+    if action in ALLOWED[role]:
+        assert offered
+        assert story.status == target
+        assert any("done" in m for m in shown)
+    else:
+        assert not offered
+        assert story.status == start
+        assert any("only editors may do that" in m for m in shown)
+
+
+def test_plain_staff_without_a_role_cannot_reach_stories(client):
+    login(client, UserFactory(username="visitor", is_staff=True))
+    story = story_in(S.DRAFT)
+    assert client.get(change_url(story)).status_code == 403
+    response = client.post(f"/admin/stories/story/{story.pk}/transition/publish/")
+    assert response.status_code == 403
+    story.refresh_from_db()
+    assert story.status == S.DRAFT
+
+
+def test_change_page_lists_transitions_and_revisions(client, writer, editor):
+    story = story_in(S.DRAFT)
+    login(client, writer).post(f"/admin/stories/story/{story.pk}/transition/submit/")
+    login(client, editor).post(
+        f"/admin/stories/story/{story.pk}/transition/return/", {"comment": "Tighten the second section"}
+    )
+    page = client.get(change_url(story)).content.decode()
+    assert "Tighten the second section" in page
+    assert "wendy-writer" in page or "Writer" in page
+    assert page.count('class="revision-') >= 2
+    assert "In review" in page and "Draft" in page
+
+
+def test_illegal_transition_through_the_admin_shows_a_message_and_changes_nothing(client, editor):
+    story = story_in(S.DRAFT)
+    response = login(client, editor).post(f"/admin/stories/story/{story.pk}/transition/unpublish/", follow=True)
+    assert any("Cannot unpublish a story that is draft" in str(m) for m in response.context["messages"])
+    story.refresh_from_db()
+    assert story.status == S.DRAFT
+
+
+def test_schedule_in_the_past_is_refused(client, editor):
+    story = story_in(S.IN_REVIEW)
+    past = (timezone.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    response = login(client, editor).post(
+        f"/admin/stories/story/{story.pk}/transition/schedule/", {"publish_at": past}, follow=True
+    )
+    assert any("future" in str(m) for m in response.context["messages"])
+    story.refresh_from_db()
+    assert story.status == S.IN_REVIEW
+
+
+def test_list_actions_are_offered_by_role(client, writer, editor):
+    build_story(publish=False)
+    page = login(client, writer).get("/admin/stories/story/").content.decode()
+    assert "submit_selected" in page and "publish_selected" not in page
+    page = login(client, editor).get("/admin/stories/story/").content.decode()
+    assert "publish_selected" in page and "unpublish_selected" in page
+
+
+def test_editor_publishes_selected_stories_from_the_list(client, editor):
+    stories = [story_in(S.IN_REVIEW), story_in(S.IN_REVIEW)]
+    login(client, editor).post(
+        "/admin/stories/story/", {"action": "publish_selected", "_selected_action": [s.pk for s in stories]}
+    )
+    assert Story.objects.live().filter(pk__in=[s.pk for s in stories]).count() == 2
+
+
+# --- editing ----------------------------------------------------------------------
+
+
+def test_writer_creates_a_story_and_is_its_author(client, writer):
+    login(client, writer)
+    data = admin_form_data(client.get("/admin/stories/story/add/"))
+    data.update(headline="Port strike enters second week", slug="port-strike", summary="Dockers stay out.")
+    data.update({"blocks-TOTAL_FORMS": "1", "blocks-0-position": "0", "blocks-0-kind": "whats_happened",
+                 "blocks-0-body": "<p>The strike <script>alert(1)</script>continues.</p>"})
+    response = client.post("/admin/stories/story/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    story = Story.objects.get(slug="port-strike")
+    assert story.author == writer and story.status == S.DRAFT
+    assert story.blocks.get().body == "<p>The strike continues.</p>"
+    revision = story.revisions.get()
+    assert revision.kind == Revision.Kind.SAVE and revision.author == writer
+    assert revision.data["blocks"][0]["body"] == "<p>The strike continues.</p>"
+
+
+def test_writer_edits_drafts_but_only_views_stories_past_draft(client, writer):
+    draft, published = story_in(S.DRAFT), story_in(S.PUBLISHED)
+    login(client, writer)
+    assert 'name="_save"' in client.get(change_url(draft)).content.decode()
+    page = client.get(change_url(published)).content.decode()
+    assert 'name="_save"' not in page
+    data = {"headline": "Hijacked", "slug": published.slug}
+    assert client.post(change_url(published), data).status_code == 403
+    published.refresh_from_db()
+    assert published.headline != "Hijacked"
+
+
+def test_editing_a_published_story_shows_unpublished_changes_and_changes_nothing_public(client, editor):
+    story = build_story(headline="Live headline")
+    login(client, editor)
+    data = admin_form_data(client.get(change_url(story)))
+    data["headline"] = "Edited headline"
+    assert client.post(change_url(story), data).status_code == 302
+    story.refresh_from_db()
+    assert story.has_unpublished_changes
+    assert "Has unpublished changes" in client.get(change_url(story)).content.decode()
+    assert "Edited headline" not in client.get(story.get_absolute_url()).content.decode()
+    client.post(f"/admin/stories/story/{story.pk}/transition/publish/", {"note": "Sharper headline."})
+    story.refresh_from_db()
+    assert not story.has_unpublished_changes
+    public = client.get(story.get_absolute_url()).content.decode()
+    assert "Edited headline" in public and "Sharper headline." in public
+
+
+def test_second_save_of_the_same_version_is_refused_and_kept_as_a_revision(client, editor):
+    story = build_story(blocks=1)
+    other = UserFactory(username="olga-editor", first_name="Olga", last_name="Ortiz", is_staff=True)
+    other.groups.add(Group.objects.get(name="Editor"))
+    from django.test import Client
+
+    first, second = Client(), Client()
+    first.force_login(editor)
+    second.force_login(other)
+    mine = admin_form_data(first.get(change_url(story)))
+    theirs = admin_form_data(second.get(change_url(story)))
+    theirs["headline"] = "Olga's headline"
+    assert second.post(change_url(story), theirs).status_code == 302
+    mine["headline"] = "Eddie's headline"
+    mine["blocks-0-body"] = "<p>Eddie typed this carefully.</p>"
+    response = first.post(change_url(story), mine, follow=True)
+    message = " ".join(str(m) for m in response.context["messages"])
+    assert re.search(r"Olga Ortiz saved this story at \d\d:\d\d:\d\d on ", message)
+    story.refresh_from_db()
+    assert story.headline == "Olga's headline"
+    assert story.blocks.get().body != "<p>Eddie typed this carefully.</p>"
+    refused = story.revisions.get(kind=Revision.Kind.CONFLICT)
+    assert refused.author == editor
+    assert refused.data["headline"] == "Eddie's headline"
+    assert refused.data["blocks"][0]["body"] == "<p>Eddie typed this carefully.</p>"
+    assert "Refused (conflicting edit)" in response.content.decode()
+
+
+def test_saving_again_from_a_fresh_form_works_after_a_conflict(client, editor):
+    story = build_story()
+    login(client, editor)
+    stale = admin_form_data(client.get(change_url(story)))
+    fresh = dict(stale)
+    fresh["headline"] = "First"
+    client.post(change_url(story), fresh)
+    stale["headline"] = "Stale"
+    client.post(change_url(story), stale)
+    again = admin_form_data(client.get(change_url(story)))
+    again["headline"] = "Second"
+    assert client.post(change_url(story), again).status_code == 302
+    story.refresh_from_db()
+    assert story.headline == "Second"
+
+
+def test_change_page_loads_the_rich_text_editor_and_reorder_script(client, editor):
+    story = build_story(blocks=2)
+    page = login(client, editor).get(change_url(story)).content.decode()
+    assert "django_prose_editor/editor.js" in page
+    assert '"importmap"' in page or "importmap" in page
+    assert "newsroom/admin/inline-reorder.js" in page
+    assert "sortable-inline" in page
+
+
+def test_autocomplete_for_topics_answers_writers(client, writer):
+    TopicFactory(name="Peru")
+    TopicFactory(name="Mexico")
+    response = login(client, writer).get(
+        "/admin/autocomplete/",
+        {"app_label": "stories", "model_name": "storytopic", "field_name": "topic", "term": "Per"},
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Peru"]
+
+
+def test_list_filters_by_state_author_and_topic(client, editor, writer):
+    topic = TopicFactory(name="Chile")
+    tagged = build_story(publish=False, headline="Tagged draft", author=writer)
+    tagged.story_topics.create(topic=topic)
+    build_story(headline="Published one")
+    login(client, editor)
+    page = client.get("/admin/stories/story/", {"status__exact": "draft"}).content.decode()
+    assert "Tagged draft" in page and "Published one" not in page
+    page = client.get("/admin/stories/story/", {"topics__id__exact": topic.pk}).content.decode()
+    assert "Tagged draft" in page and "Published one" not in page
+    page = client.get("/admin/stories/story/", {"author__id__exact": writer.pk}).content.decode()
+    assert "Tagged draft" in page and "Published one" not in page
+    page = client.get("/admin/stories/story/", {"q": "Published"}).content.decode()
+    assert "Published one" in page and "Tagged draft" not in page
+
+
+def test_overdue_scheduled_story_is_flagged_in_the_admin(client, editor):
+    story = story_in(S.SCHEDULED)
+    Story.objects.filter(pk=story.pk).update(publish_at=timezone.now() - timedelta(minutes=6))
+    login(client, editor)
+    assert "Overdue" in client.get(change_url(story)).content.decode()
+    listing = client.get("/admin/stories/story/", {"overdue": "yes"}).content.decode()
+    assert story.headline in listing and "OVERDUE" in listing
+    Story.objects.filter(pk=story.pk).update(publish_at=timezone.now() - timedelta(minutes=4))
+    assert "Overdue:" not in client.get(change_url(story)).content.decode()
+
+
+def test_view_on_site_is_offered_for_live_stories(client, editor):
+    live, draft = build_story(), story_in(S.DRAFT)
+    login(client, editor)
+    assert 'class="viewsitelink"' in client.get(change_url(live)).content.decode()
+    assert 'class="viewsitelink"' not in client.get(change_url(draft)).content.decode()
+
+
+# --- previews ---------------------------------------------------------------------
+
+
+def test_preview_renders_the_working_copy_with_the_public_template(client, writer):
+    story = story_in(S.DRAFT)
+    story.blocks.update(body="<p>Draft-only paragraph.</p>")
+    response = login(client, writer).get(f"/admin/stories/story/{story.pk}/preview/")
+    page = response.content.decode()
+    assert "Draft-only paragraph." in page and "Preview." in page
+    assert 'class="story-header"' in page  # the public story template
+    assert response["X-Robots-Tag"].startswith("noindex")
+
+
+def test_share_link_lets_a_reviewer_without_an_account_read_the_draft(client, editor):
+    story = story_in(S.DRAFT)
+    story.blocks.update(body="<p>Shared draft text.</p>")
+    page = login(client, editor).get(change_url(story)).content.decode()
+    link = re.search(r'value="(http://testserver/preview/[^"]+)"', page).group(1)
+    client.logout()
+    response = client.get(link.removeprefix("http://testserver"))
+    assert response.status_code == 200
+    assert "Shared draft text." in response.content.decode()
+    assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_tampered_or_expired_share_link_is_404(client):
+    story = story_in(S.DRAFT)
+    token = story_preview_token(story=story)
+    assert client.get(f"/preview/{token}x/").status_code == 404
+    other = story_in(S.DRAFT)
+    forged = token.replace(f"{story.pk}:", f"{other.pk}:", 1)
+    assert client.get(f"/preview/{forged}/").status_code == 404
+    with override_settings(STORY_PREVIEW_MAX_AGE=-1):
+        assert client.get(f"/preview/{token}/").status_code == 404
