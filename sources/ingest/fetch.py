@@ -48,9 +48,6 @@ def _client() -> httpx.Client:
     client = getattr(_local, "client", None)
     if client is None:
         client = httpx.Client(
-            timeout=httpx.Timeout(
-                settings.FEED_READ_TIMEOUT, connect=settings.FEED_CONNECT_TIMEOUT, pool=settings.FEED_CONNECT_TIMEOUT
-            ),
             follow_redirects=True,
             max_redirects=settings.FEED_MAX_REDIRECTS,
             headers={
@@ -73,7 +70,10 @@ def feed_http_get(*, url: str, etag: str = "", last_modified: str = "") -> Fetch
     max_bytes = settings.FEED_MAX_BYTES
     deadline = time.monotonic() + settings.FEED_FETCH_DEADLINE
     try:
-        with _client().stream("GET", url, headers=headers) as response:
+        timeout = httpx.Timeout(
+            settings.FEED_READ_TIMEOUT, connect=settings.FEED_CONNECT_TIMEOUT, pool=settings.FEED_CONNECT_TIMEOUT
+        )
+        with _client().stream("GET", url, headers=headers, timeout=timeout) as response:
             if response.status_code == 304:
                 return _response(response, b"")
             if not response.is_success:

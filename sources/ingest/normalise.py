@@ -8,6 +8,7 @@ digest of all of it, so an unchanged entry can be recognised without a write.
 
 import hashlib
 import html
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -30,6 +31,10 @@ TRACKING_PARAMS = frozenset({
     "xtor", "smid",
 })
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
+
+
+# Block-level tags separate words: "<p>One</p><p>Two</p>" reads "One Two", not "OneTwo".
+_BLOCK_TAG = re.compile(r"<(?:br|/?(?:p|div|li|ul|ol|h[1-6]|tr|td|th|blockquote|section|article|figure))\b[^>]*>", re.I)
 
 
 @dataclass(slots=True)
@@ -81,6 +86,8 @@ def text_plain(value: str, *, limit: int) -> str:
     if "<" in value or "&" in value:
         # nh3 drops every tag (and script/style contents) and re-escapes the
         # text; unescaping once gives the characters a reader sees.
+        if "<" in value:
+            value = _BLOCK_TAG.sub(" ", value)
         value = html.unescape(nh3.clean(value, tags=set()))
     value = " ".join(value.split())
     if len(value) > limit:

@@ -49,14 +49,12 @@ class ParsedFeed:
     parser: str
     entries: list[RawEntry] = field(default_factory=list)
     language: str = ""
+    link: str = ""
     warning: str = ""
-
-    @property
-    def lenient(self) -> bool:
-        return self.parser == LENIENT
+    malformed: bool = False
 
 
-def feed_parse(*, body: bytes, content_type: str = "", url: str = "") -> ParsedFeed:
+def feed_parse(*, body: bytes, content_type: str = "") -> ParsedFeed:
     """Parse a feed body; raise NotAFeed when it is not one."""
     if not body.strip():
         raise NotAFeed("empty response body")
@@ -64,16 +62,25 @@ def feed_parse(*, body: bytes, content_type: str = "", url: str = "") -> ParsedF
     if head.startswith(b"{") or ("json" in content_type.lower() and not head.startswith(b"<")):
         return _parse_json(body)
     text_utf8, problem = _decode_xml(body, content_type)
-    if text_utf8 is not None:
-        root_name, problem = _check_well_formed(text_utf8)
-        if root_name is not None:
-            if root_name not in _FEED_ROOTS:
-                raise NotAFeed(f"an XML document whose root is <{root_name}>, not a feed")
-            try:
-                return _from_fast(fastfeedparser.parse(text_utf8))
-            except ValueError as exc:  # well-formed but odd: let feedparser try
-                problem = f"fast parser refused it: {exc}"
-    return _parse_lenient(body, content_type, url, problem)
+    if text_utf8 is None:
+        return _parse_lenient(body, content_type, problem, malformed=True)
+    root, problem = _check_well_formed(text_utf8)
+    if root is None:
+        return _parse_lenient(body, content_type, problem, malformed=True)
+    root_name = etree.QName(root).localname.lower()
+    if root_name not in _FEED_ROOTS:
+        raise NotAFeed(f"an XML document whose root is <{root_name}>, not a feed")
+    expected = sum(1 for _ in root.iter("{*}item", "{*}entry", "item", "entry"))
+    language = _tree_language(root)
+    del root
+    try:
+        parsed = _from_fast(fastfeedparser.parse(text_utf8))
+        parsed.language = parsed.language or language
+    except ValueError as exc:  # well-formed but unusual: let feedparser try
+        return _parse_lenient(body, content_type, f"fast parser refused it: {exc}")
+    if len(parsed.entries) < expected:  # a dialect the fast parser skips (e.g. RSS 0.90)
+        return _parse_lenient(body, content_type, "")
+    return parsed
 
 
 def _decode_xml(body: bytes, content_type: str) -> tuple[bytes | None, str]:
@@ -101,13 +108,25 @@ def _decode_xml(body: bytes, content_type: str) -> tuple[bytes | None, str]:
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False)
 
 
-def _check_well_formed(document: bytes) -> tuple[str | None, str]:
-    """The root element's local name if the document is well-formed XML."""
+def _check_well_formed(document: bytes):
+    """The root element if the document is well-formed XML, else (None, why not)."""
     try:
-        root = etree.fromstring(document, parser=_STRICT)
+        return etree.fromstring(document, parser=_STRICT), ""
     except etree.XMLSyntaxError as exc:
         return None, f"malformed XML: {exc}"
-    return etree.QName(root).localname.lower(), ""
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _tree_language(root) -> str:
+    """RSS <language>, RSS 1.0 <dc:language>, or Atom's xml:lang (the fast parser reads none of them)."""
+    if root.get(_XML_LANG):
+        return root.get(_XML_LANG)
+    for channel in root.iterchildren("{*}channel", "channel"):
+        for element in channel.iterchildren("{*}language", "language"):
+            return (element.text or "").strip()
+    return ""
 
 
 def _parse_json(body: bytes) -> ParsedFeed:
@@ -139,7 +158,7 @@ def _from_fast(parsed) -> ParsedFeed:
                 language=item.get("language") or "",
             )
         )
-    return ParsedFeed(parser=FAST, entries=entries, language=feed.get("language") or "")
+    return ParsedFeed(parser=FAST, entries=entries, language=feed.get("language") or "", link=feed.get("link") or "")
 
 
 def _iso(value) -> datetime | None:
@@ -152,11 +171,11 @@ def _iso(value) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def _parse_lenient(body: bytes, content_type: str, url: str, problem: str) -> ParsedFeed:
+def _parse_lenient(body: bytes, content_type: str, problem: str, *, malformed: bool = False) -> ParsedFeed:
+    # No content-location: feedparser would resolve GUIDs against it as if they
+    # were URLs; links are made absolute in normalise instead.
     headers = {"content-type": content_type or "application/xml"}
-    if url:
-        headers["content-location"] = url
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
+    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False)
     if not parsed.get("version") and not parsed.entries:
         why = parsed.get("bozo_exception") or problem or "no RSS, Atom or JSON Feed structure"
         raise NotAFeed(str(why))
@@ -175,7 +194,11 @@ def _parse_lenient(body: bytes, content_type: str, url: str, problem: str) -> Pa
             )
         )
     warning = problem or (str(parsed.get("bozo_exception")) if parsed.get("bozo") else "")
-    return ParsedFeed(parser=LENIENT, entries=entries, language=parsed.feed.get("language") or "", warning=warning)
+    return ParsedFeed(
+        parser=LENIENT, entries=entries, language=parsed.feed.get("language") or "", link=parsed.feed.get("link") or "",
+        warning=warning,
+        malformed=malformed or bool(parsed.get("bozo")),
+    )
 
 
 def _struct(value: time.struct_time | None) -> datetime | None:

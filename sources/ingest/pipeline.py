@@ -4,6 +4,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.cache import cache
@@ -72,9 +73,11 @@ def _ingest(feed: Feed) -> IngestResult:
         if response.not_modified:
             feed_health_record(feed=feed, status=Feed.Status.NOT_MODIFIED, http_status=304)
             return IngestResult(feed_id=feed.pk, status=Feed.Status.NOT_MODIFIED)
-        parsed = feed_parse(body=response.body, content_type=response.content_type, url=response.url)
+        parsed = feed_parse(body=response.body, content_type=response.content_type)
         language = parsed.language or feed.outlet.language
-        entries = [entry_normalise(raw, base_url=response.url, feed_language=language) for raw in parsed.entries]
+        # Relative links are relative to the site (the feed's own <link>), else to the feed's URL.
+        base = urljoin(response.url, parsed.link) if parsed.link else response.url
+        entries = [entry_normalise(raw, base_url=base, feed_language=language) for raw in parsed.entries]
         del parsed.entries[:]  # free the raw entries before storing
         usable = [entry for entry in entries if entry is not None]
         stats = articles_upsert(feed=feed, entries=usable)
@@ -92,7 +95,7 @@ def _ingest(feed: Feed) -> IngestResult:
         feed_health_record(feed=feed, status=Feed.Status.ERROR, error=error)
         return IngestResult(feed_id=feed.pk, status=Feed.Status.ERROR, error=error)
 
-    if parsed.lenient:
+    if parsed.malformed:
         status = Feed.Status.LENIENT
     elif not entries:
         status = Feed.Status.EMPTY
