@@ -138,6 +138,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Anonymous public pages are kept in this cache and invalidated on every public
+# change (newsroom/cache.py); NEWSROOM_PAGE_CACHE=0 turns that off (benchmarks).
+PUBLIC_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
+
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)

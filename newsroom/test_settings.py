@@ -19,3 +19,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = f"newsroom-test-{os.getpid()}"
 WHITENOISE_AUTOREFRESH = True
+# Receivers of public_content_changed run on commit, which never happens inside
+# a test's transaction: the page cache would not be purged. Tests of the cache
+# turn it on and run the on-commit callbacks (tests/newsroom/test_cache.py).
+PUBLIC_PAGE_CACHE = False

@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from newsroom import health
+from newsroom import views as site_views
+from newsroom.cache import public_page
 from stories import views as story_views
+from stories.sitemaps import SITEMAPS, NewsSitemap
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
@@ -17,4 +21,18 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("robots.txt", site_views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml", public_page(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap",
+    ),
+    path(
+        "sitemap-news.xml", public_page(sitemap_views.sitemap),
+        {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"}, name="sitemap-news",
+    ),
+    path("sitemap-<section>.xml", public_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]
+
+handler400 = site_views.bad_request
+handler404 = site_views.page_not_found
+handler500 = site_views.server_error

@@ -10,6 +10,7 @@ code reads only through ``Story.objects.live()``.
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -375,3 +376,51 @@ class ChangeEvent(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/api/v1/sync/?since={self.pk - 1}"
+
+
+class LivePage(models.Model):
+    """A live story's page, rendered once from its live revision (``stories/rendering.py``).
+
+    Kept while ``key`` matches the live revision and the templates' version;
+    an edit of a topic, question or outlet shown on the page clears the key.
+    """
+
+    story = models.OneToOneField(
+        Story, on_delete=models.CASCADE, primary_key=True, related_name="live_page", verbose_name="story"
+    )
+    key = models.CharField(
+        "render key", max_length=64, blank=True,
+        help_text="Live revision and template version it was rendered from; empty when it must be rendered again.",
+    )
+    head_html = models.TextField("head HTML", blank=True, help_text="Canonical, social tags and JSON-LD.")
+    body_html = models.TextField("body HTML", blank=True, help_text="The article and its cards.")
+    rendered_at = models.DateTimeField("rendered", help_text="When this HTML was rendered.")
+
+    class Meta:
+        verbose_name = "rendered live page"
+        verbose_name_plural = "rendered live pages"
+
+    def __str__(self) -> str:
+        return f"page of story {self.story_id}"
+
+    def get_absolute_url(self) -> str:
+        return self.story.get_absolute_url()
+
+
+class StorySearchDocument(models.Model):
+    """The weighted full-text document of a live story (PostgreSQL; ``stories/search.py``)."""
+
+    story = models.OneToOneField(
+        Story, on_delete=models.CASCADE, primary_key=True, related_name="search_document", verbose_name="story"
+    )
+    vector = SearchVectorField("search vector", null=True, help_text="Headline A, summary B, text and topics C.")
+
+    class Meta:
+        verbose_name = "search document"
+        verbose_name_plural = "search documents"
+
+    def __str__(self) -> str:
+        return f"search document of story {self.story_id}"
+
+    def get_absolute_url(self) -> str:
+        return self.story.get_absolute_url()

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -5,26 +7,60 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from newsroom.cache import page_depends_on, page_last_modified, public_page, token_key
+
 from .models import Story
-from .selectors import StoryGone, StoryMoved, story_list_live, story_page, story_preview_page
+from .rendering import story_live_page
+from .search import search_hits, search_query_clean, story_search
+from .selectors import StoryGone, StoryMoved, story_address_check, story_list_live, story_preview_page
+
+SEARCH_PAGE_SIZE = 10
 
 
+@public_page
 def home(request):
     """Latest live stories, newest first."""
     page = Paginator(story_list_live(), 20).get_page(request.GET.get("page"))
     return render(request, "stories/story_list.html", {"page_obj": page, "stories": page.object_list})
 
 
+@public_page(ignore_query=True)
 def story_detail(request, slug: str):
+    """A live story: one query for the page rendered when it was published."""
     try:
-        page = story_page(slug=slug)
-    except StoryMoved as moved:
-        return HttpResponsePermanentRedirect(reverse("stories:detail", kwargs={"slug": moved.slug}))
-    except StoryGone:
-        return render(request, "stories/story_gone.html", status=410)
+        live = story_live_page(slug=slug)
     except Story.DoesNotExist:
+        try:
+            story_address_check(slug=slug)
+        except StoryMoved as moved:
+            return HttpResponsePermanentRedirect(reverse("stories:detail", kwargs={"slug": moved.slug}))
+        except StoryGone:
+            return render(request, "stories/story_gone.html", status=410)
         raise Http404("No published story here.") from None
-    return render(request, "stories/story_detail.html", {"page": page})
+    page_depends_on(request, token_key("story", live.story.pk))
+    page_last_modified(request, live.rendered_at)
+    return render(
+        request,
+        "stories/story_detail.html",
+        {"headline": live.story.live_headline, "head_html": live.head_html, "body_html": live.body_html},
+    )
+
+
+@public_page(timeout=300)
+def search(request):
+    """Full-text search over live stories, ranked, with highlighted snippets."""
+    query = search_query_clean(request.GET.get("q"))
+    page = Paginator(story_search(query=query), SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "stories/story_search.html",
+        {
+            "query": query,
+            "page_obj": page,
+            "page_query": urlencode({"q": query}),
+            "hits": search_hits(stories=page.object_list, query=query),
+        },
+    )
 
 
 @never_cache

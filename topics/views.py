@@ -2,10 +2,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from newsroom.cache import public_page
+
 from .models import Topic
 from .selectors import topic_get, topic_questions, topic_stories
 
 
+@public_page
 def topic_detail(request, slug: str):
     try:
         topic = topic_get(slug=slug)

@@ -68,14 +68,27 @@ def _queries_for(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-def test_story_page_query_count_is_fixed_whatever_its_size(client):
-    small = build_story(blocks=1, citations=1, topics=1, questions=1)
+def test_story_page_is_one_query_once_rendered_at_publish(client, settings, django_capture_on_commit_callbacks):
+    settings.PUBLIC_PAGE_CACHE = False  # measure the uncached page
+    with django_capture_on_commit_callbacks(execute=True):
+        small = build_story(blocks=1, citations=1, topics=1, questions=1)
+        large = build_story(blocks=12, citations=15, topics=9, questions=8)
+    assert _queries_for(client, small.get_absolute_url()) == 1
+    assert _queries_for(client, large.get_absolute_url()) == 1
+
+
+def test_story_page_not_yet_rendered_renders_in_fixed_queries_then_one(client, settings):
+    settings.PUBLIC_PAGE_CACHE = False
+    small = build_story(blocks=1, citations=1, topics=1, questions=1)  # receivers not run: nothing pre-rendered
     large = build_story(blocks=12, citations=15, topics=9, questions=8)
-    assert _queries_for(client, small.get_absolute_url()) == 4
-    assert _queries_for(client, large.get_absolute_url()) == 4
+    # page lookup, story + live revision, topics, questions, outlets, keep the rendered page
+    assert _queries_for(client, small.get_absolute_url()) == 6
+    assert _queries_for(client, large.get_absolute_url()) == 6
+    assert _queries_for(client, large.get_absolute_url()) == 1
 
 
-def test_list_pages_query_count_is_fixed(client):
+def test_list_pages_query_count_is_fixed(client, settings):
+    settings.PUBLIC_PAGE_CACHE = False
     outlet, topic = OutletFactory(), TopicFactory()
     for n in (1, 6):
         for _ in range(n):

@@ -1,0 +1,46 @@
+"""What follows a public change (``newsroom.signals.public_content_changed``).
+
+Sent after commit. A published story is rendered at once and its search
+document rebuilt; an edited topic, question or outlet marks the kept pages of
+the live stories that show it for re-rendering. Then the page cache tokens
+are replaced, so the next request of any page showing the change renders it.
+"""
+
+import logging
+
+from django.dispatch import receiver
+
+from newsroom.cache import content_changed
+from newsroom.signals import public_content_changed
+
+from .models import Story
+from .rendering import live_pages_expire, story_prerender
+from .search import story_search_index
+
+logger = logging.getLogger(__name__)
+
+# Which live stories show an object of each kind.
+_SHOWN_ON = {"topic": "live_topics", "question": "live_questions", "outlet": "live_outlets"}
+
+
+@receiver(public_content_changed, dispatch_uid="stories.public_content_changed")
+def on_public_content_changed(sender, *, kind: str, object_id: int, action: str = "upsert", **kwargs) -> None:
+    story_ids: list[int] = []
+    if kind == "story":
+        story_search_index(story_ids=[object_id])
+        if action != "delete":
+            _prerender([object_id])
+    elif kind in _SHOWN_ON:
+        story_ids = live_pages_expire(stories=Story.objects.filter(**{_SHOWN_ON[kind]: object_id}))
+        if kind == "topic":
+            story_search_index(story_ids=story_ids)  # topic names are in the documents
+    content_changed(kind=kind, object_id=object_id, story_ids=story_ids)
+
+
+def _prerender(story_ids: list[int]) -> None:
+    # A failure here must not fail the publish that already committed: the
+    # page is rendered on its first request instead.
+    try:
+        story_prerender(story_ids=story_ids)
+    except Exception:
+        logger.exception("pre-rendering stories %s failed; they will render on first request", story_ids)

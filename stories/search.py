@@ -1,0 +1,157 @@
+"""Search over live stories.
+
+On PostgreSQL: full-text search on a stored, weighted document per live
+story (headline A, summary B, section text, claims and topic names C) in the
+``newsroom_search`` text-search configuration, which is English stemming
+behind the ``unaccent`` dictionary, so "Pérez" and "perez" find each other.
+Results are ranked, with a highlighted snippet from ``ts_headline``.
+
+On SQLite (the embedded default): every word must appear in the headline,
+summary, text or a topic name, compared case-insensitively; headline matches
+rank first. Same result shape, so the view and template do not care.
+
+Only ``Story.objects.live()`` is searched; the stored documents are only a
+ranking aid refreshed when a story is published (``story_search_index``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Story
+from .selectors import story_list_live
+
+SEARCH_CONFIG = "newsroom_search"
+MAX_QUERY_LENGTH = 200
+_LIST_FIELDS = ("id", "live_slug", "live_headline", "live_summary", "first_published_at", "last_published_at")
+# Private-use characters mark the highlighted words until the text is escaped.
+_START, _STOP = "\ue000", "\ue001"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
+
+
+def search_query_clean(raw: str | None) -> str:
+    """The reader's query made safe to search: no control characters, bounded length."""
+    text = _CONTROL.sub(" ", raw or "")
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+@dataclass
+class SearchHit:
+    story: Story
+    snippet: SafeString
+
+
+def _highlight(text: str) -> SafeString:
+    return mark_safe(escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>"))
+
+
+def story_search(*, query: str) -> QuerySet[Story]:
+    """Live stories matching ``query``, best first, each with a ``snippet`` attribute."""
+    query = search_query_clean(query)
+    if not query:
+        return story_list_live().none()
+    if connection.vendor == "postgresql":
+        return _search_postgres(query)
+    return _search_simple(query)
+
+
+def _search_postgres(query: str) -> QuerySet[Story]:
+    ts_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+    return (
+        story_list_live()
+        .filter(search_document__vector=ts_query)
+        .annotate(
+            rank=SearchRank(F("search_document__vector"), ts_query, normalization=Value(32)),
+            snippet_raw=SearchHeadline(
+                "live_search_text", ts_query, config=SEARCH_CONFIG, start_sel=_START, stop_sel=_STOP,
+                max_words=35, min_words=15, max_fragments=2, fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "-first_published_at", "-id")
+    )
+
+
+def _search_simple(query: str) -> QuerySet[Story]:
+    terms = query.split()[:10]
+    matches = Q()
+    for term in terms:
+        matches &= (
+            Q(live_headline__icontains=term)
+            | Q(live_summary__icontains=term)
+            | Q(live_search_text__icontains=term)
+            | Q(live_topics__name__icontains=term)
+        )
+    ids = story_list_live().filter(matches).values("id")
+    return (
+        story_list_live()
+        .filter(id__in=ids)
+        .annotate(
+            rank=Case(
+                When(live_headline__icontains=terms[0], then=Value(3)),
+                When(live_summary__icontains=terms[0], then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .only(*_LIST_FIELDS, "live_search_text")  # the snippet is cut in Python
+        .order_by("-rank", "-first_published_at", "-id")
+    )
+
+
+def search_hits(*, stories, query: str) -> list[SearchHit]:
+    """Attach a highlighted snippet to each story of one page of results."""
+    query = search_query_clean(query)
+    hits = []
+    for story in stories:
+        raw = getattr(story, "snippet_raw", None)
+        if raw is None:
+            raw = _snippet_simple(story.live_search_text, query.split())
+        hits.append(SearchHit(story=story, snippet=_highlight(raw)))
+    return hits
+
+
+def _snippet_simple(text: str, terms: list[str], width: int = 220) -> str:
+    """About ``width`` characters of ``text`` around the first term found, terms marked."""
+    lowered = text.lower()
+    positions = [p for p in (lowered.find(t.lower()) for t in terms) if p >= 0]
+    start = max(0, min(positions, default=0) - width // 3)
+    excerpt = text[start : start + width].replace("\n", " ")
+    if terms:
+        pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+        excerpt = pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", excerpt)
+    return ("… " if start else "") + excerpt + (" …" if start + width < len(text) else "")
+
+
+# --- the stored documents ------------------------------------------------------
+
+_INDEX_SQL = f"""
+INSERT INTO stories_storysearchdocument (story_id, vector)
+SELECT s.id,
+    setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(s.live_headline, '')), 'A')
+    || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(s.live_summary, '')), 'B')
+    || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(s.live_search_text, '')), 'C')
+    || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce((
+        SELECT string_agg(t.name, ' ') FROM stories_story_live_topics lt
+        JOIN topics_topic t ON t.id = lt.topic_id WHERE lt.story_id = s.id), '')), 'C')
+FROM stories_story s
+WHERE s.live_revision_id IS NOT NULL {{where}}
+ON CONFLICT (story_id) DO UPDATE SET vector = EXCLUDED.vector
+"""
+
+
+def story_search_index(*, story_ids: list[int] | None = None) -> None:
+    """(Re)build the search documents of ``story_ids`` (all stories with a live revision when None)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if story_ids is None:
+            cursor.execute(_INDEX_SQL.format(where=""))
+        elif story_ids:
+            cursor.execute(_INDEX_SQL.format(where="AND s.id = ANY(%s)"), [list(story_ids)])
