@@ -1,0 +1,91 @@
+"""In Chromium: a writer drafts and submits a story, an editor publishes it, the public page shows it."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import service_missing
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM is used
+# here only by the test's own fixtures, never concurrently with it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+PASSWORD = "pw-for-tests-123"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        service_missing(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def sign_in(browser, live_server, username):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#site-name")
+    return context, page
+
+
+def test_writer_drafts_and_submits_editor_publishes_reader_sees_it(browser, live_server, writer, editor):
+    errors = []
+    # The writer drafts a story in the admin, with the rich-text editor.
+    context, page = sign_in(browser, live_server, writer.username)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}/admin/stories/story/add/")
+    page.fill("#id_headline", "Glacier retreat speeds up in the Andes")  # the slug follows it
+    page.fill("#id_summary", "Satellite data show the fastest loss on record.")
+    page.click("#blocks-group .add-row a")
+    page.select_option("#id_blocks-0-kind", "whats_happened")
+    editor_box = page.locator("#blocks-0 [contenteditable=true]")
+    editor_box.click()
+    page.keyboard.type("Glaciers lost a fifth of their area since 2000.")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    assert "Draft" in page.inner_text(".workflow-panel h2")
+    page.click(".workflow-submit button")
+    page.wait_for_selector(".messagelist .success")
+    assert "In review" in page.inner_text(".workflow-panel h2")
+    assert page.locator(".workflow-publish").count() == 0  # writers cannot publish
+    context.close()
+
+    # The draft is not public yet.
+    reader = browser.new_page()
+    assert reader.goto(f"{live_server.url}/story/glacier-retreat-speeds-up-in-the-andes/").status == 404
+
+    # The editor publishes it.
+    context, page = sign_in(browser, live_server, editor.username)
+    page.goto(f"{live_server.url}/admin/stories/story/")
+    page.click("text=Glacier retreat speeds up in the Andes")
+    page.click(".workflow-publish button")
+    page.wait_for_selector(".messagelist .success")
+    assert "Published" in page.inner_text(".workflow-panel h2")
+    context.close()
+
+    # Readers see it on the story page and the home page.
+    response = reader.goto(f"{live_server.url}/story/glacier-retreat-speeds-up-in-the-andes/")
+    assert response.status == 200
+    assert reader.inner_text("h1") == "Glacier retreat speeds up in the Andes"
+    assert "Glaciers lost a fifth of their area since 2000." in reader.inner_text("main")
+    reader.goto(f"{live_server.url}/")
+    assert re.search("Glacier retreat speeds up", reader.inner_text("main"))
+    assert errors == []
