@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import CommonQuestion, QuestionItem
+from .services import question_delete, question_save
 
 
 class QuestionItemInline(admin.StackedInline):
@@ -18,6 +19,13 @@ class CommonQuestionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["topics"]
     inlines = [QuestionItemInline]
 
+    # Saves and deletes go through the services, which record the change for API sync.
     def save_model(self, request, obj, form, change):
-        obj.mark_published_time()
-        super().save_model(request, obj, form, change)
+        question_save(question=obj)
+
+    def delete_model(self, request, obj):
+        question_delete(question=obj)
+
+    def delete_queryset(self, request, queryset):
+        for question in queryset:
+            question_delete(question=question)

@@ -220,9 +220,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "TopicKindEnum": "topics.models.Topic.Kind",
+        "ChangeKindEnum": "stories.models.ChangeEvent.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "newsroom.api.schema_sparse_fields_hook",
+    ],
 }
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
+# Web clients may read the validators and the throttle's wait.
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+# Requests per address for anonymous API clients ("120/min", "10/s" …); empty switches it off.
+API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "120/min")
+# How long shared caches and clients may reuse an anonymous API response (seconds).
+API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
+# The sync cursor does not move past changes younger than this (a transaction may still commit below them).
+API_SYNC_SETTLE_SECONDS = int(os.environ.get("API_SYNC_SETTLE_SECONDS", "5"))
 
 # --- Security -------------------------------------------------------------
 # Content-Security-Policy (Django's own middleware): only our own origin; the

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("faq.urls")),
     path("", include("sources.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("newsroom.api_urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("robots.txt", site_views.robots_txt, name="robots"),

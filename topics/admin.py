@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Topic
+from .services import topic_delete, topic_save
 
 
 @admin.register(Topic)
@@ -9,3 +10,14 @@ class TopicAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "aliases", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    # Saves and deletes go through the services, which record the change for API sync.
+    def save_model(self, request, obj, form, change):
+        topic_save(topic=obj)
+
+    def delete_model(self, request, obj):
+        topic_delete(topic=obj)
+
+    def delete_queryset(self, request, queryset):
+        for topic in queryset:
+            topic_delete(topic=topic)

@@ -1,0 +1,66 @@
+"""Common questions in the public API: published ones only, a detail with its question-and-answer items."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import serializers
+
+from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema
+from newsroom.richtext import html_to_text, sanitize_html
+from stories.api.serializers import TopicRefSerializer
+from topics.models import Topic
+
+from .models import CommonQuestion, QuestionItem
+
+
+class QuestionItemSerializer(serializers.ModelSerializer):
+    html = serializers.SerializerMethodField(help_text="The answer as sanitised HTML.")
+    text = serializers.SerializerMethodField(help_text="The answer as plain text.")
+
+    class Meta:
+        model = QuestionItem
+        fields = ["question", "html", "text"]
+
+    def get_html(self, item) -> str:
+        return sanitize_html(item.answer)
+
+    def get_text(self, item) -> str:
+        return html_to_text(sanitize_html(item.answer))
+
+
+class QuestionListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The question's public page.")
+    topics = TopicRefSerializer(many=True)
+
+    class Meta:
+        model = CommonQuestion
+        fields = ["id", "slug", "question", "teaser", "url", "published_at", "updated_at", "topics"]
+
+    def get_url(self, question) -> str:
+        return absolute_url(question.get_absolute_url())
+
+
+class QuestionDetailSerializer(QuestionListItemSerializer):
+    items = QuestionItemSerializer(many=True, help_text="The questions and answers, in page order.")
+
+    class Meta(QuestionListItemSerializer.Meta):
+        fields = [*QuestionListItemSerializer.Meta.fields, "items"]
+
+
+def question_public_queryset(*, with_items: bool = False):
+    """Published questions with their topics (and items): one prefetch query each, never one per row."""
+    related = [Prefetch("topics", queryset=Topic.objects.only("id", "slug", "name", "kind"))]
+    if with_items:
+        related.append("items")
+    return CommonQuestion.objects.published().prefetch_related(*related)
+
+
+@extend_schema_view(list=list_schema(QuestionListItemSerializer), retrieve=detail_schema(QuestionDetailSerializer))
+class QuestionViewSet(PublicViewSet):
+    serializer_class = QuestionDetailSerializer
+    list_serializer_class = QuestionListItemSerializer
+    queryset = CommonQuestion.objects.published()
+
+    def get_queryset(self):
+        if self.action == "list":
+            return question_public_queryset().order_by("question", "id")
+        return question_public_queryset(with_items=True)

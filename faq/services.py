@@ -1,0 +1,51 @@
+"""Writes of common questions, recorded in the public change log.
+
+A published question's save is an upsert; a question leaving public view
+(back to draft, or deleted) is a tombstone; saving a draft changes nothing
+public. Live stories that link the question ("Go deeper") change with it.
+"""
+
+from django.db import transaction
+
+from stories.changes import change_record
+from stories.models import ChangeEvent
+
+from .models import CommonQuestion
+
+
+@transaction.atomic
+def question_save(*, question: CommonQuestion) -> CommonQuestion:
+    """Save ``question`` (keeping its first publication time) and record what readers can see change."""
+    was_published = (
+        question.pk is not None
+        and CommonQuestion.objects.filter(pk=question.pk, status=CommonQuestion.Status.PUBLISHED).exists()
+    )
+    question.mark_published_time()
+    question.save()
+    if question.is_published:
+        _record(question=question, action=ChangeEvent.Action.UPSERT)
+    elif was_published:
+        _record(question=question, action=ChangeEvent.Action.DELETE)
+    return question
+
+
+@transaction.atomic
+def question_delete(*, question: CommonQuestion) -> None:
+    """Delete ``question``; a tombstone when it was public."""
+    was_published = CommonQuestion.objects.filter(pk=question.pk, status=CommonQuestion.Status.PUBLISHED).exists()
+    stories = list(question.live_stories.live().values_list("id", "live_slug")) if was_published else []
+    pk, slug = question.pk, question.slug
+    question.delete()
+    if was_published:
+        change_record(kind=ChangeEvent.Kind.QUESTION, object_id=pk, slug=slug, action=ChangeEvent.Action.DELETE)
+        _stories_changed(stories)
+
+
+def _record(*, question: CommonQuestion, action: str) -> None:
+    change_record(kind=ChangeEvent.Kind.QUESTION, object_id=question.pk, slug=question.slug, action=action)
+    _stories_changed(question.live_stories.live().values_list("id", "live_slug"))
+
+
+def _stories_changed(stories) -> None:
+    for story_id, story_slug in stories:
+        change_record(kind=ChangeEvent.Kind.STORY, object_id=story_id, slug=story_slug, action=ChangeEvent.Action.UPSERT)

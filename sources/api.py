@@ -1,0 +1,53 @@
+"""Outlets in the public API: every outlet, a detail with the latest live stories that cite it."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema
+from stories.api.serializers import StoryListItemSerializer
+from stories.api.views import story_list_queryset
+
+from .models import Outlet
+
+EMBEDDED_STORIES = 20
+
+
+class OutletListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The outlet's page on this site.")
+    stories_url = serializers.SerializerMethodField(help_text="All live stories citing it: the story list by outlet.")
+
+    class Meta:
+        model = Outlet
+        fields = ["id", "slug", "name", "homepage", "country", "language", "url", "stories_url"]
+
+    def get_url(self, outlet) -> str:
+        return absolute_url(reverse("sources:outlet", kwargs={"slug": outlet.slug}))
+
+    def get_stories_url(self, outlet) -> str:
+        return absolute_url(f"{reverse('api:story-list')}?outlet={outlet.slug}")
+
+
+class OutletDetailSerializer(OutletListItemSerializer):
+    stories = StoryListItemSerializer(
+        source="latest_stories", many=True, help_text=f"The {EMBEDDED_STORIES} latest live stories citing it."
+    )
+
+    class Meta(OutletListItemSerializer.Meta):
+        fields = [*OutletListItemSerializer.Meta.fields, "stories"]
+
+
+@extend_schema_view(list=list_schema(OutletListItemSerializer), retrieve=detail_schema(OutletDetailSerializer))
+class OutletViewSet(PublicViewSet):
+    serializer_class = OutletDetailSerializer
+    list_serializer_class = OutletListItemSerializer
+    queryset = Outlet.objects.all()
+
+    def get_queryset(self):
+        return Outlet.objects.order_by("name", "id")
+
+    def retrieve(self, request, *args, **kwargs):
+        outlet = self.get_object()
+        outlet.latest_stories = list(story_list_queryset().filter(live_outlets=outlet)[:EMBEDDED_STORIES])
+        return Response(self.get_serializer(outlet).data)

@@ -1,0 +1,84 @@
+"""The story list's filters (django-filter): an invalid value is a 400 that names its parameter."""
+
+import re
+
+import django_filters
+from django import forms
+from django.core.validators import validate_slug
+from django.db import connection
+from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from stories.models import Story
+
+# Control characters (NUL above all, which PostgreSQL refuses in text) are not search terms.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class SlugListField(forms.CharField):
+    """One or several slugs, comma-separated: ``?topic=peru,mexico``."""
+
+    def to_python(self, value):
+        slugs = [s.strip() for s in (super().to_python(value) or "").split(",") if s.strip()]
+        for slug in slugs:
+            validate_slug(slug)
+        return slugs
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugListFilter(django_filters.Filter):
+    field_class = SlugListField
+
+
+class StoryFilter(django_filters.FilterSet):
+    topic = SlugListFilter(
+        method="filter_topic", help_text="Stories tagged with any of these topic slugs (comma-separated)."
+    )
+    outlet = SlugListFilter(
+        method="filter_outlet", help_text="Stories citing any of these outlet slugs (comma-separated)."
+    )
+    published_after = django_filters.IsoDateTimeFilter(
+        field_name="first_published_at", lookup_expr="gte", help_text="First published at or after (ISO 8601)."
+    )
+    published_before = django_filters.IsoDateTimeFilter(
+        field_name="first_published_at", lookup_expr="lt", help_text="First published before (ISO 8601)."
+    )
+    q = django_filters.CharFilter(method="filter_text", max_length=200, help_text="Full-text search.")
+    ordering = django_filters.OrderingFilter(
+        fields=(("first_published_at", "published"), ("last_published_at", "updated"), ("live_headline", "headline")),
+        help_text="published, updated or headline; prefix with - for descending. Default: -published.",
+    )
+
+    class Meta:
+        model = Story
+        fields = []
+
+    # The relation filters are subqueries on the live link tables rather than
+    # joins, so a story tagged with two of the topics appears once, no DISTINCT.
+    def filter_topic(self, queryset, name, slugs):
+        if not slugs:
+            return queryset
+        links = Story.live_topics.through.objects.filter(topic__slug__in=slugs).values("story_id")
+        return queryset.filter(id__in=links)
+
+    def filter_outlet(self, queryset, name, slugs):
+        if not slugs:
+            return queryset
+        links = Story.live_outlets.through.objects.filter(outlet__slug__in=slugs).values("story_id")
+        return queryset.filter(id__in=links)
+
+    def filter_text(self, queryset, name, value):
+        value = _CONTROL.sub(" ", value)
+        words = value.split()
+        if not words:
+            return queryset
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            vector = SearchVector("live_headline", "live_summary", "live_search_text", config="english")
+            return queryset.annotate(search=vector).filter(search=SearchQuery(value, config="english", search_type="websearch"))
+        matches = Q()
+        for word in words[:10]:
+            matches &= Q(live_headline__icontains=word) | Q(live_search_text__icontains=word)
+        return queryset.filter(matches)

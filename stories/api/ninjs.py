@@ -1,0 +1,89 @@
+"""A live story as an IPTC ninjs 2.2 news item (https://iptc.org/standards/ninjs/)."""
+
+from django.utils.html import escape
+
+from newsroom.richtext import html_to_text, sanitize_html
+from stories.selectors import StoryPage
+from topics.models import Topic
+
+from .serializers import story_url
+
+# Which ninjs array a topic goes in, by its kind.
+NINJS_ARRAY = {
+    Topic.Kind.PERSON: "people",
+    Topic.Kind.ORGANISATION: "organisations",
+    Topic.Kind.COUNTRY: "places",
+    Topic.Kind.PLACE: "places",
+    Topic.Kind.EVENT: "subjects",
+    Topic.Kind.THEME: "subjects",
+}
+
+
+def story_ninjs(*, page: StoryPage) -> dict:
+    """The ninjs item of a story page: the live revision, its topics and its citations."""
+    story = page.story
+    item = {
+        "uri": story_url(story.live_slug),
+        "type": "text",
+        "representationtype": "full",
+        "profile": "newsroom-explainer",
+        "version": str(story.live_revision_id),
+        "firstcreated": _iso(page.published_at),
+        "versioncreated": _iso(page.updated_at),
+        "pubstatus": "usable",
+        "language": "en",
+        "slugline": story.live_slug,
+        "headlines": [{"role": "main", "value": page.headline}],
+        "bodies": [_body(block, page) for block in page.blocks],
+        "altids": [{"role": "slug", "value": story.live_slug}],
+    }
+    if page.summary:
+        item["descriptions"] = [{"role": "summary", "contenttype": "text/plain", "value": page.summary}]
+    if page.author_name:
+        item["by"] = page.author_name
+    if page.event_date:
+        item["contentcreated"] = f"{page.event_date.isoformat()}T00:00:00Z"
+    for topic in page.topics:
+        entry = {"name": topic.name, "rel": "about", "literal": topic.slug, "uri": _topic_uri(topic)}
+        item.setdefault(NINJS_ARRAY.get(topic.kind, "subjects"), []).append(entry)
+    sources = {}
+    for citation in page.citations:
+        outlet = citation.outlet
+        sources.setdefault(outlet.pk, {
+            "name": outlet.name, "role": "cited", "literal": outlet.slug,
+            **({"uri": outlet.homepage} if outlet.homepage else {}),
+        })
+    if sources:
+        item["infosources"] = list(sources.values())
+    return item
+
+
+def _body(block: dict, page: StoryPage) -> dict:
+    html = sanitize_html(block["body"])
+    if block["kind"] == "papers_say" and page.citations:
+        html += "<ul>" + "".join(_citation_html(c) for c in page.citations) + "</ul>"
+    text = html_to_text(html)
+    return {
+        "role": block["kind"], "contenttype": "text/html", "value": html,
+        "charcount": len(text), "wordcount": len(text.split()),
+    }
+
+
+def _citation_html(citation) -> str:
+    quote = f" “{escape(citation.quote)}”" if citation.quote else ""
+    return (
+        f'<li><a href="{escape(citation.url)}">{escape(citation.outlet.name)}</a>: '
+        f"{escape(citation.claim)}{quote}</li>"
+    )
+
+
+def _topic_uri(topic: Topic) -> str:
+    from django.urls import reverse
+
+    from newsroom.api import absolute_url
+
+    return topic.external_url or absolute_url(reverse("topics:detail", kwargs={"slug": topic.slug}))
+
+
+def _iso(value) -> str:
+    return value.isoformat().replace("+00:00", "Z")

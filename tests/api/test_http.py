@@ -1,0 +1,107 @@
+"""HTTP behaviour of every endpoint: validators and 304s, Cache-Control, throttling, CORS, docs."""
+
+import pytest
+from django.utils.http import http_date
+
+from tests.factories import CommonQuestionFactory, OutletFactory, TopicFactory, build_story
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def urls():
+    story = build_story(topics=1, citations=1, questions=1)
+    topic, outlet, question = story.live_topics.get(), story.live_outlets.get(), story.live_questions.get()
+    return [
+        "/api/v1/stories/", f"/api/v1/stories/{story.slug}/", f"/api/v1/stories/{story.slug}/ninjs/",
+        "/api/v1/topics/", f"/api/v1/topics/{topic.slug}/", "/api/v1/questions/", f"/api/v1/questions/{question.slug}/",
+        "/api/v1/outlets/", f"/api/v1/outlets/{outlet.slug}/", "/api/v1/sync/?since=0",
+    ]
+
+
+def test_every_get_has_validators_and_answers_304(client, urls):
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        etag, last_modified = response["ETag"], response["Last-Modified"]
+        assert response["Cache-Control"] == "public, max-age=60"
+        not_modified = client.get(url, headers={"If-None-Match": etag})
+        assert not_modified.status_code == 304, url
+        assert not_modified.content == b"" and not_modified["ETag"] == etag
+        assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 304, url
+
+
+def test_a_publication_changes_the_validators(client, urls):
+    first = {url: client.get(url)["ETag"] for url in urls}
+    build_story()
+    for url in urls:
+        assert client.get(url, headers={"If-None-Match": first[url]}).status_code == 200, url
+
+
+def test_an_outlet_edit_changes_the_validators(client):
+    outlet = OutletFactory()
+    etag = client.get("/api/v1/outlets/")["ETag"]
+    outlet.name = "Renamed"
+    outlet.save()
+    response = client.get("/api/v1/outlets/", headers={"If-None-Match": etag})
+    assert response.status_code == 200 and response.json()["results"][0]["name"] == "Renamed"
+
+
+def test_old_if_modified_since_gets_the_body(client, urls):
+    response = client.get(urls[0], headers={"If-Modified-Since": http_date(0)})
+    assert response.status_code == 200 and response.json()["results"]
+
+
+def test_validators_differ_by_query(client, urls):
+    assert client.get("/api/v1/stories/")["ETag"] != client.get("/api/v1/stories/?ordering=headline")["ETag"]
+
+
+def test_signed_in_users_get_private_responses(client, django_user_model):
+    build_story()
+    client.force_login(django_user_model.objects.create_user("editor", password="x-pass-123"))
+    assert client.get("/api/v1/stories/")["Cache-Control"] == "private, no-cache"
+
+
+def test_anonymous_clients_are_throttled_with_retry_after(client, settings):
+    settings.API_THROTTLE_ANON = "3/min"
+    for _ in range(3):
+        assert client.get("/api/v1/topics/").status_code == 200
+    response = client.get("/api/v1/stories/")
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert "detail" in response.json()
+
+
+def test_throttle_can_be_switched_off(client, settings):
+    settings.API_THROTTLE_ANON = ""
+    for _ in range(5):
+        assert client.get("/api/v1/topics/").status_code == 200
+
+
+def test_cors_for_configured_web_clients(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+    TopicFactory()
+    allowed = client.get("/api/v1/topics/", headers={"Origin": "https://app.example.com"})
+    assert allowed["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert "etag" in allowed["Access-Control-Expose-Headers"].lower()
+    other = client.get("/api/v1/topics/", headers={"Origin": "https://evil.example.com"})
+    assert "Access-Control-Allow-Origin" not in other
+
+
+def test_schema_and_docs_are_served_without_a_cdn(client):
+    schema = client.get("/api/v1/schema/?format=json")
+    assert schema.status_code == 200 and schema["ETag"]
+    assert "/api/v1/stories/{slug}/" in schema.json()["paths"]
+    assert client.get("/api/v1/schema/?format=json", headers={"If-None-Match": schema["ETag"]}).status_code == 304
+    docs = client.get("/api/v1/docs/")
+    html = docs.content.decode()
+    assert docs.status_code == 200 and "swagger-ui" in html
+    assert "cdn" not in html.lower() and "/static/drf_spectacular_sidecar/" in html
+    script = client.get("/api/v1/docs/?script=")
+    assert script.status_code == 200 and "/api/v1/schema/" in script.content.decode()
+
+
+def test_questions_list_only_published(client):
+    published = CommonQuestionFactory()
+    CommonQuestionFactory(status="draft")
+    assert [q["slug"] for q in client.get("/api/v1/questions/").json()["results"]] == [published.slug]

@@ -1,0 +1,61 @@
+"""Topics in the public API: every topic is public reference data; a detail lists its latest live stories."""
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from faq.models import CommonQuestion
+from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema
+from stories.api.serializers import QuestionRefSerializer, StoryListItemSerializer
+from stories.api.views import story_list_queryset
+
+from .models import Topic
+
+EMBEDDED_STORIES = 20
+
+
+class TopicListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The topic's public page.")
+    stories_url = serializers.SerializerMethodField(help_text="All its live stories: the story list filtered by topic.")
+
+    class Meta:
+        model = Topic
+        fields = ["id", "slug", "name", "kind", "description", "external_url", "url", "stories_url", "updated_at"]
+
+    def get_url(self, topic) -> str:
+        return absolute_url(reverse("topics:detail", kwargs={"slug": topic.slug}))
+
+    def get_stories_url(self, topic) -> str:
+        return absolute_url(f"{reverse('api:story-list')}?topic={topic.slug}")
+
+
+class TopicDetailSerializer(TopicListItemSerializer):
+    stories = StoryListItemSerializer(
+        source="latest_stories", many=True, help_text=f"The {EMBEDDED_STORIES} latest live stories on the topic."
+    )
+    questions = QuestionRefSerializer(source="published_questions", many=True, help_text="Published common questions.")
+
+    class Meta(TopicListItemSerializer.Meta):
+        fields = [*TopicListItemSerializer.Meta.fields, "stories", "questions"]
+
+
+@extend_schema_view(list=list_schema(TopicListItemSerializer), retrieve=detail_schema(TopicDetailSerializer))
+class TopicViewSet(PublicViewSet):
+    serializer_class = TopicDetailSerializer
+    list_serializer_class = TopicListItemSerializer
+    queryset = Topic.objects.all()
+
+    def get_queryset(self):
+        if self.action == "list":
+            return Topic.objects.order_by("name", "id")
+        # The detail's questions in the same round as the topic: one prefetch query.
+        return Topic.objects.prefetch_related(
+            Prefetch("questions", queryset=CommonQuestion.objects.published(), to_attr="published_questions")
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        topic = self.get_object()
+        topic.latest_stories = list(story_list_queryset().filter(live_topics=topic)[:EMBEDDED_STORIES])
+        return Response(self.get_serializer(topic).data)

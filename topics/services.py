@@ -1,0 +1,36 @@
+"""Writes of topics. Topics are public as soon as they are saved, so every save
+and delete is recorded in the public change log (API sync, cache purges),
+together with the live stories that show the topic."""
+
+from django.db import transaction
+
+from stories.changes import change_record
+from stories.models import ChangeEvent
+
+from .models import Topic
+
+
+@transaction.atomic
+def topic_save(*, topic: Topic) -> Topic:
+    """Save ``topic`` and record it, and the live stories showing it, as changed."""
+    topic.save()
+    change_record(kind=ChangeEvent.Kind.TOPIC, object_id=topic.pk, slug=topic.slug, action=ChangeEvent.Action.UPSERT)
+    _live_stories_changed(topic=topic)
+    return topic
+
+
+@transaction.atomic
+def topic_delete(*, topic: Topic) -> None:
+    """Delete ``topic``: a tombstone for it, and its live stories changed (they lose its card)."""
+    stories = list(topic.live_stories.values_list("id", "live_slug"))
+    pk, slug = topic.pk, topic.slug
+    topic.delete()
+    change_record(kind=ChangeEvent.Kind.TOPIC, object_id=pk, slug=slug, action=ChangeEvent.Action.DELETE)
+    for story_id, story_slug in stories:
+        change_record(kind=ChangeEvent.Kind.STORY, object_id=story_id, slug=story_slug, action=ChangeEvent.Action.UPSERT)
+
+
+def _live_stories_changed(*, topic: Topic) -> None:
+    # Live stories embed the topic's name and kind: their public form changed too.
+    for story_id, story_slug in topic.live_stories.live().values_list("id", "live_slug"):
+        change_record(kind=ChangeEvent.Kind.STORY, object_id=story_id, slug=story_slug, action=ChangeEvent.Action.UPSERT)
