@@ -1,35 +1,322 @@
-from django.contrib import admin
+"""Admin for outlets, feeds (with their health) and ingested articles.
 
-from .models import Feed, Outlet, SourceArticle
+Thin: “fetch now” queues the same Celery task beat does; confirming or removing
+a topic match goes through ``sources.services``.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from .models import ArticleTopic, Feed, Outlet, SourceArticle
+from .selectors import story_list_with_coverage_flag, story_new_coverage
+from .services import CiteError, article_topic_decide, article_topics_decide, story_cite_article
+
+_STATUS_COLOURS = {True: "#2e7d32", False: "#c62828", None: "#6d6d6d"}
+
+
+def _fetch_now(modeladmin, request, feed_ids: list[int]) -> None:
+    from .tasks import feed_fetch
+
+    failed = 0
+    for feed_id in feed_ids:
+        try:
+            feed_fetch.delay(feed_id)
+        except Exception:  # eager mode (no Redis) runs the task here; its health is recorded all the same
+            failed += 1
+    note = f" ({failed} failed; see their health)" if failed else ""
+    modeladmin.message_user(
+        request, f"Fetching {len(feed_ids)} feed(s) now{note}. Their health updates when each fetch ends.",
+        messages.SUCCESS if not failed else messages.WARNING,
+    )
 
 
 class FeedInline(admin.TabularInline):
     model = Feed
     extra = 0
-    fields = ["url", "title", "is_active"]
+    fields = ["url", "title", "is_active", "fetch_interval", "health", "last_fetched_at"]
+    readonly_fields = ["health", "last_fetched_at"]
+
+    @admin.display(description="health")
+    def health(self, obj):
+        return feed_health_badge(obj) if obj.pk else "—"
+
+
+def feed_health_badge(feed: Feed):
+    if feed.last_status == Feed.Status.NEW:
+        healthy = None
+    else:
+        healthy = feed.last_status in Feed.HEALTHY
+    label = feed.get_last_status_display()
+    if feed.consecutive_failures > 1:
+        label += f" ×{feed.consecutive_failures}"
+    if feed.is_quiet:
+        label += " · quiet"
+    return format_html(
+        '<span style="color:{};font-weight:600" title="{}">{} {}</span>',
+        _STATUS_COLOURS[healthy], feed.last_error, {True: "●", False: "▲", None: "○"}[healthy], label,
+    )
 
 
 @admin.register(Outlet)
 class OutletAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "country", "language", "homepage"]
+    list_display = ["name", "slug", "country", "language", "feed_count", "failing_feeds", "homepage"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [FeedInline]
+    actions = ["fetch_feeds_now"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            _feeds=Count("feeds", distinct=True),
+            _failing=Count("feeds", filter=Q(feeds__consecutive_failures__gt=0, feeds__is_active=True), distinct=True),
+        )
+
+    @admin.display(description="feeds", ordering="_feeds")
+    def feed_count(self, obj):
+        return obj._feeds
+
+    @admin.display(description="failing", ordering="_failing")
+    def failing_feeds(self, obj):
+        return format_html('<b style="color:#c62828">{}</b>', obj._failing) if obj._failing else "0"
+
+    @admin.action(description="Fetch these outlets' feeds now")
+    def fetch_feeds_now(self, request, queryset):
+        _fetch_now(self, request, list(Feed.objects.filter(outlet__in=queryset, is_active=True).values_list("pk", flat=True)))
+
+
+class QuietFilter(admin.SimpleListFilter):
+    title = "health"
+    parameter_name = "health"
+
+    def lookups(self, request, model_admin):
+        return [("failing", "Failing"), ("quiet", "Quiet"), ("healthy", "Healthy"), ("new", "Not fetched yet")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "failing":
+                return queryset.filter(consecutive_failures__gt=0)
+            case "quiet":
+                return queryset.filter(is_quiet=True)
+            case "healthy":
+                return queryset.filter(last_status__in=Feed.HEALTHY, is_quiet=False)
+            case "new":
+                return queryset.filter(last_status=Feed.Status.NEW)
+        return queryset
 
 
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "outlet", "url", "is_active"]
-    list_filter = ["is_active", "outlet"]
+    list_display = [
+        "__str__", "outlet", "health", "last_fetched_at", "next_fetch_at", "consecutive_failures", "items_seen",
+        "articles_added", "last_new_article_at", "is_active",
+    ]
+    list_filter = [QuietFilter, "last_status", "is_active", "outlet"]
     search_fields = ["url", "title", "outlet__name"]
     autocomplete_fields = ["outlet"]
+    list_select_related = ["outlet"]
+    actions = ["fetch_now"]
+    fieldsets = [
+        (None, {"fields": ["outlet", "url", "title", "is_active"]}),
+        ("Polling", {"fields": ["fetch_interval", "quiet_after", "next_fetch_at"]}),
+        ("Health", {"fields": [
+            "health", "last_fetched_at", "last_http_status", "last_error", "consecutive_failures", "items_seen",
+            "articles_added", "last_new_article_at", "etag", "last_modified",
+        ]}),
+    ]
+    readonly_fields = [
+        "health", "last_fetched_at", "last_http_status", "last_error", "consecutive_failures", "items_seen",
+        "articles_added", "last_new_article_at", "etag", "last_modified",
+    ]
+
+    @admin.display(description="health", ordering="last_status")
+    def health(self, obj):
+        return feed_health_badge(obj)
+
+    @admin.action(description="Fetch now")
+    def fetch_now(self, request, queryset):
+        _fetch_now(self, request, list(queryset.values_list("pk", flat=True)))
+
+
+class TopicFilter(admin.SimpleListFilter):
+    """Articles on a topic (editor-removed matches excluded)."""
+
+    title = "topic"
+    parameter_name = "topic"
+
+    def lookups(self, request, model_admin):
+        from topics.models import Topic
+
+        return list(Topic.objects.filter(article_links__isnull=False).distinct().values_list("pk", "name"))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            links = ArticleTopic.objects.filter(topic_id=self.value()).exclude(status=ArticleTopic.Status.REMOVED)
+            return queryset.filter(pk__in=links.values("article_id"))
+        return queryset
+
+
+class ArticleTopicInline(admin.TabularInline):
+    model = ArticleTopic
+    extra = 0
+    fields = ["topic", "status", "matched_at", "decided_by", "decided_at"]
+    readonly_fields = ["matched_at", "decided_by", "decided_at"]
+    autocomplete_fields = ["topic"]
 
 
 @admin.register(SourceArticle)
 class SourceArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "outlet", "published_at"]
-    list_filter = ["outlet", "published_at"]
-    search_fields = ["title", "summary", "url"]
+    list_display = ["title", "outlet", "published_at", "created_at", "topic_names", "link"]
+    list_filter = [TopicFilter, "outlet", ("published_at", admin.DateFieldListFilter), "language"]
+    search_fields = ["title", "summary", "url", "outlet__name"]
     date_hierarchy = "published_at"
     list_select_related = ["outlet"]
     autocomplete_fields = ["outlet", "feed"]
+    readonly_fields = ["content_hash", "created_at", "updated_at"]
+    inlines = [ArticleTopicInline]
+
+    def get_queryset(self, request):
+        # One query for every row's topics, not one per row.
+        links = ArticleTopic.objects.exclude(status=ArticleTopic.Status.REMOVED).select_related("topic")
+        return super().get_queryset(request).prefetch_related(Prefetch("article_topics", queryset=links, to_attr="_links"))
+
+    @admin.display(description="topics")
+    def topic_names(self, obj):
+        links = getattr(obj, "_links", None)
+        if links is None:
+            return ""
+        return format_html_join(
+            ", ", "{}{}", ((link.topic.name, " ✓" if link.status == ArticleTopic.Status.CONFIRMED else "") for link in links)
+        )
+
+    @admin.display(description="link")
+    def link(self, obj):
+        return format_html('<a href="{}" target="_blank" rel="noopener noreferrer">open ↗</a>', obj.url)
+
+    def get_urls(self):
+        cite = path(
+            "cite/<int:story_id>/", self.admin_site.admin_view(self.cite_view), name="sources_sourcearticle_cite"
+        )
+        return [cite, *super().get_urls()]
+
+    def cite_view(self, request, story_id: int):
+        """POST ``cite_article=<id>``: cite that article on the story, then go back to the story."""
+        from stories.models import Story
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (request.user.has_perm("stories.change_story") and request.user.has_perm("stories.add_citation")):
+            raise PermissionDenied
+        story = get_object_or_404(Story, pk=story_id)
+        article_id = request.POST.get("cite_article", "")
+        article_pk = int(article_id) if article_id.isdigit() else 0
+        article = get_object_or_404(SourceArticle.objects.select_related("outlet"), pk=article_pk)
+        try:
+            story_cite_article(story=story, article=article, actor=request.user)
+        except CiteError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(request, f"Cited {article.outlet}: “{article.title}”. Rewrite its claim below.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:stories_story_change", args=[story.pk]) + "#citations-group")
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ArticleTopic:
+            return super().save_formset(request, form, formset, change)
+        links = formset.save(commit=False)
+        for link in formset.deleted_objects:
+            link.delete()
+        for link in links:  # new or changed rows only
+            if link.status == ArticleTopic.Status.MATCHED:
+                link.save()
+            else:
+                article_topic_decide(link=link, status=link.status, actor=request.user)
+
+
+@admin.register(ArticleTopic)
+class ArticleTopicAdmin(admin.ModelAdmin):
+    list_display = ["article", "topic", "status", "matched_at", "decided_by"]
+    list_filter = ["status", "topic"]
+    search_fields = ["article__title", "topic__name"]
+    list_select_related = ["article", "topic", "decided_by"]
+    autocomplete_fields = ["article", "topic"]
+    actions = ["confirm", "remove"]
+
+    @admin.action(description="Confirm these matches")
+    def confirm(self, request, queryset):
+        count = article_topics_decide(links=queryset, status=ArticleTopic.Status.CONFIRMED, actor=request.user)
+        self.message_user(request, f"{count} match(es) confirmed.")
+
+    @admin.action(description="Remove these matches (ingestion will not add them back)")
+    def remove(self, request, queryset):
+        count = article_topics_decide(links=queryset, status=ArticleTopic.Status.REMOVED, actor=request.user)
+        self.message_user(request, f"{count} match(es) removed.")
+
+
+
+class StoryCoverageAdminMixin:
+    """Mixed into the story admin: new coverage on the story's topics, each citable in one click.
+
+    The change page gets a "New coverage since last publication" section (the
+    articles from ``sources.selectors.story_new_coverage``, each with a Cite
+    button that posts to ``SourceArticleAdmin.cite_view``); the list gets a
+    "new coverage" flag, annotated in the list's one query.
+    """
+
+    coverage_field = "new_coverage"
+
+    def get_queryset(self, request):
+        return story_list_with_coverage_flag(super().get_queryset(request))
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "new_coverage_flag"]
+
+    @admin.display(description="new coverage", boolean=True, ordering="has_new_coverage")
+    def new_coverage_flag(self, obj):
+        return bool(getattr(obj, "has_new_coverage", False)) if obj.last_published_at else None
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, self.coverage_field] if obj is not None else fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        others = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != self.coverage_field]})
+            for name, options in fieldsets
+        ]
+        since = (
+            f"since it was last published ({timezone.localtime(obj.last_published_at):%d %b %Y %H:%M})"
+            if obj.last_published_at else "in the last 7 days (never published)"
+        )
+        section = {
+            "fields": [self.coverage_field],
+            "description": f"Articles on this story's topics {since}. “Cite” adds one to the citations "
+            "(save your other edits first: citing reloads the page).",
+        }
+        return [*others, ("New coverage", section)]
+
+    @admin.display(description="articles")
+    def new_coverage(self, obj):
+        articles = story_new_coverage(story=obj)
+        if not articles:
+            return "No new articles on this story's topics."
+        cite_url = reverse("admin:sources_sourcearticle_cite", args=[obj.pk])
+        rows = format_html_join(
+            "",
+            '<li style="margin-bottom:.4em"><b>{}</b> · <a href="{}" target="_blank" rel="noopener noreferrer">{}</a> '
+            '<span style="color:#6d6d6d">{}</span> '
+            '<button type="submit" class="button" name="cite_article" value="{}" formaction="{}" formmethod="post" '
+            'formnovalidate>Cite</button></li>',
+            (
+                (a.outlet.name, a.url, a.title, f"{timezone.localtime(a.seen_at):%d %b %H:%M}", a.pk, cite_url)
+                for a in articles
+            ),
+        )
+        return format_html('<ul style="margin-left:0;padding-left:1em">{}</ul>', rows)
