@@ -1,0 +1,117 @@
+"""Sources admin: feed health, fetch now, articles by outlet/topic/date, match decisions."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sources.models import ArticleTopic, Feed, SourceArticle
+from tests.factories import FeedFactory, OutletFactory, SourceArticleFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_feed_list_shows_health_at_a_glance(admin_client):
+    FeedFactory(title="Dead feed", last_status=Feed.Status.HTTP_ERROR, consecutive_failures=3, last_error="HTTP 500")
+    FeedFactory(title="Live feed", last_status=Feed.Status.OK)
+    page = admin_client.get(reverse("admin:sources_feed_changelist")).content.decode()
+    assert "HTTP error ×3" in page and 'title="HTTP 500"' in page
+    assert "▲" in page and "●" in page
+    failing = admin_client.get(reverse("admin:sources_feed_changelist") + "?health=failing").content.decode()
+    assert "Dead feed" in failing and "Live feed" not in failing
+
+
+def test_feed_and_outlet_lists_take_the_same_queries_for_2_or_20_rows(admin_client):
+    for _ in range(2):
+        FeedFactory()
+    feeds, outlets = queries_for(admin_client, reverse("admin:sources_feed_changelist")), queries_for(
+        admin_client, reverse("admin:sources_outlet_changelist")
+    )
+    for _ in range(18):
+        FeedFactory()
+    assert queries_for(admin_client, reverse("admin:sources_feed_changelist")) == feeds
+    assert queries_for(admin_client, reverse("admin:sources_outlet_changelist")) == outlets
+
+
+def test_fetch_now_fetches_the_selected_feeds(admin_client, feed_server):
+    feed = FeedFactory(url=feed_server.url("/feeds/rss20.xml"))
+    response = admin_client.post(
+        reverse("admin:sources_feed_changelist"), {"action": "fetch_now", "_selected_action": [feed.pk]}, follow=True
+    )
+    assert "Fetching 1 feed(s) now" in response.content.decode()
+    feed.refresh_from_db()
+    assert feed.last_status == Feed.Status.OK and feed.articles_added == 3
+
+
+def test_outlet_list_counts_failing_feeds(admin_client):
+    outlet = OutletFactory(name="Wobbly Wire")
+    FeedFactory(outlet=outlet, consecutive_failures=2)
+    FeedFactory(outlet=outlet)
+    page = admin_client.get(reverse("admin:sources_outlet_changelist")).content.decode()
+    assert '<b style="color:#c62828">1</b>' in page
+
+
+def test_articles_filter_by_topic_outlet_and_search(admin_client):
+    peru = TopicFactory(name="Peru")
+    a = SourceArticleFactory(title="Lima recalls envoy")
+    b = SourceArticleFactory(title="Markets rally")
+    c = SourceArticleFactory(title="Peru votes", outlet=a.outlet)
+    ArticleTopic.objects.create(article=a, topic=peru)
+    ArticleTopic.objects.create(article=c, topic=peru, status=ArticleTopic.Status.REMOVED)
+    url = reverse("admin:sources_sourcearticle_changelist")
+    by_topic = admin_client.get(f"{url}?topic={peru.pk}").content.decode()
+    assert a.title in by_topic and b.title not in by_topic and c.title not in by_topic
+    by_outlet = admin_client.get(f"{url}?outlet__id__exact={a.outlet_id}").content.decode()
+    assert a.title in by_outlet and c.title in by_outlet and b.title not in by_outlet
+    searched = admin_client.get(f"{url}?q=rally").content.decode()
+    assert b.title in searched and a.title not in searched
+
+
+def test_article_list_takes_the_same_queries_for_2_or_20_articles_with_topics(admin_client):
+    topic = TopicFactory()
+    for _ in range(2):
+        ArticleTopic.objects.create(article=SourceArticleFactory(), topic=topic)
+    few = queries_for(admin_client, reverse("admin:sources_sourcearticle_changelist"))
+    for _ in range(18):
+        ArticleTopic.objects.create(article=SourceArticleFactory(), topic=topic)
+    assert queries_for(admin_client, reverse("admin:sources_sourcearticle_changelist")) == few
+
+
+def test_editors_confirm_and_remove_matches(admin_client, admin_user):
+    topic = TopicFactory(name="Mexico")
+    keep = ArticleTopic.objects.create(article=SourceArticleFactory(), topic=topic)
+    drop = ArticleTopic.objects.create(article=SourceArticleFactory(), topic=topic)
+    url = reverse("admin:sources_articletopic_changelist")
+    admin_client.post(url, {"action": "confirm", "_selected_action": [keep.pk]})
+    admin_client.post(url, {"action": "remove", "_selected_action": [drop.pk]})
+    keep.refresh_from_db()
+    drop.refresh_from_db()
+    assert (keep.status, keep.decided_by) == (ArticleTopic.Status.CONFIRMED, admin_user)
+    assert drop.status == ArticleTopic.Status.REMOVED and drop.decided_at is not None
+
+
+def test_an_article_page_lets_an_editor_remove_a_match_inline(admin_client, admin_user):
+    article = SourceArticleFactory()
+    link = ArticleTopic.objects.create(article=article, topic=TopicFactory())
+    url = reverse("admin:sources_sourcearticle_change", args=[article.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    data = {
+        "outlet": article.outlet_id, "url": article.url, "guid": "", "title": article.title, "summary": "",
+        "language": "", "published_at_0": "", "published_at_1": "",
+        "article_topics-TOTAL_FORMS": "1", "article_topics-INITIAL_FORMS": "1",
+        "article_topics-MIN_NUM_FORMS": "0", "article_topics-MAX_NUM_FORMS": "1000",
+        "article_topics-0-id": link.pk, "article_topics-0-article": article.pk,
+        "article_topics-0-topic": link.topic_id, "article_topics-0-status": "removed",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    link.refresh_from_db()
+    assert (link.status, link.decided_by) == (ArticleTopic.Status.REMOVED, admin_user)
+    assert SourceArticle.objects.get().title == article.title
