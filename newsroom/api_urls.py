@@ -68,5 +68,5 @@ urlpatterns = [
         static_validators(SpectacularSwaggerSplitView.as_view(url_name="api:schema", throttle_classes=[AnonymousThrottle])),
         name="docs",
     ),
-    re_path(r"^.*$", not_found),
+    re_path(r"^", not_found),  # any other path, newlines included
 ]

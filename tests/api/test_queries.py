@@ -1,0 +1,79 @@
+"""Every list and detail endpoint runs a fixed number of queries, whatever the size of the data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from faq.models import CommonQuestion
+from faq.services import question_save
+from stories.models import StoryQuestion, StoryTopic
+from stories.workflow import story_publish
+from tests.factories import (
+    CitationFactory,
+    CommonQuestionFactory,
+    OutletFactory,
+    QuestionItemFactory,
+    TopicFactory,
+    build_story,
+)
+from topics.services import topic_save
+
+pytestmark = pytest.mark.django_db
+
+# validators (1) + the work below; the sync feed reads its events, then stories (4), topics (1), questions (3).
+EXPECTED = {
+    "stories": 3,          # page, topics of the page
+    "story": 5,            # story + live revision, topics, outlets, questions
+    "ninjs": 5,
+    "topics": 2,
+    "topic": 5,            # topic, its published questions, stories, their topics
+    "questions": 3,        # page, topics
+    "question": 4,         # question, topics, items
+    "outlets": 2,
+    "outlet": 4,           # outlet, stories, their topics
+    "sync": 10,
+}
+
+
+def _grow(*, stories: int, links: int, topic, outlet, question) -> str:
+    """Publish ``stories`` stories, each with ``links`` blocks, citations, topics and questions; return one slug."""
+    slug = None
+    for _ in range(stories):
+        story = build_story(publish=False, blocks=links, citations=links, topics=links, questions=links)
+        StoryTopic.objects.create(story=story, topic=topic, position=99)
+        StoryQuestion.objects.create(story=story, question=question, position=99)
+        CitationFactory(story=story, outlet=outlet, position=99)
+        slug = story_publish(story=story, actor=None).live_slug
+    for _ in range(links):
+        QuestionItemFactory(common_question=question)
+        question.topics.add(TopicFactory())
+    return slug
+
+
+def _counts(client, *, slug, topic, outlet, question) -> dict:
+    urls = {
+        "stories": "/api/v1/stories/?page_size=50", "story": f"/api/v1/stories/{slug}/",
+        "ninjs": f"/api/v1/stories/{slug}/ninjs/", "topics": "/api/v1/topics/?page_size=50",
+        "topic": f"/api/v1/topics/{topic.slug}/", "questions": "/api/v1/questions/?page_size=50",
+        "question": f"/api/v1/questions/{question.slug}/", "outlets": "/api/v1/outlets/?page_size=50",
+        "outlet": f"/api/v1/outlets/{outlet.slug}/", "sync": "/api/v1/sync/?since=0&limit=500",
+    }
+    counts = {}
+    for name, url in urls.items():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200, url
+        counts[name] = len(ctx.captured_queries)
+    return counts
+
+
+def test_query_counts_are_fixed_for_small_and_large_data(client, settings):
+    settings.API_THROTTLE_ANON = ""
+    topic, outlet = TopicFactory(), OutletFactory()
+    question = CommonQuestionFactory(status=CommonQuestion.Status.PUBLISHED)
+    topic_save(topic=topic)  # so the sync feed carries a topic and a question too
+    question_save(question=question)
+    slug = _grow(stories=1, links=1, topic=topic, outlet=outlet, question=question)
+    small = _counts(client, slug=slug, topic=topic, outlet=outlet, question=question)
+    slug = _grow(stories=12, links=6, topic=topic, outlet=outlet, question=question)
+    large = _counts(client, slug=slug, topic=topic, outlet=outlet, question=question)
+    assert small == large == EXPECTED
