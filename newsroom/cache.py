@@ -94,7 +94,7 @@ def page_depends_on(request: HttpRequest, *keys: str) -> None:
 def page_last_modified(request: HttpRequest, when: datetime | None) -> None:
     """Declare, from a view, when what the page shows last changed."""
     if when is not None:
-        request._page_last_modified = when.timestamp()
+        request._page_last_modified = int(when.timestamp())  # HTTP dates have whole seconds
 
 
 def _cacheable_request(request: HttpRequest) -> bool:

@@ -1,8 +1,9 @@
 """What follows a public change (``newsroom.signals.public_content_changed``).
 
-Sent after commit. A published story is rendered at once and its search
-document rebuilt; an edited topic, question or outlet marks the kept pages of
-the live stories that show it for re-rendering. Then the page cache tokens
+Sent after commit. A newly published revision is rendered at once and its
+search document rebuilt; an edited topic, question or outlet marks the kept
+pages of the live stories that show it for re-rendering on their next request
+(a topic on thousands of stories must not make its editor wait for them all). Then the page cache tokens
 are replaced, so the next request of any page showing the change renders it.
 """
 
@@ -14,7 +15,7 @@ from newsroom.cache import content_changed
 from newsroom.signals import public_content_changed
 
 from .models import Story
-from .rendering import live_pages_expire, story_prerender
+from .rendering import live_page_outdated, live_pages_expire, story_prerender
 from .search import story_search_index
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ def on_public_content_changed(sender, *, kind: str, object_id: int, action: str 
     story_ids: list[int] = []
     if kind == "story":
         story_search_index(story_ids=[object_id])
-        if action != "delete":
+        if action != "delete" and live_page_outdated(story_id=object_id):
             _prerender([object_id])
     elif kind in _SHOWN_ON:
         story_ids = live_pages_expire(stories=Story.objects.filter(**{_SHOWN_ON[kind]: object_id}))

@@ -98,6 +98,21 @@ def _keep(story: Story, rendered: RenderedStory) -> LivePage:
     return page
 
 
+def live_page_outdated(*, story_id: int) -> bool:
+    """True when the live story has no kept page from its current live revision.
+
+    A page expired by an edit of what it shows (empty key) is not outdated in
+    this sense: it is rendered again on its next request.
+    """
+    story = Story.objects.live().filter(pk=story_id).select_related("live_page").only(
+        "id", "live_revision_id", "live_page__key"
+    ).first()
+    if story is None:
+        return False
+    kept = getattr(story, "live_page", None)
+    return kept is None or (kept.key != "" and kept.key != live_page_key(story))
+
+
 def live_pages_expire(*, stories: QuerySet[Story]) -> list[int]:
     """Mark the kept pages of ``stories`` for re-rendering; returns the story ids."""
     ids = list(stories.values_list("pk", flat=True).distinct())

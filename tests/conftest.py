@@ -92,3 +92,9 @@ def feed_server():
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """``with commit():`` runs the block's on-commit callbacks (signal receivers) as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -1,0 +1,187 @@
+"""The anonymous page cache: served from cache, and never stale after a public change.
+
+The receivers that purge the cache run on commit; these tests run the
+on-commit callbacks of every write (``commit`` fixture) as a real request would.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from faq.models import CommonQuestion
+from stories.changes import change_record
+from stories.models import ChangeEvent, Story
+from stories.workflow import story_publish, story_unpublish
+from tests.factories import OutletFactory, build_story
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PUBLIC_PAGE_CACHE = True
+
+
+def _get(client, url, **headers):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, headers=headers)
+    response.queries = len(ctx.captured_queries)
+    return response
+
+
+def test_second_anonymous_request_is_served_from_cache_without_queries(client, commit):
+    with commit():
+        story = build_story(headline="Cached headline")
+    first = _get(client, story.get_absolute_url())
+    second = _get(client, story.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit" and second.queries == 0
+    assert second.content == first.content
+    assert "Cached headline" in second.content.decode()
+
+
+def test_story_page_variants_of_query_string_share_one_entry(client, commit):
+    with commit():
+        story = build_story()
+    client.get(story.get_absolute_url())
+    response = _get(client, story.get_absolute_url() + "?utm_source=newsletter")
+    assert response["X-Page-Cache"] == "hit"
+
+
+def test_republished_correction_is_visible_on_the_next_request(client, commit, editor):
+    with commit():
+        story = build_story(headline="First version")
+    assert "First version" in client.get(story.get_absolute_url()).content.decode()
+    Story.objects.filter(pk=story.pk).update(headline="Corrected version")
+    with commit():
+        story_publish(story=story, actor=editor, note="We corrected the headline.")
+    content = client.get(story.get_absolute_url()).content.decode()
+    assert "Corrected version" in content and "We corrected the headline." in content
+    assert "First version" not in content
+
+
+def test_unpublished_story_answers_410_and_leaves_lists_on_the_next_request(client, commit, editor):
+    with commit():
+        story = build_story(headline="Soon withdrawn")
+    assert client.get(story.get_absolute_url()).status_code == 200
+    assert "Soon withdrawn" in client.get("/").content.decode()
+    with commit():
+        story_unpublish(story=story, actor=editor, comment="Legal")
+    assert client.get(story.get_absolute_url()).status_code == 410
+    assert "Soon withdrawn" not in client.get("/").content.decode()
+    assert "Soon withdrawn" not in client.get("/feeds/rss/").content.decode()
+
+
+def test_new_story_appears_on_cached_lists_on_the_next_request(client, commit):
+    with commit():
+        build_story(headline="Older story")
+    for url in ("/", "/feeds/rss/", "/sitemap-stories.xml"):
+        client.get(url)
+    with commit():
+        newer = build_story(headline="Brand new story")
+    assert "Brand new story" in client.get("/").content.decode()
+    assert "Brand new story" in client.get("/feeds/rss/").content.decode()
+    assert newer.live_slug in client.get("/sitemap-stories.xml").content.decode()
+
+
+def test_topic_edit_shows_on_the_story_page_on_the_next_request(client, commit):
+    with commit():
+        story = build_story(topics=1)
+    topic = story.live_topics.get()
+    assert topic.name in client.get(story.get_absolute_url()).content.decode()
+    with commit():
+        topic.name = "Renamed topic"
+        topic.save()
+        change_record(kind=ChangeEvent.Kind.TOPIC, object_id=topic.pk, slug=topic.slug, action="upsert")
+    content = client.get(story.get_absolute_url()).content.decode()
+    assert "Renamed topic" in content
+    assert '"name":"Renamed topic"' in content  # the JSON-LD too
+
+
+def test_question_taken_down_leaves_the_story_page_on_the_next_request(client, commit):
+    with commit():
+        story = build_story(questions=1)
+    question = story.live_questions.get()
+    assert question.question in client.get(story.get_absolute_url()).content.decode()
+    with commit():
+        CommonQuestion.objects.filter(pk=question.pk).update(status=CommonQuestion.Status.DRAFT)
+        change_record(kind=ChangeEvent.Kind.QUESTION, object_id=question.pk, slug=question.slug, action="delete")
+    assert question.question not in client.get(story.get_absolute_url()).content.decode()
+    assert client.get(question.get_absolute_url()).status_code == 404
+
+
+def test_outlet_rename_shows_on_story_and_outlet_pages(client, commit):
+    outlet = OutletFactory(name="Old Outlet Name")
+    with commit():
+        story = build_story(publish=False)
+        story.citations.create(outlet=outlet, url="https://example.com/a", claim="It happened.")
+        story_publish(story=story, actor=None)
+    client.get(story.get_absolute_url())
+    client.get(outlet.get_absolute_url())
+    with commit():
+        outlet.name = "New Outlet Name"
+        outlet.save()
+        change_record(kind="outlet", object_id=outlet.pk, slug=outlet.slug, action="upsert")
+    assert "New Outlet Name" in client.get(story.get_absolute_url()).content.decode()
+    assert "New Outlet Name" in client.get(outlet.get_absolute_url()).content.decode()
+
+
+def test_a_404_is_not_cached(client, commit):
+    assert client.get("/story/coming-soon/").status_code == 404
+    with commit():
+        build_story(slug="coming-soon")
+    assert client.get("/story/coming-soon/").status_code == 200
+
+
+def test_visitor_with_a_session_is_not_served_from_nor_stored_in_the_cache(client, commit):
+    with commit():
+        story = build_story()
+    client.cookies["sessionid"] = "anything"
+    response = client.get(story.get_absolute_url())
+    assert "X-Page-Cache" not in response
+    assert response["Cache-Control"].startswith("private")
+    del client.cookies["sessionid"]
+    assert client.get(story.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_conditional_get_answers_304(client, commit, settings, cached):
+    settings.PUBLIC_PAGE_CACHE = cached
+    with commit():
+        story = build_story()
+    first = client.get(story.get_absolute_url())
+    assert first["ETag"] and first["Last-Modified"]
+    assert client.get(story.get_absolute_url(), headers={"if-none-match": first["ETag"]}).status_code == 304
+    assert client.get(story.get_absolute_url(), headers={"if-modified-since": first["Last-Modified"]}).status_code == 304
+    home = client.get("/")
+    assert client.get("/", headers={"if-none-match": home["ETag"]}).status_code == 304
+
+
+def test_etag_changes_when_the_page_changes(client, commit, editor):
+    with commit():
+        story = build_story()
+    before = client.get(story.get_absolute_url())["ETag"]
+    Story.objects.filter(pk=story.pk).update(headline="Changed")
+    with commit():
+        story_publish(story=story, actor=editor)
+    response = client.get(story.get_absolute_url(), headers={"if-none-match": before})
+    assert response.status_code == 200 and response["ETag"] != before
+
+
+def test_lost_token_means_a_miss_not_a_stale_page(client, commit, editor):
+    with commit():
+        story = build_story(headline="Before eviction")
+    client.get(story.get_absolute_url())
+    cache.delete_many([f"pagetoken:story:{story.pk}", "pagetoken:all"])  # evicted under memory pressure
+    Story.objects.filter(pk=story.pk).update(headline="After eviction")
+    story_publish(story=story, actor=editor)  # callbacks not run: only the lost tokens can save us
+    assert "After eviction" in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_pages_are_cached_on_redis_when_configured(client, commit, settings, redis_url):
+    with commit():
+        story = build_story()
+    client.get(story.get_absolute_url())
+    assert _get(client, story.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert "redis" in settings.CACHES["default"]["BACKEND"]
