@@ -34,8 +34,8 @@ def browser():
         browser.close()
 
 
-def sign_in(browser, live_server, username):
-    context = browser.new_context()
+def sign_in(browser, live_server, username, **context_options):
+    context = browser.new_context(**context_options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/admin/login/")
@@ -89,3 +89,28 @@ def test_writer_drafts_and_submits_editor_publishes_reader_sees_it(browser, live
     reader.goto(f"{live_server.url}/")
     assert re.search("Glacier retreat speeds up", reader.inner_text("main"))
     assert errors == []
+
+
+def test_sections_reorder_by_dragging_and_by_buttons(browser, live_server, editor):
+    from stories.models import Story
+    from tests.factories import build_story
+
+    story = build_story(blocks=3, publish=False)
+    headings = lambda: list(Story.objects.get(pk=story.pk).blocks.values_list("heading", flat=True))  # noqa: E731
+    assert headings() == ["Section 0", "Section 1", "Section 2"]
+    # A tall window, so that dragging needs no scrolling.
+    context, page = sign_in(browser, live_server, editor.username, viewport={"width": 1280, "height": 4000})
+    page.goto(f"{live_server.url}/admin/stories/story/{story.pk}/change/")
+    # Keyboard-friendly buttons: move the last section up once (0, 2, 1).
+    page.click("#blocks-2 button[aria-label='Move up']")
+    # Drag the first section onto the lower half of the last row (2, 1, 0).
+    page.locator("#blocks-0 .sortable-handle").hover()
+    page.mouse.down()
+    last = page.locator("#blocks-1").bounding_box()
+    page.mouse.move(last["x"] + 20, last["y"] + last["height"] - 10, steps=10)
+    page.mouse.up()
+    assert page.input_value("#id_blocks-0-position") == "2"
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    context.close()
+    assert headings() == ["Section 2", "Section 1", "Section 0"]

@@ -45,14 +45,14 @@
     handle.className = "sortable-handle";
     handle.textContent = "↕ drag";
     handle.title = "Drag to reorder";
-    handle.addEventListener("mousedown", function () { row.draggable = true; });
-    row.addEventListener("dragstart", function (event) {
+    handle.draggable = true;
+    handle.addEventListener("dragstart", function (event) {
       row.classList.add("sortable-dragging");
       event.dataTransfer.effectAllowed = "move";
       event.dataTransfer.setData("text/plain", "");
+      if (event.dataTransfer.setDragImage) event.dataTransfer.setDragImage(row, 10, 10);
     });
-    row.addEventListener("dragend", function () {
-      row.draggable = false;
+    handle.addEventListener("dragend", function () {
       row.classList.remove("sortable-dragging");
       renumber(row.closest(".sortable-inline"));
     });
@@ -61,10 +61,17 @@
       var dragging = group.querySelector(".sortable-dragging");
       if (!dragging || dragging === row) return;
       event.preventDefault();
+      event.stopPropagation();  // keep rich-text editors inside the row from taking the drop
       var box = row.getBoundingClientRect();
       var after = event.clientY > box.top + box.height / 2;
       row.parentNode.insertBefore(dragging, after ? row.nextSibling : row);
-    });
+    }, true);
+    row.addEventListener("drop", function (event) {
+      if (row.closest(".sortable-inline").querySelector(".sortable-dragging")) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    }, true);
     var place = input.parentNode;
     place.insertBefore(handle, input);
     place.appendChild(button("↑", "Move up", function () { move(row, -1); }));
