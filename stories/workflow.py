@@ -47,7 +47,7 @@ class StoryConflict(WorkflowError):
         self.saved_by = _user_name(story.updated_by) if story.updated_by_id else "someone"
         self.saved_at = story.updated_at
         super().__init__(
-            f"{self.saved_by} saved this story at {timezone.localtime(self.saved_at):%H:%M:%S on %d %b %Y} "
+            f"{self.saved_by} saved this story at {timezone.localtime(self.saved_at):%H:%M:%S %Z on %d %b %Y} "
             "while you were editing it. Your version was not saved over theirs: it is kept as a revision "
             "(“Refused (conflicting edit)”) in the history below, where you can compare and restore it."
         )

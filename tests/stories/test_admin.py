@@ -223,7 +223,7 @@ def test_second_save_of_the_same_version_is_refused_and_kept_as_a_revision(clien
     mine["blocks-0-body"] = "<p>Eddie typed this carefully.</p>"
     response = first.post(change_url(story), mine, follow=True)
     message = " ".join(str(m) for m in response.context["messages"])
-    assert re.search(r"Olga Ortiz saved this story at \d\d:\d\d:\d\d on ", message)
+    assert re.search(r"Olga Ortiz saved this story at \d\d:\d\d:\d\d UTC on \d+ \w+ \d{4} while you were editing", message)
     story.refresh_from_db()
     assert story.headline == "Olga's headline"
     assert story.blocks.get().body != "<p>Eddie typed this carefully.</p>"
@@ -338,3 +338,30 @@ def test_tampered_or_expired_share_link_is_404(client):
     assert client.get(f"/preview/{forged}/").status_code == 404
     with override_settings(STORY_PREVIEW_MAX_AGE=-1):
         assert client.get(f"/preview/{token}/").status_code == 404
+
+
+def test_editors_manage_topics_outlets_and_questions_and_writers_only_look(client, writer, editor):
+    for path in ("/admin/topics/topic/add/", "/admin/sources/outlet/add/", "/admin/faq/commonquestion/add/"):
+        assert login(client, editor).get(path).status_code == 200, path
+        assert login(client, writer).get(path).status_code == 403, path
+    for path in ("/admin/topics/topic/", "/admin/sources/outlet/", "/admin/faq/commonquestion/"):
+        assert login(client, writer).get(path).status_code == 200, path
+
+
+def test_story_list_query_count_does_not_grow_with_stories(client, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, editor)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/admin/stories/story/").status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(2):
+        build_story(author=editor)
+    few = count()
+    for _ in range(8):
+        build_story(author=editor)
+    assert count() == few
