@@ -15,7 +15,17 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from . import workflow
-from .models import Citation, Revision, SectionBlock, SlugRedirect, Story, StoryQuestion, StoryTopic, Transition
+from .models import (
+    Citation,
+    Revision,
+    SectionBlock,
+    SlugRedirect,
+    Story,
+    StoryQuestion,
+    StoryTopic,
+    Transition,
+    UpdateNote,
+)
 from .revisions import snapshot_diff, story_snapshot
 from .selectors import PREVIEW_MAX_AGE, story_page_from_snapshot, story_preview_token
 
@@ -152,6 +162,22 @@ class StoryAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def has_delete_permission(self, request, obj=None):
+        # A live story is unpublished first, so that readers get a 410 and the sync feed a tombstone.
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_live)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # A story's history (revisions, transitions, notes, redirects) goes with it; no separate right needed.
+        owned = {m._meta.verbose_name for m in (Revision, Transition, UpdateNote, SlugRedirect)}
+        return deleted, counts, perms_needed - owned, protected
+
+    def delete_queryset(self, request, queryset):
+        live = queryset.filter(status=Story.Status.PUBLISHED)
+        if live.exists():
+            messages.error(request, f"Not deleted (unpublish them first): {', '.join(map(str, live))}.")
+        super().delete_queryset(request, queryset.exclude(status=Story.Status.PUBLISHED))
 
     # --- saving: conflict-safe, one revision per save --------------------
 

@@ -75,7 +75,7 @@ class Story(models.Model):
 
     # --- live copy (written only by publishing) --------------------------
     live_revision = models.ForeignKey(
-        "Revision", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "Revision", on_delete=models.RESTRICT, null=True, blank=True, related_name="+",
         editable=False, verbose_name="live revision",
     )
     live_slug = models.SlugField("live slug", max_length=200, unique=True, null=True, blank=True, editable=False)

@@ -365,3 +365,15 @@ def test_story_list_query_count_does_not_grow_with_stories(client, editor):
     for _ in range(8):
         build_story(author=editor)
     assert count() == few
+
+
+def test_live_stories_are_unpublished_before_they_can_be_deleted(client, editor):
+    live, gone = build_story(), build_story()
+    from stories.workflow import story_unpublish
+
+    story_unpublish(story=gone, actor=editor)
+    login(client, editor)
+    assert client.get(f"/admin/stories/story/{live.pk}/delete/").status_code == 403
+    assert client.post(f"/admin/stories/story/{gone.pk}/delete/", {"post": "yes"}).status_code == 302
+    client.post("/admin/stories/story/", {"action": "delete_selected", "_selected_action": [live.pk], "post": "yes"})
+    assert list(Story.objects.values_list("pk", flat=True)) == [live.pk]
