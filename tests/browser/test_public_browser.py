@@ -1,0 +1,109 @@
+"""The public pages in Chromium, at 360 px and at desktop width: they load, fit, and pass axe-core.
+
+Screenshots are kept under test-artifacts/browser/ (ignored by git) for a
+person to look at. axe-core is vendored in tests/browser/vendor/ (from the
+npm package, with its licence) and injected into each page.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import service_missing
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM is used
+# here only by the test's own fixtures, never concurrently with it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+WIDTHS = {"mobile": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        service_missing(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def public_pages(demo):
+    """The six kinds of public page, on the demo story and its references."""
+    question = demo.live_questions.first()
+    return {
+        "home": "/",
+        "story": demo.get_absolute_url(),
+        "question": question.get_absolute_url(),
+        "topic": demo.live_topics.first().get_absolute_url(),
+        "outlet": demo.live_outlets.first().get_absolute_url(),
+        "search": "/search/?q=peru+mexico",
+    }
+
+
+def _axe_violations(page) -> list[dict]:
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ["violations"]});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                          nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+        }"""
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_public_pages_load_fit_the_screen_and_pass_axe(browser, live_server, public_pages, width):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=WIDTHS[width])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    failures = {}
+    for name, path in public_pages.items():
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, (name, path, response.status)
+        assert page.locator("h1").first.is_visible(), name
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+        # Nothing wider than the screen: no sideways scrolling at 360 px.
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} is {overflow}px wider than the {width} screen"
+        violations = _axe_violations(page)
+        if violations:
+            failures[name] = violations
+    context.close()
+    assert not failures, failures
+    assert not errors, errors
+
+
+def test_reader_searches_from_the_header_and_opens_a_story(browser, live_server, public_pages):
+    context = browser.new_context(viewport=WIDTHS["mobile"])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/")
+    page.fill("#search-header", "asylum")
+    page.press("#search-header", "Enter")
+    page.wait_for_url("**/search/?q=asylum")
+    assert page.locator("mark").count() >= 1
+    page.locator(".search-result a").first.click()
+    page.wait_for_url(f"**{public_pages['story']}")
+    assert "What the papers say" in page.content()
+    # Keyboard users can skip straight to the content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    context.close()
