@@ -39,7 +39,7 @@ class Story(models.Model):
     headline = models.CharField("headline", max_length=300, help_text="The story's title, in sentence case.")
     slug = models.SlugField(
         "slug", max_length=200, unique=True,
-        help_text="The story's address: /story/<slug>/. Changing it after publication keeps the old address as a redirect.",
+        help_text="The story's address: /story/this-slug/. Changing it after publication keeps the old address as a redirect.",
     )
     summary = models.TextField("summary", blank=True, help_text="The standfirst: one or two sentences under the headline.")
     event_date = models.DateField(

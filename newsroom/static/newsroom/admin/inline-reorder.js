@@ -72,10 +72,13 @@
         event.stopPropagation();
       }
     }, true);
-    var place = input.parentNode;
-    place.insertBefore(handle, input);
-    place.appendChild(button("↑", "Move up", function () { move(row, -1); }));
-    place.appendChild(button("↓", "Move down", function () { move(row, 1); }));
+    var controls = document.createElement("span");
+    controls.className = "sortable-controls";
+    input.parentNode.insertBefore(controls, input);
+    controls.appendChild(handle);
+    controls.appendChild(input);
+    controls.appendChild(button("↑", "Move up", function () { move(row, -1); }));
+    controls.appendChild(button("↓", "Move down", function () { move(row, 1); }));
   }
 
   function init() {
