@@ -58,5 +58,13 @@ worker: $(VENV)/.runtime
 beat: $(VENV)/.runtime
 	$(VENV)/bin/celery -A newsroom beat -l info
 
+# API throughput on PostgreSQL under gunicorn (needs wrk and a reachable PostgreSQL; prints figures).
+bench-api: $(VENV)/.dev
+	$(PY) bench/bench_api.py
+
+# Ingestion throughput and memory (prints figures; set DATABASE_URL for PostgreSQL).
+bench-ingest: $(VENV)/.dev
+	$(PY) bench/bench_ingest.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

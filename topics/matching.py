@@ -18,6 +18,8 @@ from .models import Topic
 
 def text_fold(text: str) -> str:
     """Case-fold, strip accents and collapse whitespace, keeping word boundaries."""
+    if text.isascii():  # most text: nothing to decompose
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.split())

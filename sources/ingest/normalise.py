@@ -11,7 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 import nh3
 
@@ -39,21 +39,48 @@ _BLOCK_TAG = re.compile(r"<(?:br|/?(?:p|div|li|ul|ol|h[1-6]|tr|td|th|blockquote|
 
 @dataclass(slots=True)
 class Entry:
+    """A normalised entry. The plain-text title and summary are worked out on
+    first use, so an unchanged entry (same digest as its row) never pays for them."""
+
     guid: str
     url: str
-    title: str
-    summary: str
+    raw_title: str
+    raw_summary: str
     published_at: datetime | None
     language: str
     content_hash: str
+    _title: str | None = None
+    _summary: str | None = None
+
+    @property
+    def summary(self) -> str:
+        if self._summary is None:
+            self._summary = text_plain(self.raw_summary, limit=SUMMARY_MAX)
+        return self._summary
+
+    @property
+    def title(self) -> str:
+        if self._title is None:
+            self._title = (
+                text_plain(self.raw_title, limit=TITLE_MAX) or text_plain(self.summary, limit=120) or self.url[:TITLE_MAX]
+            )
+        return self._title
+
+
+def _is_tracking(key: str) -> bool:
+    key = key.lower()
+    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
 
 
 def url_canonical(url: str, *, base: str = "") -> str:
-    """The article's address without tracking parameters, or "" if it is not a usable web URL."""
+    """The article's address without tracking parameters, or "" if it is not a usable web URL.
+
+    Other query parameters are kept byte for byte, in their order.
+    """
     url = (url or "").strip()
     if not url:
         return ""
-    if base:
+    if base and not url.startswith(("http://", "https://")):
         url = urljoin(base, url)
     try:
         parts = urlsplit(url)
@@ -61,20 +88,16 @@ def url_canonical(url: str, *, base: str = "") -> str:
     except ValueError:
         return ""
     scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
+    host = parts.hostname
+    if scheme not in ("http", "https") or not host:
         return ""
-    host = parts.hostname.lower()
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     if port and not (scheme == "http" and port == 80 or scheme == "https" and port == 443):
         host = f"{host}:{port}"
     query = parts.query
     if query:
-        kept = [
-            (key, value) for key, value in parse_qsl(query, keep_blank_values=True)
-            if key.lower() not in TRACKING_PARAMS and not key.lower().startswith(TRACKING_PREFIXES)
-        ]
-        query = urlencode(kept, doseq=True)
+        query = "&".join(p for p in query.split("&") if p and not _is_tracking(unquote_plus(p.split("=", 1)[0])))
     canonical = urlunsplit((scheme, host, parts.path or "/", query, ""))
     return canonical if len(canonical) <= URL_MAX else ""
 
@@ -83,12 +106,12 @@ def text_plain(value: str, *, limit: int) -> str:
     """Plain text from a feed field that may hold HTML or entities."""
     if not value:
         return ""
-    if "<" in value or "&" in value:
+    if "<" in value:
         # nh3 drops every tag (and script/style contents) and re-escapes the
         # text; unescaping once gives the characters a reader sees.
-        if "<" in value:
-            value = _BLOCK_TAG.sub(" ", value)
-        value = html.unescape(nh3.clean(value, tags=set()))
+        value = html.unescape(nh3.clean(_BLOCK_TAG.sub(" ", value), tags=set()))
+    elif "&" in value:
+        value = html.unescape(value)
     value = " ".join(value.split())
     if len(value) > limit:
         value = value[: limit - 1].rstrip() + "…"
@@ -104,7 +127,11 @@ def language_tag(*values: str) -> str:
 
 
 def entry_normalise(raw: RawEntry, *, base_url: str = "", feed_language: str = "") -> Entry | None:
-    """The entry as stored, or None when it has no usable article URL."""
+    """The entry as stored, or None when it has no usable article URL.
+
+    The digest covers the entry as the feed gave it (plus the canonical URL),
+    so any change in the feed, and only that, rewrites the row.
+    """
     guid = (raw.guid or "").strip()
     url = url_canonical(raw.link, base=base_url)
     if not url and guid.startswith(("http://", "https://")):
@@ -113,15 +140,14 @@ def entry_normalise(raw: RawEntry, *, base_url: str = "", feed_language: str = "
         return None
     if len(guid) > GUID_MAX:
         guid = "sha1:" + hashlib.sha1(guid.encode("utf-8", "surrogatepass")).hexdigest()
-    summary = text_plain(raw.summary, limit=SUMMARY_MAX)
-    title = text_plain(raw.title, limit=TITLE_MAX) or text_plain(summary, limit=120) or url[:TITLE_MAX]
     published_at = raw.published
     language = language_tag(raw.language, feed_language)
-    digest = hashlib.blake2b(digest_size=16)
-    for part in (url, title, summary, published_at.isoformat() if published_at else "", language):
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
+    stamp = published_at.isoformat() if published_at else ""
+    digest = hashlib.blake2b(
+        "\x00".join((url, raw.title or "", raw.summary or "", stamp, language)).encode("utf-8", "surrogatepass"),
+        digest_size=16,
+    )
     return Entry(
-        guid=guid, url=url, title=title, summary=summary, published_at=published_at,
+        guid=guid, url=url, raw_title=raw.title or "", raw_summary=raw.summary or "", published_at=published_at,
         language=language, content_hash=digest.hexdigest(),
     )

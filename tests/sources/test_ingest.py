@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from sources.ingest import FeedUnreachable, feed_ingest, feed_parse
-from sources.ingest.parse import FAST, LENIENT
+from sources.ingest import FeedUnreachable, articles_upsert, entry_normalise, feed_ingest, feed_parse
+from sources.ingest.parse import FAST, LENIENT, RawEntry
 from sources.ingest.pipeline import _lock_key
 from sources.models import ArticleTopic, Feed, SourceArticle
 from tests.factories import FeedFactory, OutletFactory, TopicFactory
@@ -328,3 +328,11 @@ def test_a_feed_silent_too_long_is_flagged_quiet(feed_server):
     Feed.objects.filter(pk=feed.pk).update(last_new_article_at=timezone.now() - timedelta(hours=2))
     ingest(feed)  # 304
     assert feed.last_status == S.NOT_MODIFIED and feed.is_quiet
+
+
+def test_duplicates_across_batches_are_stored_once(db):
+    feed = FeedFactory()
+    raws = [RawEntry(guid=f"g{i % 3}", link=f"https://b.example.com/{i % 3}", title=f"T{i % 3}") for i in range(7)]
+    stats = articles_upsert(feed=feed, entries=[entry_normalise(raw) for raw in raws], batch_size=2)
+    assert (stats.new, stats.unchanged) == (3, 4)
+    assert SourceArticle.objects.count() == 3
