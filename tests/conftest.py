@@ -64,8 +64,10 @@ def demo(db):
 def _staff_with_role(username: str, role: str):
     from django.contrib.auth.models import Group
 
+    from stories.roles import roles_sync
     from tests.factories import UserFactory
 
+    roles_sync()  # transactional tests flush the groups the roles migration created
     user = UserFactory(username=username, is_staff=True, first_name=role)
     user.groups.add(Group.objects.get(name=role))
     return user

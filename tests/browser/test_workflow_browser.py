@@ -19,7 +19,7 @@ ARGS = [
 ]
 PASSWORD = "pw-for-tests-123"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from stories.models import Revision, Story
 from stories.workflow import WorkflowError, story_publish_due, story_unpublish
 from tests.factories import build_story
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 def race(target, n: int = 2) -> list:

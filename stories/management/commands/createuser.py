@@ -6,6 +6,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from stories.roles import roles_sync
+
 ROLES = {"writer": "Writer", "editor": "Editor"}
 
 
@@ -26,6 +28,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, username, role, email, first_name, last_name, password, **options):
+        roles_sync()  # the groups exist after migrate; this also repairs them if someone deleted one
         User = get_user_model()
         user, created = User.objects.get_or_create(username=username)
         if created or password:

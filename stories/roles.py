@@ -1,0 +1,48 @@
+"""Roles: the Writer and Editor groups and the permissions each holds.
+
+Writers create stories, edit drafts and submit them for review. Editors do
+all that, plus return, schedule, publish and unpublish stories, edit any
+story, and manage topics, outlets and questions. ``roles_sync`` is run by a
+migration and by ``manage.py createuser``; it is idempotent.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
+STORY_CHILDREN = ["sectionblock", "citation", "storytopic", "storyquestion"]
+REFERENCE_DATA = [
+    ("topics", "topic"), ("sources", "outlet"), ("sources", "feed"), ("faq", "commonquestion"), ("faq", "questionitem"),
+]
+
+WRITER = [
+    ("stories", "add_story"), ("stories", "change_story"), ("stories", "view_story"), ("stories", "submit_story"),
+    *[("stories", f"{verb}_{model}") for model in STORY_CHILDREN for verb in ("add", "change", "delete", "view")],
+    ("stories", "view_revision"), ("stories", "view_transition"), ("stories", "view_updatenote"),
+    ("topics", "view_topic"), ("sources", "view_outlet"), ("sources", "view_feed"),
+    ("sources", "view_sourcearticle"), ("faq", "view_commonquestion"), ("faq", "view_questionitem"),
+]
+
+EDITOR = WRITER + [
+    ("stories", "publish_story"), ("stories", "delete_story"),
+    ("stories", "view_slugredirect"), ("stories", "change_slugredirect"), ("stories", "delete_slugredirect"),
+    *[(app, f"{verb}_{model}") for app, model in REFERENCE_DATA for verb in ("add", "change", "delete", "view")],
+]
+
+ROLES = {"Writer": WRITER, "Editor": EDITOR}
+
+
+def roles_sync(*, apps=global_apps) -> None:
+    """Create the role groups (and any missing permissions) and give each group its permissions."""
+    for app_config in apps.get_app_configs():
+        # Historical app configs (in migrations) have no models module; create_permissions skips those.
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = models_module
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codes in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(
+            *[Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in codes]
+        )
