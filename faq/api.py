@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import serializers
 
-from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema
+from newsroom.api import PublicViewSet, SparseFieldsMixin, detail_schema, list_schema, site_url
 from newsroom.richtext import html_to_text, sanitize_html
 from stories.api.serializers import TopicRefSerializer
 from topics.models import Topic
@@ -36,7 +36,7 @@ class QuestionListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer)
         fields = ["id", "slug", "question", "teaser", "url", "published_at", "updated_at", "topics"]
 
     def get_url(self, question) -> str:
-        return absolute_url(question.get_absolute_url())
+        return site_url("faq:detail", question.slug)
 
 
 class QuestionDetailSerializer(QuestionListItemSerializer):

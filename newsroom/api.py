@@ -9,15 +9,19 @@ filtersets and viewsets; ``newsroom/api_urls.py`` mounts them at ``/api/v1/``.
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
@@ -79,21 +83,27 @@ def _aware(value) -> datetime | None:
     return parsed.replace(tzinfo=parsed.tzinfo or UTC) if parsed else None
 
 
-class _NotModified(Exception):
+class _Answered(Exception):
+    """A response found before the view runs: a 304, or a body from the response cache."""
+
     def __init__(self, response):
         self.response = response
 
 
 class ConditionalGetMixin:
-    """ETag and Last-Modified on successful GETs, 304 when the client's copy is current.
+    """ETag and Last-Modified on successful GETs, 304 when the client's copy is current,
+    and a response cache keyed by the ETag for anonymous clients.
 
-    The check runs after authentication and throttling (``initial``) and
-    before any content query, so a 304 costs one small query.
+    The ETag hashes the content fingerprint (which moves with every public
+    change), the path and query, so a cached body is never stale: a change
+    makes a new key and old entries simply age out. The check runs after
+    authentication and throttling (``initial``) and before any content query:
+    a 304 or a cached body costs one small query.
     """
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.validators = None
+        self.validators = self.cache_key = None
         if request.method not in ("GET", "HEAD"):
             return
         fingerprint = api_fingerprint()
@@ -103,14 +113,20 @@ class ConditionalGetMixin:
         self.validators = (etag, last_modified)
         not_modified = get_conditional_response(request._request, etag=etag, last_modified=int(last_modified.timestamp()))
         if not_modified is not None:
-            raise _NotModified(not_modified)
+            raise _Answered(not_modified)
+        if settings.API_RESPONSE_CACHE_SECONDS and not request.user.is_authenticated:
+            self.cache_key = f"api:response:{etag}"
+            body = cache.get(self.cache_key)
+            if body is not None:
+                raise _Answered(HttpResponse(body, content_type="application/json"))
 
     def validator_key(self, fingerprint: Fingerprint) -> str:
         """What the response depends on besides the path; views whose output also moves with time extend it."""
         return fingerprint.key
 
     def handle_exception(self, exc):
-        if isinstance(exc, _NotModified):
+        if isinstance(exc, _Answered):
+            self.cache_key = None  # already cached (or a 304)
             return exc.response
         return super().handle_exception(exc)
 
@@ -125,6 +141,9 @@ class ConditionalGetMixin:
                 patch_cache_control(response, private=True, no_cache=True)
             else:
                 patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+        if getattr(self, "cache_key", None) and response.status_code == 200 and isinstance(response, Response):
+            response.render()
+            cache.set(self.cache_key, response.content, settings.API_RESPONSE_CACHE_SECONDS)
         return response
 
 
@@ -227,7 +246,9 @@ class KeysetPagination(BasePagination):
             lookup = "lt" if name.startswith("-") else "gt"
             ties = {other.lstrip("-"): position[j] for j, other in enumerate(self.ordering[:i])}
             condition |= Q(**ties, **{f"{field}__{lookup}": position[i]})
-        return condition
+        # The same condition bounded on the first field too, so an index on it starts at the cursor.
+        first = self.ordering[0]
+        return Q(**{f"{first.lstrip('-')}__{'lte' if first.startswith('-') else 'gte'}": position[0]}) & condition
 
     def get_paginated_response_schema(self, schema):
         return {
@@ -264,6 +285,7 @@ class SparseFieldsMixin:
 
     def __init__(self, *args, fields: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.sparse = None
         if fields:
             unknown = sorted(set(fields) - set(self.fields))
             if unknown:
@@ -273,6 +295,52 @@ class SparseFieldsMixin:
             for name in list(self.fields):
                 if name not in fields and name not in self.always_fields:
                     self.fields.pop(name)
+            self.sparse = list(self.fields)
+
+
+class PlainRepresentation:
+    """A serializer whose declared fields document the schema, and whose output ``represent()`` builds.
+
+    DRF renders field by field, tens of microseconds for each nested object;
+    the hot endpoints build plain dicts instead. Every response is validated
+    in the tests against the schema generated from the declared fields (no
+    undocumented key allowed), so the two cannot drift apart unnoticed.
+    """
+
+    def represent(self, instance) -> dict:
+        raise NotImplementedError
+
+    def to_representation(self, instance):
+        data = self.represent(instance)
+        sparse = getattr(self, "sparse", None)
+        return {name: data[name] for name in sparse} if sparse else data
+
+
+def iso(value: datetime | None) -> str | None:
+    """A datetime as DRF writes it (ISO 8601, UTC as Z)."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+@functools.cache
+def _path_around_slug(url_name: str) -> tuple[str, str]:
+    marker = "slug-marker"
+    before, after = reverse(url_name, kwargs={"slug": marker}).split(marker)
+    return before, after
+
+
+@functools.cache
+def path_of(url_name: str) -> str:
+    """A fixed path by URL name, resolved once per process."""
+    return reverse(url_name)
+
+
+def site_url(url_name: str, slug: str) -> str:
+    """The canonical public address of a page addressed by slug, without a URL resolution per row."""
+    before, after = _path_around_slug(url_name)
+    return f"{settings.SITE_URL}{before}{slug}{after}"
 
 
 FIELDS_PARAMETER = OpenApiParameter(

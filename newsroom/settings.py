@@ -238,6 +238,8 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "120/min")
 # How long shared caches and clients may reuse an anonymous API response (seconds).
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
+# Anonymous API bodies are kept in the cache under their ETag this long (seconds); 0 switches it off.
+API_RESPONSE_CACHE_SECONDS = int(os.environ.get("API_RESPONSE_CACHE_SECONDS", "300"))
 # The sync cursor does not move past changes younger than this (a transaction may still commit below them).
 API_SYNC_SETTLE_SECONDS = int(os.environ.get("API_SYNC_SETTLE_SECONDS", "5"))
 

@@ -1,11 +1,10 @@
 """Outlets in the public API: every outlet, a detail with the latest live stories that cite it."""
 
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema
+from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema, path_of, site_url
 from stories.api.serializers import StoryListItemSerializer
 from stories.api.views import story_list_queryset
 
@@ -23,10 +22,10 @@ class OutletListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
         fields = ["id", "slug", "name", "homepage", "country", "language", "url", "stories_url"]
 
     def get_url(self, outlet) -> str:
-        return absolute_url(reverse("sources:outlet", kwargs={"slug": outlet.slug}))
+        return site_url("sources:outlet", outlet.slug)
 
     def get_stories_url(self, outlet) -> str:
-        return absolute_url(f"{reverse('api:story-list')}?outlet={outlet.slug}")
+        return absolute_url(f"{path_of('api:story-list')}?outlet={outlet.slug}")
 
 
 class OutletDetailSerializer(OutletListItemSerializer):

@@ -1,13 +1,12 @@
 """Topics in the public API: every topic is public reference data; a detail lists its latest live stories."""
 
 from django.db.models import Prefetch
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from faq.models import CommonQuestion
-from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema
+from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema, path_of, site_url
 from stories.api.serializers import QuestionRefSerializer, StoryListItemSerializer
 from stories.api.views import story_list_queryset
 
@@ -25,10 +24,10 @@ class TopicListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
         fields = ["id", "slug", "name", "kind", "description", "external_url", "url", "stories_url", "updated_at"]
 
     def get_url(self, topic) -> str:
-        return absolute_url(reverse("topics:detail", kwargs={"slug": topic.slug}))
+        return site_url("topics:detail", topic.slug)
 
     def get_stories_url(self, topic) -> str:
-        return absolute_url(f"{reverse('api:story-list')}?topic={topic.slug}")
+        return absolute_url(f"{path_of('api:story-list')}?topic={topic.slug}")
 
 
 class TopicDetailSerializer(TopicListItemSerializer):

@@ -2,6 +2,7 @@
 
 from django.utils.html import escape
 
+from newsroom.api import site_url
 from newsroom.richtext import html_to_text, sanitize_html
 from stories.selectors import StoryPage
 from topics.models import Topic
@@ -78,11 +79,7 @@ def _citation_html(citation) -> str:
 
 
 def _topic_uri(topic: Topic) -> str:
-    from django.urls import reverse
-
-    from newsroom.api import absolute_url
-
-    return topic.external_url or absolute_url(reverse("topics:detail", kwargs={"slug": topic.slug}))
+    return topic.external_url or site_url("topics:detail", topic.slug)
 
 
 def _iso(value) -> str:

@@ -1,62 +1,80 @@
-"""How stories and what they reference look in the API (shapes only; reads live in selectors)."""
+"""How stories and what they reference look in the API.
 
-from django.urls import reverse
+The declared fields are the documented shape (OpenAPI); ``represent`` builds
+the same shape as plain dicts, which is what the hot endpoints return.
+"""
+
 from rest_framework import serializers
 
 from faq.models import CommonQuestion
-from newsroom.api import SparseFieldsMixin, absolute_url
+from newsroom.api import PlainRepresentation, SparseFieldsMixin, iso, site_url
 from newsroom.richtext import html_to_text, sanitize_html
 from sources.models import Outlet
 from stories.models import Story
+from stories.selectors import StoryPage
 from topics.models import Topic
 
 
-class TopicRefSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text="The topic's public page.")
+def story_url(slug: str) -> str:
+    return site_url("stories:detail", slug)
+
+
+def topic_ref(topic: Topic) -> dict:
+    return {"slug": topic.slug, "name": topic.name, "kind": topic.kind, "url": site_url("topics:detail", topic.slug)}
+
+
+def outlet_ref(outlet: Outlet) -> dict:
+    return {
+        "slug": outlet.slug, "name": outlet.name, "homepage": outlet.homepage, "country": outlet.country,
+        "language": outlet.language, "url": site_url("sources:outlet", outlet.slug),
+    }
+
+
+def question_ref(question: CommonQuestion) -> dict:
+    return {
+        "slug": question.slug, "question": question.question, "teaser": question.teaser,
+        "url": site_url("faq:detail", question.slug),
+    }
+
+
+class TopicRefSerializer(PlainRepresentation, serializers.ModelSerializer):
+    url = serializers.CharField(help_text="The topic's public page.")
 
     class Meta:
         model = Topic
         fields = ["slug", "name", "kind", "url"]
 
-    def get_url(self, topic) -> str:
-        return absolute_url(reverse("topics:detail", kwargs={"slug": topic.slug}))
+    def represent(self, topic):
+        return topic_ref(topic)
 
 
-class OutletRefSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text="The outlet's page on this site.")
+class OutletRefSerializer(PlainRepresentation, serializers.ModelSerializer):
+    url = serializers.CharField(help_text="The outlet's page on this site.")
 
     class Meta:
         model = Outlet
         fields = ["slug", "name", "homepage", "country", "language", "url"]
 
-    def get_url(self, outlet) -> str:
-        return absolute_url(reverse("sources:outlet", kwargs={"slug": outlet.slug}))
+    def represent(self, outlet):
+        return outlet_ref(outlet)
 
 
-class QuestionRefSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text="The question's public page.")
+class QuestionRefSerializer(PlainRepresentation, serializers.ModelSerializer):
+    url = serializers.CharField(help_text="The question's public page.")
 
     class Meta:
         model = CommonQuestion
         fields = ["slug", "question", "teaser", "url"]
 
-    def get_url(self, question) -> str:
-        return absolute_url(reverse("faq:detail", kwargs={"slug": question.slug}))
+    def represent(self, question):
+        return question_ref(question)
 
 
 class BlockSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="whats_happened, behind_headline, papers_say, how_we_got_here or custom.")
     heading = serializers.CharField(help_text="The section's heading as the page shows it.")
-    html = serializers.SerializerMethodField(help_text="The section's text as sanitised HTML.")
-    text = serializers.SerializerMethodField(help_text="The section's text as plain text, one paragraph a line.")
-
-    # Bodies are cleaned on every write; cleaning again on the way out costs
-    # microseconds and keeps a snapshot written by other means from leaking markup.
-    def get_html(self, block) -> str:
-        return sanitize_html(block["body"])
-
-    def get_text(self, block) -> str:
-        return html_to_text(sanitize_html(block["body"]))
+    html = serializers.CharField(help_text="The section's text as sanitised HTML.")
+    text = serializers.CharField(help_text="The section's text as plain text, one paragraph a line.")
 
 
 class CitationSerializer(serializers.Serializer):
@@ -71,47 +89,69 @@ class NoteSerializer(serializers.Serializer):
     text = serializers.CharField(help_text="What changed.")
 
 
-def story_url(slug: str) -> str:
-    return absolute_url(reverse("stories:detail", kwargs={"slug": slug}))
-
-
-class StoryListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+class StoryListItemSerializer(SparseFieldsMixin, PlainRepresentation, serializers.ModelSerializer):
     """A story in lists: from the live_* columns, never the working copy."""
 
-    slug = serializers.CharField(source="live_slug", help_text="The story's address; use it for the detail.")
-    headline = serializers.CharField(source="live_headline")
-    summary = serializers.CharField(source="live_summary")
-    url = serializers.SerializerMethodField(help_text="The story's canonical public page.")
-    published_at = serializers.DateTimeField(source="first_published_at", help_text="First published.")
-    updated_at = serializers.DateTimeField(source="last_published_at", help_text="Last published (updated).")
-    topics = TopicRefSerializer(source="live_topics", many=True)
+    slug = serializers.CharField(help_text="The story's address; use it for the detail.")
+    headline = serializers.CharField()
+    summary = serializers.CharField()
+    url = serializers.CharField(help_text="The story's canonical public page.")
+    published_at = serializers.DateTimeField(help_text="First published.")
+    updated_at = serializers.DateTimeField(help_text="Last published (updated).")
+    topics = TopicRefSerializer(many=True)
 
     class Meta:
         model = Story
         fields = ["id", "slug", "headline", "summary", "url", "published_at", "updated_at", "topics"]
 
-    def get_url(self, story) -> str:
-        return story_url(story.live_slug)
+    def represent(self, story):
+        return {
+            "id": story.id, "slug": story.live_slug, "headline": story.live_headline, "summary": story.live_summary,
+            "url": story_url(story.live_slug), "published_at": iso(story.first_published_at),
+            "updated_at": iso(story.last_published_at),
+            "topics": [topic_ref(t) for t in story.live_topics.all()],
+        }
 
 
-class StoryDetailSerializer(serializers.Serializer):
+class StoryDetailSerializer(PlainRepresentation, serializers.Serializer):
     """Everything the story page shows, from a ``StoryPage`` (the live revision)."""
 
-    id = serializers.IntegerField(source="story.id")
-    slug = serializers.CharField(source="story.live_slug")
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
     headline = serializers.CharField()
     summary = serializers.CharField(allow_blank=True)
     event_date = serializers.DateField(allow_null=True, help_text="The date the dateline refers to.")
-    author = serializers.CharField(source="author_name", allow_blank=True)
-    url = serializers.SerializerMethodField(help_text="The story's canonical public page.")
+    author = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(help_text="The story's canonical public page.")
     published_at = serializers.DateTimeField(help_text="First published.")
     updated_at = serializers.DateTimeField(help_text="Last published (updated).")
-    revision = serializers.IntegerField(source="story.live_revision_id", help_text="The live revision's id.")
+    revision = serializers.IntegerField(help_text="The live revision's id.")
     blocks = BlockSerializer(many=True)
     citations = CitationSerializer(many=True)
     topics = TopicRefSerializer(many=True)
     questions = QuestionRefSerializer(many=True, help_text="“Go deeper”: published common questions.")
     notes = NoteSerializer(many=True, help_text="Update and correction notes, oldest first.")
 
-    def get_url(self, page) -> str:
-        return story_url(page.story.live_slug)
+    def represent(self, page: StoryPage):
+        story = page.story
+        return {
+            "id": story.id, "slug": story.live_slug, "headline": page.headline, "summary": page.summary,
+            "event_date": page.event_date.isoformat() if page.event_date else None, "author": page.author_name,
+            "url": story_url(story.live_slug), "published_at": iso(page.published_at),
+            "updated_at": iso(page.updated_at), "revision": story.live_revision_id,
+            "blocks": [_block(b) for b in page.blocks],
+            "citations": [
+                {"outlet": outlet_ref(c.outlet), "url": c.url, "claim": c.claim, "quote": c.quote}
+                for c in page.citations
+            ],
+            "topics": [topic_ref(t) for t in page.topics],
+            "questions": [question_ref(q) for q in page.questions],
+            "notes": [{"at": n["at"], "text": n["text"]} for n in page.notes],
+        }
+
+
+def _block(block: dict) -> dict:
+    # Bodies are cleaned on every write; cleaning again on the way out costs
+    # microseconds and keeps a snapshot written by other means from leaking markup.
+    html = sanitize_html(block["body"])
+    return {"kind": block["kind"], "heading": block["heading"], "html": html, "text": html_to_text(html)}

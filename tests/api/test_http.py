@@ -105,3 +105,30 @@ def test_questions_list_only_published(client):
     published = CommonQuestionFactory()
     CommonQuestionFactory(status="draft")
     assert [q["slug"] for q in client.get("/api/v1/questions/").json()["results"]] == [published.slug]
+
+
+def test_anonymous_bodies_are_cached_under_their_etag(client, urls):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for url in urls:
+        first = client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            again = client.get(url)
+        assert len(ctx.captured_queries) == 1, url  # the fingerprint only
+        assert again.content == first.content and again["ETag"] == first["ETag"], url
+    before = client.get("/api/v1/stories/").json()["results"]
+    build_story(headline="Fresh")
+    assert client.get("/api/v1/stories/").json()["results"][0]["headline"] == "Fresh"
+    assert len(client.get("/api/v1/stories/").json()["results"]) == len(before) + 1
+
+
+def test_response_cache_can_be_switched_off(client, settings, urls):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.API_RESPONSE_CACHE_SECONDS = 0
+    client.get(urls[1])
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(urls[1])
+    assert len(ctx.captured_queries) == 5

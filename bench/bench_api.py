@@ -1,0 +1,266 @@
+"""``make bench-api``: requests/s and latency of the API under gunicorn on PostgreSQL.
+
+Seeds 10,000 published stories (once; later runs reuse them), starts gunicorn
+with 2 sync workers on loopback, and drives it with wrk for a bounded time:
+
+- the floor: a bare Django view returning fixed bytes through the same middleware
+  (only in the bench URLconf ``bench.api_urls``, never on the public site);
+- the story list, 20 per page;
+- a story detail (4 sections, 3 citations, 3 topics, 2 questions);
+- the list again, revalidated with If-None-Match (a 304).
+
+It prints figures and the ratios to the floor (targets: list >= 0.12x, detail
+>= 0.25x); it asserts nothing about time. The throttle is off (every request
+comes from one address); set BENCH_THROTTLE=1000000/s to include its cost.
+
+Environment: BENCH_DATABASE_URL (default postgres://newsroom@127.0.0.1:5432/newsroom_bench_api),
+BENCH_STORIES (10000), BENCH_SECONDS (10 per endpoint), BENCH_CONNECTIONS (4), BENCH_PORT (8765).
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEFAULT_DB = "postgres://newsroom@127.0.0.1:5432/newsroom_bench_api"
+TARGETS = {"list": 0.12, "detail": 0.25}
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("wrk is needed: apt-get install wrk", file=sys.stderr)
+        return 2
+    db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "DJANGO_SETTINGS_MODULE": "bench.api_settings",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789"),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "NEWSROOM_PLAIN_STATIC": "1",
+        "API_THROTTLE_ANON": os.environ.get("BENCH_THROTTLE", ""),
+        "DEBUG": "",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("REDIS_URL", None)  # local-memory cache: the bench touches no shared Redis
+    _ensure_database(db_url)
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    stories = int(os.environ.get("BENCH_STORIES", "10000"))
+    seeded = subprocess.run(
+        [PYTHON, "-c", f"import bench.bench_api as b; b.seed({stories})"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )
+    detail_slug = seeded.stdout.strip().splitlines()[-1]
+    port = int(os.environ.get("BENCH_PORT", "8765"))
+    load_before = os.getloadavg()
+    # The real path first (response cache off), then with the ETag-keyed response cache.
+    results = _measure({**env, "API_RESPONSE_CACHE_SECONDS": "0"}, port, detail_slug, floor=True)
+    cached = _measure(env, port, detail_slug, floor=False)
+    results.update({f"{name} (cached)": r for name, r in cached.items() if name != "list 304"})
+    load_after = os.getloadavg()
+    _report(results, stories=stories, load=(load_before, load_after))
+    return 0
+
+
+def _measure(env: dict, port: int, detail_slug: str, *, floor: bool) -> dict:
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", "newsroom/gunicorn.conf.py", "--log-level", "warning", "newsroom.wsgi"],
+        cwd=ROOT, env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", "GUNICORN_MAX_REQUESTS": "0"},
+    )
+    try:
+        _wait_until_up(f"{base}/bench/floor/")
+        etag = urllib.request.urlopen(f"{base}/api/v1/stories/").headers["ETag"]
+        urls = {
+            "floor": (f"{base}/bench/floor/", None),
+            "list": (f"{base}/api/v1/stories/", None),
+            "detail": (f"{base}/api/v1/stories/{detail_slug}/", None),
+            "list 304": (f"{base}/api/v1/stories/", f"If-None-Match: {etag}"),
+        }
+        if not floor:
+            del urls["floor"]
+        for name, (url, header) in urls.items():
+            request = urllib.request.Request(url, headers=dict([header.split(": ", 1)]) if header else {})
+            try:
+                status = urllib.request.urlopen(request).status
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+            assert status in (200, 304), f"{name}: {status}"
+        return {name: _wrk(url, header) for name, (url, header) in urls.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _ensure_database(db_url: str) -> None:
+    import psycopg
+
+    name = db_url.rsplit("/", 1)[1]
+    admin_url = db_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _wait_until_up(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"gunicorn did not answer at {url}")
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _wrk(url: str, header: str | None) -> dict:
+    seconds = int(os.environ.get("BENCH_SECONDS", "10"))
+    connections = os.environ.get("BENCH_CONNECTIONS", "4")
+    args = ["wrk", "-t1", f"-c{connections}", "--latency"] + (["-H", header] if header else [])
+    subprocess.run([*args, "-d2s", url], check=True, capture_output=True)  # warm-up
+    out = subprocess.run([*args, f"-d{seconds}s", url], check=True, capture_output=True, text=True).stdout
+
+    def latency(pct: str) -> float:
+        value, unit = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return float(value) * _UNITS[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def _report(results: dict, *, stories: int, load) -> None:
+    floor = results["floor"]["rps"]
+    print(f"\nAPI benchmark: {stories} published stories, PostgreSQL, gunicorn 2 sync workers, wrk "
+          f"{os.environ.get('BENCH_CONNECTIONS', '4')} connections, {os.environ.get('BENCH_SECONDS', '10')} s each")
+    print(f"{'endpoint':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x floor':>8} {'target':>10} {'errors':>7}")
+    for name, r in results.items():
+        target = TARGETS.get(name.removesuffix(" (cached)"))
+        ratio = r["rps"] / floor if floor else 0
+        verdict = "" if target is None else (f">={target}" + (" ok" if ratio >= target else " MISS"))
+        print(f"{name:<16} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {ratio:>8.2f} {verdict:>10} {r['errors']:>7}")
+    print(f"load average before/after: {load[0][0]:.2f} / {load[1][0]:.2f} "
+          f"({os.cpu_count()} cores; other work on the machine skews the figures)")
+
+
+# --- seeding (runs inside Django) ---------------------------------------------------------
+
+
+def seed(count: int) -> None:
+    """Publish ``count`` stories in bulk (same snapshot shape as the workflow's); print a detail slug."""
+    import django
+
+    django.setup()
+    from stories.models import Story
+
+    if Story.objects.live().count() < count:
+        _seed(count)
+        from django.db import connection
+
+        with connection.cursor() as cursor:  # fresh statistics, or the planner guesses from an empty table
+            for table in ("stories_story", "stories_revision", "stories_story_live_topics", "stories_story_live_outlets",
+                          "stories_story_live_questions", "stories_changeevent", "topics_topic", "sources_outlet"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
+    print(Story.objects.live().filter(live_slug__startswith="bench-story-").order_by("id").values_list("live_slug", flat=True)[0])
+
+
+def _seed(count: int) -> None:
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from faq.models import CommonQuestion, QuestionItem
+    from sources.models import Outlet
+    from stories.models import ChangeEvent, Citation, Revision, SectionBlock, Story, StoryQuestion, StoryTopic
+    from stories.revisions import snapshot_search_text
+    from topics.models import Topic
+
+    kinds = list(Topic.Kind)
+    topics = [Topic(name=f"Bench topic {i}", slug=f"bench-topic-{i}", kind=kinds[i % len(kinds)],
+                    description="A topic for the benchmark.") for i in range(60)]
+    Topic.objects.bulk_create(topics, ignore_conflicts=True)
+    topics = list(Topic.objects.filter(slug__startswith="bench-topic-"))
+    Outlet.objects.bulk_create([Outlet(name=f"Bench outlet {i}", slug=f"bench-outlet-{i}",
+                                       homepage=f"https://outlet{i}.example.com/") for i in range(25)],
+                               ignore_conflicts=True)
+    outlets = list(Outlet.objects.filter(slug__startswith="bench-outlet-"))
+    CommonQuestion.objects.bulk_create([CommonQuestion(question=f"Bench question {i}?", slug=f"bench-question-{i}",
+                                                       status="published", teaser="Why it matters.")
+                                        for i in range(12)], ignore_conflicts=True)
+    questions = list(CommonQuestion.objects.filter(slug__startswith="bench-question-"))
+    if not QuestionItem.objects.filter(common_question__in=questions).exists():
+        QuestionItem.objects.bulk_create([QuestionItem(common_question=q, position=j, question=f"Part {j}?",
+                                                       answer="<p>An answer.</p>") for q in questions for j in range(3)])
+    paragraph = ("Officials met on Tuesday to discuss the dispute, which has simmered for months. "
+                 "Both governments said talks would continue, while analysts expect little progress before the vote. ")
+    body = "".join(f"<p>{paragraph * 2}</p>" for _ in range(3))
+    block_kinds = ["whats_happened", "behind_headline", "papers_say", "how_we_got_here"]
+    start = Story.objects.filter(slug__startswith="bench-story-").count()
+    base_time = timezone.now() - timedelta(days=400)
+    for first in range(start, count, 500):
+        numbers = range(first, min(first + 500, count))
+        with transaction.atomic():
+            stories = Story.objects.bulk_create([
+                Story(headline=f"Bench story {i}: talks resume over the border dispute", slug=f"bench-story-{i}",
+                      summary="Both sides return to the table after months of silence.", status="published")
+                for i in numbers])
+            blocks, citations, links, qlinks, revisions = [], [], [], [], []
+            for i, story in zip(numbers, stories, strict=True):
+                story_topics = [topics[(i + k) % len(topics)] for k in range(3)]
+                story_outlets = [outlets[(i + k) % len(outlets)] for k in range(3)]
+                story_questions = [questions[(i + k) % len(questions)] for k in range(2)]
+                blocks += [SectionBlock(story=story, position=p, kind=k, body=body) for p, k in enumerate(block_kinds)]
+                citations += [Citation(story=story, position=p, outlet=o, url=f"https://{o.slug}.example.com/{i}",
+                                       claim="The outlet reports the talks will resume.", quote="")
+                              for p, o in enumerate(story_outlets)]
+                links += [StoryTopic(story=story, topic=t, position=p) for p, t in enumerate(story_topics)]
+                qlinks += [StoryQuestion(story=story, question=q, position=p) for p, q in enumerate(story_questions)]
+                data = {
+                    "schema": 1, "headline": story.headline, "slug": story.slug, "summary": story.summary,
+                    "event_date": None, "author_name": "",
+                    "blocks": [{"kind": k, "heading": dict(SectionBlock.Kind.choices)[k], "body": body} for k in block_kinds],
+                    "citations": [{"outlet_id": o.pk, "url": f"https://{o.slug}.example.com/{i}", "source_article_id": None,
+                                   "claim": "The outlet reports the talks will resume.", "quote": ""} for o in story_outlets],
+                    "topic_ids": [t.pk for t in story_topics], "question_ids": [q.pk for q in story_questions], "notes": [],
+                }
+                revisions.append(Revision(story=story, kind="publish", data=data))
+            for model, rows in ((SectionBlock, blocks), (Citation, citations), (StoryTopic, links), (StoryQuestion, qlinks)):
+                model.objects.bulk_create(rows)
+            revisions = Revision.objects.bulk_create(revisions)
+            for i, story, revision in zip(numbers, stories, revisions, strict=True):
+                when = base_time + timedelta(minutes=i)
+                story.live_revision, story.live_slug = revision, story.slug
+                story.live_headline, story.live_summary = story.headline, story.summary
+                story.live_search_text = snapshot_search_text(revision.data)
+                story.first_published_at = story.last_published_at = when
+            Story.objects.bulk_update(stories, ["live_revision", "live_slug", "live_headline", "live_summary",
+                                                "live_search_text", "first_published_at", "last_published_at"])
+            Story.live_topics.through.objects.bulk_create([
+                Story.live_topics.through(story_id=link.story_id, topic_id=link.topic_id) for link in links])
+            Story.live_questions.through.objects.bulk_create([
+                Story.live_questions.through(story_id=link.story_id, commonquestion_id=link.question_id) for link in qlinks])
+            Story.live_outlets.through.objects.bulk_create([
+                Story.live_outlets.through(story_id=c.story_id, outlet_id=c.outlet_id) for c in citations])
+            ChangeEvent.objects.bulk_create([ChangeEvent(kind="story", object_id=s.pk, slug=s.slug, action="upsert")
+                                             for s in stories])
+        print(f"seeded {min(first + 500, count)} / {count}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
