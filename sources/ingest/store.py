@@ -108,9 +108,7 @@ def _upsert_batch(*, feed: Feed, batch: list[Entry]) -> UpsertStats:
         SourceArticle.objects.bulk_update(updates, _UPDATE_FIELDS)
         stats.updated = len(updates)
     if inserts:
-        SourceArticle.objects.bulk_create(
-            inserts, update_conflicts=True, unique_fields=["outlet", "url"], update_fields=_UPDATE_FIELDS[1:],
-        )
+        _articles_insert(inserts, now=now)
         stats.new = len(inserts)
         stats.new_ids = [article.pk for article in inserts if article.pk is not None]
     stats.matches = article_topics_match(articles=[*inserts, *updates])
@@ -123,6 +121,42 @@ def _article(feed: Feed, entry: Entry, **extra) -> SourceArticle:
         summary=entry.summary, language=entry.language, published_at=entry.published_at,
         content_hash=entry.content_hash, **extra,
     )
+
+
+_INSERT_COLUMNS = [
+    ("outlet_id", "bigint"), ("feed_id", "bigint"), ("url", "text"), ("guid", "text"), ("title", "text"),
+    ("summary", "text"), ("language", "text"), ("published_at", "timestamptz"), ("content_hash", "text"),
+    ("created_at", "timestamptz"), ("updated_at", "timestamptz"),
+]
+
+
+def _articles_insert(articles: list[SourceArticle], *, now) -> None:
+    """Insert new articles and set their ids; a row another worker inserted meanwhile is updated instead.
+
+    On PostgreSQL: one INSERT … SELECT FROM unnest(column arrays) ON CONFLICT
+    DO UPDATE, which is what bulk_create(update_conflicts=True) does, without
+    its per-value Python work (a third of the time of a big new feed).
+    """
+    if connection.vendor != "postgresql":
+        SourceArticle.objects.bulk_create(
+            articles, update_conflicts=True, unique_fields=["outlet", "url"], update_fields=_UPDATE_FIELDS[1:],
+        )
+        return
+    for article in articles:
+        article.created_at = article.updated_at = now
+    columns = ", ".join(name for name, _ in _INSERT_COLUMNS)
+    arrays = ", ".join(f"%s::{kind}[]" for _, kind in _INSERT_COLUMNS)
+    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in _UPDATE_FIELDS[1:])
+    values = [[getattr(article, name) for article in articles] for name, _ in _INSERT_COLUMNS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {SourceArticle._meta.db_table} ({columns}) SELECT * FROM unnest({arrays}) "
+            f"ON CONFLICT (outlet_id, url) DO UPDATE SET {updates} RETURNING id, url",
+            values,
+        )
+        ids = dict((url, pk) for pk, url in cursor.fetchall())
+    for article in articles:
+        article.pk = ids.get(article.url)
 
 
 def article_topics_match(*, articles: list[SourceArticle]) -> int:
