@@ -1,25 +1,25 @@
 """The anonymous page cache, and how a public change invalidates it.
 
-Every cached page records the *tokens* of what it shows: ``story:<id>`` for a
-story page, ``all`` for anything that lists content (home, topic, outlet and
-question pages, search, feeds, sitemaps). A change of public content replaces
-the tokens it touches (``public_content_changed`` → ``content_changed``), so the
-entries recorded under the old tokens stop matching: the very next request
-renders afresh. Nothing is deleted by pattern, and no process keeps state of
-its own, so this works the same on one process or many hosts sharing Redis.
+Each cached page is stored with the *tokens* of what it shows, named from the
+request alone: ``story-slug:<slug>`` for a story page, ``all`` for anything
+that lists content (home, topic, outlet and question pages, search, feeds,
+sitemaps). A public change replaces the tokens it touches
+(``stories/receivers.py`` → ``tokens_replace``; ``all`` always), so entries
+stored under the old tokens stop matching and the very next request renders
+afresh. Nothing is deleted by pattern and no process keeps state of its own,
+so this works the same on one process or on many hosts sharing Redis.
 
-A page being rendered while a change commits could record old content under
-new tokens; to rule that out the ``all`` token, which every change replaces,
-is read before rendering and checked again before storing.
+A hit costs one cache round trip: the entry and its tokens are read together.
+Tokens are read *before* rendering, so a change that commits while a page is
+being rendered has already replaced them: the stale page is never matched.
 
-Responses also carry an ETag (and a Last-Modified when the page knows one),
-and conditional requests get a 304 whether or not the page came from cache.
+Responses carry an ETag (and a Last-Modified when the page knows one), and
+conditional requests get a 304 whether or not the page came from the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,19 +32,19 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
-logger = logging.getLogger(__name__)
-
 ALL = "all"
-PAGE_PREFIX = "page:v1:"
+PAGE_PREFIX = "page:v2:"
 TOKEN_PREFIX = "pagetoken:"
 # Entries are checked against their tokens on every hit, so the timeout only
 # bounds how long unused entries occupy memory.
 PAGE_TIMEOUT = 24 * 3600
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
+# Headers that belong to one response, or that _finish and the middleware set.
+_NOT_KEPT = {"set-cookie", "content-length", "date", "etag", "last-modified", "cache-control", "vary", "x-page-cache"}
 
 
-def token_key(kind: str, object_id: int | None = None) -> str:
-    return f"{kind}:{object_id}" if object_id is not None else kind
+def token_key(kind: str, name: int | str | None = None) -> str:
+    return f"{kind}:{name}" if name is not None else kind
 
 
 def _new_token() -> str:
@@ -53,26 +53,16 @@ def _new_token() -> str:
 
 def tokens_replace(keys: Iterable[str]) -> None:
     """Give every key in ``keys`` a fresh token (and ``all`` always)."""
-    fresh = {TOKEN_PREFIX + k: _new_token() for k in {*keys, ALL}}
-    cache.set_many(fresh, timeout=None)
+    cache.set_many({TOKEN_PREFIX + k: _new_token() for k in {*keys, ALL}}, timeout=None)
 
 
-def tokens_current(keys: Iterable[str]) -> dict[str, str]:
-    """The current token of each key; a key never seen (or evicted) gets one now."""
-    keys = list(dict.fromkeys(keys))
-    found = cache.get_many([TOKEN_PREFIX + k for k in keys])
-    result = {}
-    for k in keys:
-        value = found.get(TOKEN_PREFIX + k)
+def _tokens_fill(found: dict[str, str | None]) -> dict[str, str]:
+    """Tokens never seen (or evicted) get one now; whoever adds first wins."""
+    for k, value in found.items():
         if value is None:
             cache.add(TOKEN_PREFIX + k, _new_token(), timeout=None)
-            value = cache.get(TOKEN_PREFIX + k)
-        result[k] = value
-    return result
-
-
-# Headers that belong to one response, or that _finish and the middleware set.
-_NOT_KEPT = {"set-cookie", "content-length", "date", "etag", "last-modified", "cache-control", "vary", "x-page-cache"}
+            found[k] = cache.get(TOKEN_PREFIX + k)
+    return found
 
 
 @dataclass
@@ -81,14 +71,7 @@ class CachedPage:
     headers: dict[str, str]
     etag: str
     last_modified: float | None
-    tokens: dict[str, str]
-
-
-def page_depends_on(request: HttpRequest, *keys: str) -> None:
-    """Declare, from a view, what the page being rendered shows."""
-    deps = getattr(request, "_page_tokens", None)
-    if deps is not None:
-        deps.update(keys)
+    tokens: dict[str, str | None]
 
 
 def page_last_modified(request: HttpRequest, when: datetime | None) -> None:
@@ -98,7 +81,7 @@ def page_last_modified(request: HttpRequest, when: datetime | None) -> None:
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
-    # Anyone with a session may be an editor (previews, the admin bar): those
+    # Anyone with a session may be an editor (previews, the admin): those
     # requests are never served from, nor stored in, the shared cache.
     return (
         getattr(settings, "PUBLIC_PAGE_CACHE", True)
@@ -130,55 +113,7 @@ def _finish(request: HttpRequest, response: HttpResponse, etag: str, last_modifi
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = CACHE_CONTROL if public else "private, max-age=0, must-revalidate"
-    conditional = get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
-    return conditional
-
-
-def _response_from(entry: CachedPage) -> HttpResponse:
-    response = HttpResponse(entry.content, headers=entry.headers)
-    response["X-Page-Cache"] = "hit"
-    return response
-
-
-def public_page(view: Callable | None = None, *, ignore_query: bool = False, timeout: int = PAGE_TIMEOUT):
-    """Serve a public page from the shared cache while what it shows is unchanged.
-
-    ``ignore_query``: the page does not read the query string (a story page),
-    so ``?utm_source=…`` variants share one entry.
-    """
-
-    def decorator(func):
-        @wraps(func)
-        def wrapped(request: HttpRequest, *args, **kwargs):
-            if not _cacheable_request(request):
-                return _conditional_uncached(request, _rendered(func(request, *args, **kwargs)))
-            key = _page_key(request, ignore_query)
-            entry = cache.get(key)
-            if entry is not None and tokens_current(entry.tokens) == entry.tokens:
-                return _finish(request, _response_from(entry), entry.etag, entry.last_modified, public=True)
-            before = tokens_current([ALL])[ALL]
-            request._page_tokens = set()
-            response = _rendered(func(request, *args, **kwargs))
-            if response.status_code != 200 or response.streaming or response.cookies:
-                return response
-            content = response.content
-            etag = _etag(content)
-            last_modified = _last_modified(request, response)
-            headers = {k: v for k, v in response.items() if k.lower() not in _NOT_KEPT}
-            tokens = tokens_current(request._page_tokens or {ALL})
-            # Something changed while this page was rendered: don't store it.
-            if tokens_current([ALL])[ALL] == before:
-                cache.set(
-                    key,
-                    CachedPage(content, headers, etag, last_modified, tokens),
-                    timeout=timeout,
-                )
-            response["X-Page-Cache"] = "miss"
-            return _finish(request, response, etag, last_modified, public=True)
-
-        return wrapped
-
-    return decorator(view) if view is not None else decorator
+    return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
 
 
 def _rendered(response: HttpResponse) -> HttpResponse:
@@ -188,12 +123,51 @@ def _rendered(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _conditional_uncached(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+def public_page(
+    view: Callable | None = None,
+    *,
+    tokens: Callable[..., list[str]] | None = None,
+    ignore_query: bool = False,
+    timeout: int = PAGE_TIMEOUT,
+):
+    """Serve a public page from the shared cache while what it shows is unchanged.
+
+    ``tokens(request, *args, **kwargs)`` names what the page shows (default:
+    ``all``, right for any page listing content). ``ignore_query``: the page
+    does not read the query string (a story page), so ``?utm_source=…``
+    variants share one entry.
+    """
+
+    def decorator(func):
+        @wraps(func)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not _cacheable_request(request):
+                return _uncached(request, _rendered(func(request, *args, **kwargs)))
+            key = _page_key(request, ignore_query)
+            names = tokens(request, *args, **kwargs) if tokens else [ALL]
+            found = cache.get_many([key, *(TOKEN_PREFIX + n for n in names)])
+            current = {n: found.get(TOKEN_PREFIX + n) for n in names}
+            entry = found.get(key)
+            if entry is not None and None not in current.values() and entry.tokens == current:
+                response = HttpResponse(entry.content, headers=entry.headers)
+                response["X-Page-Cache"] = "hit"
+                return _finish(request, response, entry.etag, entry.last_modified, public=True)
+            current = _tokens_fill(current)
+            response = _rendered(func(request, *args, **kwargs))
+            if response.status_code != 200 or response.streaming or response.cookies:
+                return response
+            etag, last_modified = _etag(response.content), _last_modified(request, response)
+            headers = {k: v for k, v in response.items() if k.lower() not in _NOT_KEPT}
+            cache.set(key, CachedPage(response.content, headers, etag, last_modified, current), timeout=timeout)
+            response["X-Page-Cache"] = "miss"
+            return _finish(request, response, etag, last_modified, public=True)
+
+        return wrapped
+
+    return decorator(view) if view is not None else decorator
+
+
+def _uncached(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     if response.status_code != 200 or response.streaming:
         return response
     return _finish(request, response, _etag(response.content), _last_modified(request, response), public=False)
-
-
-def content_changed(*, kind: str, object_id: int, story_ids: Iterable[int] = ()) -> None:
-    """Invalidate every page showing ``kind``/``object_id`` and every list."""
-    tokens_replace([token_key(kind, object_id), *(token_key("story", i) for i in story_ids)])

@@ -379,10 +379,11 @@ class ChangeEvent(models.Model):
 
 
 class LivePage(models.Model):
-    """A live story's page, rendered once from its live revision (``stories/rendering.py``).
+    """A live story's whole page, rendered once from its live revision (``stories/rendering.py``).
 
-    Kept while ``key`` matches the live revision and the templates' version;
-    an edit of a topic, question or outlet shown on the page clears the key.
+    Kept while ``key`` matches the live revision and the version of the site's
+    templates and static files; an edit of a topic, question or outlet shown
+    on the page clears the key.
     """
 
     story = models.OneToOneField(
@@ -390,10 +391,9 @@ class LivePage(models.Model):
     )
     key = models.CharField(
         "render key", max_length=64, blank=True,
-        help_text="Live revision and template version it was rendered from; empty when it must be rendered again.",
+        help_text="Live revision and site version it was rendered from; empty when it must be rendered again.",
     )
-    head_html = models.TextField("head HTML", blank=True, help_text="Canonical, social tags and JSON-LD.")
-    body_html = models.TextField("body HTML", blank=True, help_text="The article and its cards.")
+    html = models.TextField("HTML", blank=True, help_text="The whole page as readers get it.")
     rendered_at = models.DateTimeField("rendered", help_text="When this HTML was rendered.")
 
     class Meta:

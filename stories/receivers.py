@@ -3,18 +3,19 @@
 Sent after commit. A newly published revision is rendered at once and its
 search document rebuilt; an edited topic, question or outlet marks the kept
 pages of the live stories that show it for re-rendering on their next request
-(a topic on thousands of stories must not make its editor wait for them all). Then the page cache tokens
-are replaced, so the next request of any page showing the change renders it.
+(a topic on thousands of stories must not make its editor wait for them all).
+Then the page-cache tokens of those stories' addresses, and of every list,
+are replaced: the next request of any page showing the change renders it.
 """
 
 import logging
 
 from django.dispatch import receiver
 
-from newsroom.cache import content_changed
+from newsroom.cache import token_key, tokens_replace
 from newsroom.signals import public_content_changed
 
-from .models import Story
+from .models import SlugRedirect, Story
 from .rendering import live_page_outdated, live_pages_expire, story_prerender
 from .search import story_search_index
 
@@ -26,7 +27,7 @@ _SHOWN_ON = {"topic": "live_topics", "question": "live_questions", "outlet": "li
 
 @receiver(public_content_changed, dispatch_uid="stories.public_content_changed")
 def on_public_content_changed(sender, *, kind: str, object_id: int, action: str = "upsert", **kwargs) -> None:
-    story_ids: list[int] = []
+    story_ids: list[int] = [object_id] if kind == "story" else []
     if kind == "story":
         story_search_index(story_ids=[object_id])
         if action != "delete" and live_page_outdated(story_id=object_id):
@@ -35,7 +36,16 @@ def on_public_content_changed(sender, *, kind: str, object_id: int, action: str 
         story_ids = live_pages_expire(stories=Story.objects.filter(**{_SHOWN_ON[kind]: object_id}))
         if kind == "topic":
             story_search_index(story_ids=story_ids)  # topic names are in the documents
-    content_changed(kind=kind, object_id=object_id, story_ids=story_ids)
+    tokens_replace(_story_page_tokens(story_ids))
+
+
+def _story_page_tokens(story_ids: list[int]) -> list[str]:
+    """The cache tokens of every address the stories answer at: live slug and old slugs."""
+    if not story_ids:
+        return []
+    slugs = {s for s in Story.objects.filter(pk__in=story_ids).values_list("live_slug", flat=True) if s}
+    slugs.update(SlugRedirect.objects.filter(story_id__in=story_ids).values_list("old_slug", flat=True))
+    return [token_key("story-slug", slug) for slug in slugs]
 
 
 def _prerender(story_ids: list[int]) -> None:

@@ -1,12 +1,13 @@
 """Story pages rendered once, when published, not at every request.
 
-A live story's article body and its ``<head>`` tags (social tags, JSON-LD) are
-rendered from its live revision and kept in ``LivePage`` under a key naming
-the revision and the version of the templates that rendered them. A request
-then costs one query and a small template around that HTML.
+A live story's whole page (article, cards, social tags, JSON-LD) is rendered
+from its live revision and kept in ``LivePage`` under a key naming the
+revision and the version of the site that rendered it. A request then costs
+one query and no template at all: nothing on a story page depends on who
+asks (requests with a session bypass the page cache but get the same page).
 
 The key goes stale by itself when the story is published again (new revision)
-or when a deploy changes the templates (new version), and it is cleared when a
+or when a deploy changes the templates or static files (new version), and it is cleared when a
 topic, question or outlet shown on the page is edited (``live_pages_expire``).
 A stale page is rendered again on its next request (``story_live_page``).
 """
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -32,45 +32,49 @@ from .selectors import StoryPage, story_live_queryset, story_page_from
 
 logger = logging.getLogger(__name__)
 
-HEAD_TEMPLATE = "stories/includes/story_head.html"
-BODY_TEMPLATE = "stories/includes/story_body.html"
-# Every template whose output is kept; a change to any of them re-renders pages.
-KEPT_TEMPLATES = (HEAD_TEMPLATE, BODY_TEMPLATE, "stories/includes/citations.html", "includes/social_meta.html")
-RENDER_SCHEMA = "1"  # bump when the context given to those templates changes
+PAGE_TEMPLATE = "stories/story_detail.html"
+RENDER_SCHEMA = "2"  # bump when the context given to the template changes
 
 
 @cache
 def render_version() -> str:
+    """A digest of everything a kept page depends on besides its story.
+
+    The page template and its includes, and the site's frame as it renders
+    now (static file names, URLs, site name and origin): a deploy that changes
+    any of them re-renders the pages on their next request.
+    """
     digest = hashlib.sha1(RENDER_SCHEMA.encode(), usedforsecurity=False)
     for name in KEPT_TEMPLATES:
         digest.update(Path(get_template(name).origin.name).read_bytes())
-    digest.update(f"{settings.SITE_URL}|{settings.SITE_NAME}".encode())
+    digest.update(render_to_string("base.html", _site_context()).encode())
     return digest.hexdigest()[:12]
+
+
+KEPT_TEMPLATES = (
+    PAGE_TEMPLATE, "base.html", "stories/includes/story_head.html", "stories/includes/story_body.html",
+    "stories/includes/citations.html", "includes/social_meta.html", "includes/search_form.html",
+)
+
+
+def _site_context() -> dict:
+    # What the context processors give a request; pages kept here have none.
+    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
 
 
 def live_page_key(story: Story) -> str:
     return f"{story.live_revision_id}:{render_version()}"
 
 
-@dataclass
-class RenderedStory:
-    head_html: SafeString
-    body_html: SafeString
-
-
-def story_page_render(*, page: StoryPage) -> RenderedStory:
-    """The head tags and article body of ``page``, rendered without a request."""
+def story_page_render(*, page: StoryPage) -> SafeString:
+    """The whole page of ``page`` as readers get it, rendered without a request."""
     context = {
+        **_site_context(),
         "page": page,
-        "SITE_NAME": settings.SITE_NAME,
-        "SITE_URL": settings.SITE_URL,
         "article_ld": seo.news_article(page),
         "breadcrumbs_ld": seo.story_breadcrumbs(page),
     }
-    return RenderedStory(
-        head_html=mark_safe(render_to_string(HEAD_TEMPLATE, context).strip()),
-        body_html=mark_safe(render_to_string(BODY_TEMPLATE, context).strip()),
-    )
+    return mark_safe(render_to_string(PAGE_TEMPLATE, context))
 
 
 def story_prerender(*, story_ids: list[int]) -> int:
@@ -82,18 +86,11 @@ def story_prerender(*, story_ids: list[int]) -> int:
     return count
 
 
-def _keep(story: Story, rendered: RenderedStory) -> LivePage:
-    page = LivePage(
-        story_id=story.pk,
-        key=live_page_key(story),
-        head_html=rendered.head_html,
-        body_html=rendered.body_html,
-        rendered_at=timezone.now(),
-    )
+def _keep(story: Story, html: str) -> LivePage:
+    page = LivePage(story_id=story.pk, key=live_page_key(story), html=html, rendered_at=timezone.now())
     # One upsert query, safe when two requests render the same page at once.
     LivePage.objects.bulk_create(
-        [page], update_conflicts=True, unique_fields=["story"],
-        update_fields=["key", "head_html", "body_html", "rendered_at"],
+        [page], update_conflicts=True, unique_fields=["story"], update_fields=["key", "html", "rendered_at"]
     )
     return page
 
@@ -121,37 +118,21 @@ def live_pages_expire(*, stories: QuerySet[Story]) -> list[int]:
     return ids
 
 
-@dataclass
-class LiveStoryPage:
-    story: Story
-    head_html: SafeString
-    body_html: SafeString
-    rendered_at: object
-
-
-def story_live_page(*, slug: str) -> LiveStoryPage:
-    """The live story at ``slug`` with its rendered page: one query when the kept page is current.
+def story_live_page(*, slug: str) -> LivePage:
+    """The kept page of the live story at ``slug``: one query when it is current.
 
     Raises ``Story.DoesNotExist`` when no live story has that slug.
     """
     story = (
         Story.objects.live()
         .select_related("live_page")
-        .only(
-            "id", "live_slug", "live_headline", "live_revision_id", "status", "last_published_at",
-            "live_page__key", "live_page__head_html", "live_page__body_html", "live_page__rendered_at",
-        )
+        .only("id", "live_revision_id", "live_page__key", "live_page__html", "live_page__rendered_at")
         .get(live_slug=slug)
     )
     kept = getattr(story, "live_page", None)
     if kept is None or kept.key != live_page_key(story):
-        # First request after a change the receiver did not render (or a deploy
-        # with new templates): render now, keep it for the next requests.
+        # First request after a change the receivers did not render (an edit
+        # of a topic on it, a deploy with new templates): render it now.
         full = story_live_queryset().get(pk=story.pk)
         kept = _keep(full, story_page_render(page=story_page_from(full)))
-    return LiveStoryPage(
-        story=story,
-        head_html=mark_safe(kept.head_html),
-        body_html=mark_safe(kept.body_html),
-        rendered_at=kept.rendered_at,
-    )
+    return kept

@@ -2,12 +2,12 @@ from urllib.parse import urlencode
 
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from newsroom.cache import page_depends_on, page_last_modified, public_page, token_key
+from newsroom.cache import page_last_modified, public_page, token_key
 
 from .models import Story
 from .rendering import story_live_page
@@ -24,11 +24,15 @@ def home(request):
     return render(request, "stories/story_list.html", {"page_obj": page, "stories": page.object_list})
 
 
-@public_page(ignore_query=True)
+def _story_tokens(request, slug: str) -> list[str]:
+    return [token_key("story-slug", slug)]
+
+
+@public_page(ignore_query=True, tokens=_story_tokens)
 def story_detail(request, slug: str):
     """A live story: one query for the page rendered when it was published."""
     try:
-        live = story_live_page(slug=slug)
+        kept = story_live_page(slug=slug)
     except Story.DoesNotExist:
         try:
             story_address_check(slug=slug)
@@ -37,13 +41,8 @@ def story_detail(request, slug: str):
         except StoryGone:
             return render(request, "stories/story_gone.html", status=410)
         raise Http404("No published story here.") from None
-    page_depends_on(request, token_key("story", live.story.pk))
-    page_last_modified(request, live.rendered_at)
-    return render(
-        request,
-        "stories/story_detail.html",
-        {"headline": live.story.live_headline, "head_html": live.head_html, "body_html": live.body_html},
-    )
+    page_last_modified(request, kept.rendered_at)
+    return HttpResponse(kept.html)
 
 
 @public_page(timeout=300)

@@ -1,0 +1,301 @@
+"""``make bench``: the public story page under gunicorn on PostgreSQL, cached and uncached, against the floor.
+
+Seeds 10,000 published stories shaped like the demo story (once; later runs
+reuse them), renders their pages as publishing does, then starts gunicorn
+(2 sync workers, loopback only) twice and drives it with wrk for a bounded time:
+
+- floor:    a bare Django view returning the story page's bytes from memory,
+            through the same middleware (only in ``bench.site_urls``);
+- cached:   one story page, served from the anonymous page cache (Redis);
+- uncached: the page cache off, each request a different story of the 10,000
+            (one query for the page rendered at publish time).
+
+It prints requests/s, p50/p99 latency and the ratios to the floor (targets:
+cached >= 0.8x, uncached >= 0.3x in at most 4 queries), and the queries an
+uncached story page costs. It asserts nothing about time.
+
+Environment: BENCH_DATABASE_URL (default postgres://newsroom@127.0.0.1:5432/newsroom_bench_site),
+BENCH_REDIS_URL (redis://127.0.0.1:6379/14), BENCH_STORIES (10000), BENCH_SECONDS (10),
+BENCH_CONNECTIONS (4), BENCH_PORT (8766).
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEFAULT_DB = "postgres://newsroom@127.0.0.1:5432/newsroom_bench_site"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
+TARGETS = {"cached": 0.8, "uncached": 0.3}
+SLUG = "bench-page-{}"
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("wrk is needed: apt-get install wrk", file=sys.stderr)
+        return 2
+    stories = int(os.environ.get("BENCH_STORIES", "10000"))
+    db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    redis_url = _reachable_redis(os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
+    workdir = Path(tempfile.mkdtemp(prefix="bench-site-"))
+    floor_file = workdir / "story.html"
+    prefix = f"bench-site-{uuid.uuid4().hex[:8]}"  # a fresh cache namespace for this run
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "DJANGO_SETTINGS_MODULE": "bench.site_settings",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789"),
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "SITE_URL": "http://127.0.0.1",
+        "DEBUG": "",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+        "BENCH_FLOOR_FILE": str(floor_file),
+        "CACHE_KEY_PREFIX": prefix,
+        "STATIC_ROOT": str(workdir / "static"),
+    }
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    else:
+        env.pop("REDIS_URL", None)
+    _ensure_database(db_url)
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    prepared = subprocess.run(
+        [PYTHON, "-c", f"import bench.bench_site as b; b.prepare({stories})"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )
+    queries = int(prepared.stdout.strip().splitlines()[-1])
+    port = int(os.environ.get("BENCH_PORT", "8766"))
+    base = f"http://127.0.0.1:{port}"
+    rotate = _rotation_script(workdir, stories)
+    load_before = os.getloadavg()
+    results = {}
+    with _gunicorn(env | {"NEWSROOM_PAGE_CACHE": "1"}, port):
+        _check_same_bytes(f"{base}/bench/floor/", f"{base}/story/{SLUG.format(0)}/")
+        results["floor"] = _wrk(f"{base}/bench/floor/")
+        results["cached"] = _wrk(f"{base}/story/{SLUG.format(0)}/")
+    with _gunicorn(env | {"NEWSROOM_PAGE_CACHE": "0"}, port):
+        results["uncached"] = _wrk(base, script=rotate)
+    load_after = os.getloadavg()
+    _forget_cache(redis_url, prefix)
+    shutil.rmtree(workdir, ignore_errors=True)
+    _report(results, stories=stories, queries=queries, redis=bool(redis_url), load=(load_before, load_after))
+    return 0
+
+
+# --- processes --------------------------------------------------------------------------------
+
+
+class _gunicorn:
+    def __init__(self, env: dict, port: int):
+        self.env, self.port = env, port
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "-c", "newsroom/gunicorn.conf.py", "newsroom.wsgi"],
+            cwd=ROOT, env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": "2"},
+        )
+        _wait_until_up(f"http://127.0.0.1:{self.port}/bench/floor/")
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def _ensure_database(db_url: str) -> None:
+    import psycopg
+
+    name = db_url.rsplit("/", 1)[1]
+    admin_url = db_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _reachable_redis(url: str) -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+        return url
+    except redis.RedisError:
+        print(f"Redis at {url} is not reachable: the cached figures use each worker's local memory", file=sys.stderr)
+        return ""
+
+
+def _forget_cache(redis_url: str, prefix: str) -> None:
+    if not redis_url:
+        return
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    for i in range(0, len(keys), 1000):
+        client.delete(*keys[i : i + 1000])
+
+
+def _wait_until_up(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"gunicorn did not answer at {url}")
+
+
+def _check_same_bytes(floor_url: str, page_url: str) -> None:
+    floor = urllib.request.urlopen(floor_url).read()
+    page = urllib.request.urlopen(page_url).read()
+    if floor != page:
+        raise RuntimeError("the floor view does not return the story page's bytes")
+
+
+def _rotation_script(workdir: Path, count: int) -> Path:
+    script = workdir / "rotate.lua"
+    script.write_text(
+        f"""
+local i = math.random(0, {count - 1})
+request = function()
+  i = (i + 7919) % {count}
+  return wrk.format("GET", "/story/{SLUG.format('" .. i .. "')}/")
+end
+"""
+    )
+    return script
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _wrk(url: str, script: Path | None = None) -> dict:
+    seconds = int(os.environ.get("BENCH_SECONDS", "10"))
+    connections = os.environ.get("BENCH_CONNECTIONS", "4")
+    args = ["wrk", "-t1", f"-c{connections}", "--latency"] + (["-s", str(script)] if script else [])
+    subprocess.run([*args, "-d2s", url], check=True, capture_output=True)  # warm-up
+    out = subprocess.run([*args, f"-d{seconds}s", url], check=True, capture_output=True, text=True).stdout
+
+    def latency(pct: str) -> float:
+        value, unit = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return float(value) * _UNITS[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def _report(results: dict, *, stories: int, queries: int, redis: bool, load) -> None:
+    floor = results["floor"]["rps"]
+    print(f"\nStory page benchmark: {stories} published stories, PostgreSQL, gunicorn 2 sync workers, "
+          f"page cache on {'Redis' if redis else 'local memory'}, wrk {os.environ.get('BENCH_CONNECTIONS', '4')} "
+          f"connections, {os.environ.get('BENCH_SECONDS', '10')} s each")
+    print(f"{'page':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x floor':>8} {'target':>10} {'errors':>7}")
+    for name, r in results.items():
+        target = TARGETS.get(name)
+        ratio = r["rps"] / floor if floor else 0
+        verdict = "" if target is None else (f">={target}" + (" ok" if ratio >= target else " MISS"))
+        print(f"{name:<10} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {ratio:>8.2f} {verdict:>10} {r['errors']:>7}")
+    print(f"SQL queries of an uncached story page: {queries} (target: at most 4)")
+    print(f"load average before/after: {load[0][0]:.2f} / {load[1][0]:.2f} "
+          f"({os.cpu_count()} cores; other work on the machine skews the figures)")
+
+
+# --- seeding (runs inside Django) ---------------------------------------------------------
+
+
+def prepare(count: int) -> None:
+    """Seed ``count`` live stories, render their pages, write the floor's bytes; print an uncached page's queries."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from stories.models import Story
+
+    if Story.objects.live().filter(live_slug__startswith=SLUG.format("")).count() < count:
+        _seed(count)
+    settings.PUBLIC_PAGE_CACHE = False
+    client = Client()
+    url = f"/story/{SLUG.format(0)}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    Path(os.environ["BENCH_FLOOR_FILE"]).write_bytes(response.content)
+    print(len(ctx.captured_queries))
+
+
+def _seed(count: int) -> None:
+    """Publish ``count`` copies of the demo story in bulk (the live columns publishing writes), then render them."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from stories.demo import demo_load
+    from stories.models import LivePage, Revision, Story
+    from stories.rendering import story_prerender
+    from stories.revisions import snapshot_search_text
+    from stories.search import story_search_index
+
+    demo_load()
+    demo = Story.objects.live().exclude(live_slug__startswith=SLUG.format("")).select_related("live_revision").first()
+    template = demo.live_revision.data
+    topic_ids = list(demo.live_topics.values_list("id", flat=True))
+    question_ids = list(demo.live_questions.values_list("id", flat=True))
+    outlet_ids = list(demo.live_outlets.values_list("id", flat=True))
+    start = Story.objects.filter(slug__startswith=SLUG.format("")).count()
+    base_time = timezone.now() - timedelta(days=400)
+    for first in range(start, count, 500):
+        numbers = range(first, min(first + 500, count))
+        with transaction.atomic():
+            stories = Story.objects.bulk_create([
+                Story(headline=f"{template['headline']} ({i})", slug=SLUG.format(i), summary=template["summary"],
+                      status=Story.Status.PUBLISHED)
+                for i in numbers
+            ])
+            revisions = Revision.objects.bulk_create([
+                Revision(story=s, kind=Revision.Kind.PUBLISH, data={**template, "headline": s.headline, "slug": s.slug})
+                for s in stories
+            ])
+            for i, story, revision in zip(numbers, stories, revisions, strict=True):
+                story.live_revision, story.live_slug = revision, story.slug
+                story.live_headline, story.live_summary = story.headline, story.summary
+                story.live_search_text = snapshot_search_text(revision.data)
+                story.first_published_at = story.last_published_at = base_time + timedelta(minutes=i)
+            Story.objects.bulk_update(stories, ["live_revision", "live_slug", "live_headline", "live_summary",
+                                                "live_search_text", "first_published_at", "last_published_at"])
+            through = Story.live_topics.through, Story.live_questions.through, Story.live_outlets.through
+            through[0].objects.bulk_create([through[0](story_id=s.pk, topic_id=t) for s in stories for t in topic_ids])
+            through[1].objects.bulk_create(
+                [through[1](story_id=s.pk, commonquestion_id=q) for s in stories for q in question_ids]
+            )
+            through[2].objects.bulk_create([through[2](story_id=s.pk, outlet_id=o) for s in stories for o in outlet_ids])
+        # What the receivers of a publish do: render the page once, index it for search.
+        ids = [s.pk for s in stories]
+        story_prerender(story_ids=ids)
+        story_search_index(story_ids=ids)
+        print(f"seeded {min(first + 500, count)} / {count}", file=sys.stderr)
+    assert LivePage.objects.count() >= count
+
+
+if __name__ == "__main__":
+    sys.exit(main())

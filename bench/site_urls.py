@@ -1,0 +1,21 @@
+"""The site's URLs plus a bare view returning a story page's bytes from memory: the floor.
+
+Used only by ``bench/bench_site.py`` (through ``bench.site_settings``), never by the public site.
+"""
+
+import os
+from pathlib import Path
+
+from django.http import HttpResponse
+from django.urls import path
+
+from newsroom.urls import urlpatterns as site_urlpatterns
+
+PAGE = Path(os.environ["BENCH_FLOOR_FILE"]).read_bytes() if Path(os.environ.get("BENCH_FLOOR_FILE", "")).is_file() else b""
+
+
+def floor(request):
+    return HttpResponse(PAGE, content_type="text/html; charset=utf-8")
+
+
+urlpatterns = [path("bench/floor/", floor), *site_urlpatterns]
