@@ -58,6 +58,11 @@ worker: $(VENV)/.runtime
 beat: $(VENV)/.runtime
 	$(VENV)/bin/celery -A newsroom beat -l info
 
+# The public story page under gunicorn on PostgreSQL: cached, uncached and the floor
+# (needs wrk and a reachable PostgreSQL; Redis if reachable; prints figures, asserts no timing).
+bench: $(VENV)/.dev
+	$(PY) bench/bench_site.py
+
 # API throughput on PostgreSQL under gunicorn (needs wrk and a reachable PostgreSQL; prints figures).
 bench-api: $(VENV)/.dev
 	$(PY) bench/bench_api.py
