@@ -22,11 +22,16 @@ def question_save(*, question: CommonQuestion) -> CommonQuestion:
     )
     question.mark_published_time()
     question.save()
+    question_record_change(question=question, was_published=was_published)
+    return question
+
+
+def question_record_change(*, question: CommonQuestion, was_published: bool) -> None:
+    """Record a saved ``question``: an upsert while published, a tombstone when it just left public view."""
     if question.is_published:
         _record(question=question, action=ChangeEvent.Action.UPSERT)
     elif was_published:
         _record(question=question, action=ChangeEvent.Action.DELETE)
-    return question
 
 
 @transaction.atomic

@@ -12,9 +12,11 @@ from pathlib import Path
 from django.db import transaction
 
 from faq.models import CommonQuestion, QuestionItem
+from faq.services import question_record_change
 from newsroom.richtext import sanitize_html, text_to_html
 from sources.models import Feed, Outlet
 from topics.models import Topic
+from topics.services import topic_record_change
 
 from .models import Citation, SectionBlock, Story, StoryQuestion, StoryTopic
 from .revisions import story_snapshot
@@ -82,16 +84,25 @@ def _load_outlet(o: dict, report: LoadReport) -> Outlet:
 
 
 def _load_topic(t: dict, report: LoadReport) -> Topic:
-    return _upsert(
+    changes = _change_count(report)
+    topic = _upsert(
         Topic, report, {"slug": t["slug"]},
         {
             "name": t["name"], "kind": t["kind"], "description": t["description"],
             "aliases": "\n".join(t.get("aliases", [])), "external_url": t.get("external_url", ""),
         },
     )
+    if _change_count(report) != changes:
+        topic_record_change(topic=topic)  # the API's sync feed and cache purges hear of it
+    return topic
+
+
+def _change_count(report: LoadReport) -> int:
+    return len(report.created) + len(report.updated)
 
 
 def _load_question(q: dict, topics: dict, report: LoadReport) -> CommonQuestion:
+    changes = _change_count(report)
     question = _upsert(
         CommonQuestion, report, {"slug": q["slug"]},
         {"question": q["question"], "teaser": q["teaser"], "status": CommonQuestion.Status.PUBLISHED},
@@ -111,6 +122,8 @@ def _load_question(q: dict, topics: dict, report: LoadReport) -> CommonQuestion:
             common_question=question, position=pos, question=row[0], answer=row[1]
         ),
     )
+    if _change_count(report) != changes:
+        question_record_change(question=question, was_published=True)
     return question
 
 

@@ -14,9 +14,14 @@ from .models import Topic
 def topic_save(*, topic: Topic) -> Topic:
     """Save ``topic`` and record it, and the live stories showing it, as changed."""
     topic.save()
+    topic_record_change(topic=topic)
+    return topic
+
+
+def topic_record_change(*, topic: Topic) -> None:
+    """Record a saved ``topic`` (and the live stories showing it) as changed, for writers that save it themselves."""
     change_record(kind=ChangeEvent.Kind.TOPIC, object_id=topic.pk, slug=topic.slug, action=ChangeEvent.Action.UPSERT)
     _live_stories_changed(topic=topic)
-    return topic
 
 
 @transaction.atomic

@@ -139,3 +139,8 @@ def test_a_bad_cursor_is_a_400_naming_it(client, query):
     response = client.get(f"/api/v1/sync/?{query}")
     assert response.status_code == 400
     assert query.split("=")[0] in response.json()
+
+
+def test_the_demo_content_replays_completely(client, demo):
+    assert replay(client)[0] == published_set(client)
+    assert {kind for kind, _ in published_set(client)} == {"story", "topic", "question"}
