@@ -1,9 +1,10 @@
 """Read queries for public pages and the API: live stories only, prefetched."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.conf import settings
+from django.core import signing
 from django.core.signing import TimestampSigner
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -161,6 +162,13 @@ def story_address_check(*, slug: str) -> None:
 def story_preview_token(*, story: Story) -> str:
     """A signed token that lets anyone holding it read the story's working copy until it expires."""
     return TimestampSigner(salt=PREVIEW_SALT).sign(str(story.pk))
+
+
+def story_preview_expires(*, token: str) -> datetime:
+    """When a (valid) preview token stops working: its signing time plus the allowed age."""
+    signed_at = signing.b62_decode(token.rsplit(":", 2)[1])
+    max_age = getattr(settings, "STORY_PREVIEW_MAX_AGE", PREVIEW_MAX_AGE)
+    return datetime.fromtimestamp(signed_at + max_age, tz=UTC)
 
 
 def story_preview_page(*, token: str, max_age: int | None = None) -> StoryPage:

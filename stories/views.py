@@ -12,7 +12,7 @@ from newsroom.cache import page_last_modified, public_page, token_key
 from .models import Story
 from .rendering import story_live_page
 from .search import search_hits, search_query_clean, story_search
-from .selectors import StoryGone, StoryMoved, story_address_check, story_list_live, story_preview_page
+from .selectors import StoryGone, StoryMoved, story_address_check, story_list_live, story_preview_expires, story_preview_page
 
 SEARCH_PAGE_SIZE = 10
 
@@ -69,6 +69,7 @@ def story_preview(request, token: str):
         page = story_preview_page(token=token)
     except (signing.BadSignature, Story.DoesNotExist):
         raise Http404("This preview link is invalid or has expired.") from None
-    response = render(request, "stories/story_preview.html", {"page": page})
+    expires = story_preview_expires(token=token)
+    response = render(request, "stories/story_preview.html", {"page": page, "preview_expires": expires})
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -326,6 +326,8 @@ def test_share_link_lets_a_reviewer_without_an_account_read_the_draft(client, ed
     response = client.get(link.removeprefix("http://testserver"))
     assert response.status_code == 200
     assert "Shared draft text." in response.content.decode()
+    expires = (timezone.now() + timedelta(days=3)).strftime("%-d %B %Y")
+    assert f"this link works until {expires}" in response.content.decode()
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
