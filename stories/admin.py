@@ -219,6 +219,7 @@ class StoryAdmin(admin.ModelAdmin):
             extra_context.update(
                 workflow_actions=[(name, workflow.RULES[name].label) for name in actions],
                 transitions=story.transitions.select_related("actor")[:50],
+                update_notes=story.update_notes.all(),
                 revisions=story.revisions.select_related("author").defer("data")[:50],
                 is_overdue=story.is_overdue(),
                 share_url=request.build_absolute_uri(reverse("stories:preview", args=[token])),

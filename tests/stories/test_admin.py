@@ -204,6 +204,7 @@ def test_editing_a_published_story_shows_unpublished_changes_and_changes_nothing
     assert not story.has_unpublished_changes
     public = client.get(story.get_absolute_url()).content.decode()
     assert "Edited headline" in public and "Sharper headline." in public
+    assert "Public update notes" in client.get(change_url(story)).content.decode()
 
 
 def test_second_save_of_the_same_version_is_refused_and_kept_as_a_revision(client, editor):
