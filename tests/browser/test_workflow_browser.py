@@ -114,3 +114,54 @@ def test_sections_reorder_by_dragging_and_by_buttons(browser, live_server, edito
     page.wait_for_selector(".messagelist .success")
     context.close()
     assert headings() == ["Section 2", "Section 1", "Section 0"]
+
+
+def test_editor_corrects_one_story_schedules_another_and_unpublishes_a_third(browser, live_server, editor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from stories.models import Story
+    from stories.workflow import story_publish_due
+    from tests.factories import build_story
+
+    live = build_story(headline="Vote count story", slug="vote-count")
+    waiting = build_story(headline="Embargoed report", slug="embargoed", publish=False)
+    doomed = build_story(headline="Mistaken story", slug="mistaken")
+    context, page = sign_in(browser, live_server, editor.username)
+
+    # Correct the live story: the change stays private until published with a note.
+    page.goto(f"{live_server.url}/admin/stories/story/{live.pk}/change/")
+    page.fill("#id_headline", "Vote count story (corrected)")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".unpublished-changes")
+    reader = browser.new_page()
+    reader.goto(f"{live_server.url}/story/vote-count/")
+    assert reader.inner_text("h1") == "Vote count story"
+    page.fill(".workflow-publish input[name=note]", "Corrected the headline.")
+    page.click(".workflow-publish button")
+    page.wait_for_selector(".messagelist .success")
+    reader.goto(f"{live_server.url}/story/vote-count/")
+    assert reader.inner_text("h1") == "Vote count story (corrected)"
+    assert "Corrected the headline." in reader.inner_text("main")
+
+    # Schedule another for tomorrow; it goes live when the scheduler runs after that time.
+    page.goto(f"{live_server.url}/admin/stories/story/{waiting.pk}/change/")
+    tomorrow = timezone.now() + timedelta(days=1)
+    page.fill(".workflow-schedule input[name=publish_at]", tomorrow.strftime("%Y-%m-%dT%H:%M"))
+    page.click(".workflow-schedule button")
+    page.wait_for_selector(".messagelist .success")
+    assert "Scheduled" in page.inner_text(".workflow-panel h2")
+    assert reader.goto(f"{live_server.url}/story/embargoed/").status == 404
+    story_publish_due(now=tomorrow + timedelta(minutes=1))
+    assert reader.goto(f"{live_server.url}/story/embargoed/").status == 200
+
+    # Unpublish a third: readers get 410 Gone with a notice.
+    page.goto(f"{live_server.url}/admin/stories/story/{doomed.pk}/change/")
+    page.click(".workflow-unpublish button")
+    page.wait_for_selector(".messagelist .success")
+    response = reader.goto(f"{live_server.url}/story/mistaken/")
+    assert response.status == 410
+    assert "withdrawn" in reader.inner_text("main").lower()
+    context.close()
+    assert Story.objects.get(pk=doomed.pk).status == Story.Status.UNPUBLISHED
