@@ -1,19 +1,17 @@
 """The story list's filters (django-filter): an invalid value is a 400 that names its parameter."""
 
-import re
+from datetime import UTC
 
 import django_filters
 from django import forms
 from django.core.validators import validate_slug
 from django.db import connection
-from django.db.models import Q
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from stories.models import Story
-
-# Control characters (NUL above all, which PostgreSQL refuses in text) are not search terms.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+from stories.search import SEARCH_CONFIG, search_query_clean, story_search
 
 
 class SlugListField(forms.CharField):
@@ -31,6 +29,23 @@ class SlugListFilter(django_filters.Filter):
     field_class = SlugListField
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC (PostgreSQL refuses offsets beyond ±15:59)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return value
+        try:
+            return value.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError("This date-time is out of range.", code="invalid") from None
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class StoryFilter(django_filters.FilterSet):
     topic = SlugListFilter(
         method="filter_topic", help_text="Stories tagged with any of these topic slugs (comma-separated)."
@@ -38,10 +53,10 @@ class StoryFilter(django_filters.FilterSet):
     outlet = SlugListFilter(
         method="filter_outlet", help_text="Stories citing any of these outlet slugs (comma-separated)."
     )
-    published_after = django_filters.IsoDateTimeFilter(
+    published_after = UtcDateTimeFilter(
         field_name="first_published_at", lookup_expr="gte", help_text="First published at or after (ISO 8601)."
     )
-    published_before = django_filters.IsoDateTimeFilter(
+    published_before = UtcDateTimeFilter(
         field_name="first_published_at", lookup_expr="lt", help_text="First published before (ISO 8601)."
     )
     q = django_filters.CharFilter(method="filter_text", max_length=200, help_text="Full-text search.")
@@ -69,16 +84,16 @@ class StoryFilter(django_filters.FilterSet):
         return queryset.filter(id__in=links)
 
     def filter_text(self, queryset, name, value):
-        value = _CONTROL.sub(" ", value)
-        words = value.split()
-        if not words:
+        # The site's search (stories/search.py): on PostgreSQL the stored, weighted
+        # document of each live story (a GIN-indexed join, one row per story); on
+        # SQLite every word in the headline, text or a topic name.
+        query = search_query_clean(value)
+        if not query:
             return queryset
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchVector
+            from django.contrib.postgres.search import SearchQuery
 
-            vector = SearchVector("live_headline", "live_summary", "live_search_text", config="english")
-            return queryset.annotate(search=vector).filter(search=SearchQuery(value, config="english", search_type="websearch"))
-        matches = Q()
-        for word in words[:10]:
-            matches &= Q(live_headline__icontains=word) | Q(live_search_text__icontains=word)
-        return queryset.filter(matches)
+            return queryset.filter(
+                search_document__vector=SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+            )
+        return queryset.filter(id__in=story_search(query=query).values("id"))
