@@ -213,7 +213,7 @@ def test_pagination_by_headline_visits_every_story_once(client):
 def test_page_size_is_capped(client, settings):
     for _ in range(3):
         build_story()
-    from newsroom.api import KeysetPagination
+    from newsroom.api.pagination import KeysetPagination
 
     KeysetPagination.max_page_size, old = 2, KeysetPagination.max_page_size
     try:

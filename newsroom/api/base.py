@@ -1,0 +1,168 @@
+"""The API's shared pieces: throttle, sparse fields, plain representations, schema helpers, the base viewset."""
+
+import functools
+from datetime import datetime
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.throttling import AnonRateThrottle
+
+from .conditional import ConditionalGetMixin
+from .pagination import KeysetPagination
+
+# --- Throttling -------------------------------------------------------------
+
+
+class AnonymousThrottle(AnonRateThrottle):
+    """Per-address rate for anonymous clients; the rate comes from settings.API_THROTTLE_ANON.
+
+    Read at each request (not at import, as DRF's class attribute is), so a
+    deployment or a test can change it; an empty rate switches it off.
+    """
+
+    def get_rate(self):
+        return settings.API_THROTTLE_ANON or None
+
+    def __init__(self):
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+
+
+# --- Sparse fields ----------------------------------------------------------
+
+
+class SparseFieldsMixin:
+    """A serializer that keeps only the fields named in ``fields`` (and always ``slug``)."""
+
+    always_fields = ("slug",)
+
+    def __init__(self, *args, fields: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sparse = None
+        if fields:
+            unknown = sorted(set(fields) - set(self.fields))
+            if unknown:
+                raise ValidationError(
+                    {"fields": [f"Unknown field(s): {', '.join(unknown)}. Choose from: {', '.join(self.fields)}."]}
+                )
+            for name in list(self.fields):
+                if name not in fields and name not in self.always_fields:
+                    self.fields.pop(name)
+            self.sparse = list(self.fields)
+
+
+class PlainRepresentation:
+    """A serializer whose declared fields document the schema, and whose output ``represent()`` builds.
+
+    DRF renders field by field, tens of microseconds for each nested object;
+    the hot endpoints build plain dicts instead. Every response is validated
+    in the tests against the schema generated from the declared fields (no
+    undocumented key allowed), so the two cannot drift apart unnoticed.
+    """
+
+    def represent(self, instance) -> dict:
+        raise NotImplementedError
+
+    def to_representation(self, instance):
+        data = self.represent(instance)
+        sparse = getattr(self, "sparse", None)
+        return {name: data[name] for name in sparse} if sparse else data
+
+
+def iso(value: datetime | None) -> str | None:
+    """A datetime as DRF writes it (ISO 8601, UTC as Z)."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+@functools.cache
+def _path_around_slug(url_name: str) -> tuple[str, str]:
+    marker = "slug-marker"
+    before, after = reverse(url_name, kwargs={"slug": marker}).split(marker)
+    return before, after
+
+
+@functools.cache
+def path_of(url_name: str) -> str:
+    """A fixed path by URL name, resolved once per process."""
+    return reverse(url_name)
+
+
+def site_url(url_name: str, slug: str) -> str:
+    """The canonical public address of a page addressed by slug, without a URL resolution per row."""
+    before, after = _path_around_slug(url_name)
+    return f"{settings.SITE_URL}{before}{slug}{after}"
+
+
+FIELDS_PARAMETER = OpenApiParameter(
+    "fields", str, description="Comma-separated fields to return for each item (slug is always returned).",
+)
+
+ErrorSerializer = inline_serializer(
+    "Error", fields={"detail": serializers.CharField(help_text="What went wrong.")},
+)
+BAD_REQUEST = OpenApiResponse(
+    description="A query parameter is invalid; the body maps each bad parameter to its messages.",
+    response={"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+)
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No published object has this slug.")
+THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many requests; see the Retry-After header.")
+
+
+def list_schema(response, *, sparse: bool = True, **kwargs):
+    """A list operation: its item serializer, ``?fields=``, and the errors it may answer."""
+    return extend_schema(
+        parameters=[FIELDS_PARAMETER] if sparse else None,
+        responses={200: response, 400: BAD_REQUEST, 429: THROTTLED},
+        **kwargs,
+    )
+
+
+def detail_schema(response, **kwargs):
+    """A detail operation: its serializer and the errors it may answer."""
+    return extend_schema(responses={200: response, 404: NOT_FOUND, 429: THROTTLED}, **kwargs)
+
+
+# --- Base viewset -----------------------------------------------------------
+
+
+class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    """Read-only, published content, cached and throttled; subclasses set the querysets."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    pagination_class = KeysetPagination
+    throttle_classes = [AnonymousThrottle]
+    list_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action == "list" and self.list_serializer_class is not None:
+            return self.list_serializer_class
+        return self.serializer_class
+
+    def get_serializer(self, *args, **kwargs):
+        if self.action == "list":
+            kwargs["fields"] = self.sparse_fields()
+        return super().get_serializer(*args, **kwargs)
+
+    def sparse_fields(self) -> list[str] | None:
+        raw = self.request.query_params.get("fields", "")
+        return [name.strip() for name in raw.split(",") if name.strip()] or None
+
+
+def absolute_url(path: str) -> str:
+    """The public address of a site path (canonical: SITE_URL, not the request's host)."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def schema_sparse_fields_hook(result, generator, request, public):
+    """List items may be sparse (``?fields=``): only ``slug`` is sure to be there."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("ListItem"):
+            component["required"] = [f for f in component.get("required", []) if f == "slug"]
+    return result

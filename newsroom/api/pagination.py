@@ -1,0 +1,122 @@
+"""Keyset cursor pagination for the API's lists."""
+
+import base64
+import binascii
+import json
+from datetime import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q, QuerySet
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+# --- Keyset cursor pagination ----------------------------------------------
+
+
+class KeysetPagination(BasePagination):
+    """Cursor pagination on the queryset's ordering plus ``id`` as the tie-breaker.
+
+    The cursor holds the last row's sort values, so a page never repeats or
+    skips rows when stories are published in between (new ones sort before
+    the cursor). No COUNT query: one query per page, one row more than asked
+    to know whether there is a next page.
+    """
+
+    cursor_query_param = "cursor"
+    page_size_query_param = "page_size"
+    page_size = 20
+    max_page_size = 100
+
+    def paginate_queryset(self, queryset: QuerySet, request, view=None):
+        self.request = request
+        self.ordering = self._ordering(queryset)
+        size = self._page_size(request)
+        queryset = queryset.order_by(*self.ordering)
+        position = self._decode(request.query_params.get(self.cursor_query_param), queryset.model)
+        if position is not None:
+            queryset = queryset.filter(self._after(position))
+        rows = list(queryset[: size + 1])
+        self.next_cursor = self._encode(rows[size - 1]) if len(rows) > size else None
+        return rows[:size]
+
+    def get_paginated_response(self, data):
+        return Response({"next": self.get_next_link(), "next_cursor": self.next_cursor, "results": data})
+
+    def get_next_link(self):
+        if self.next_cursor is None:
+            return None
+        return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, self.next_cursor)
+
+    def _ordering(self, queryset) -> list[str]:
+        ordering = [o for o in queryset.query.order_by if isinstance(o, str)] or list(queryset.model._meta.ordering)
+        if not any(o.lstrip("-") in ("id", "pk") for o in ordering):
+            ordering.append("-id" if ordering and ordering[0].startswith("-") else "id")
+        return ordering
+
+    def _page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw in (None, ""):
+            return self.page_size
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValidationError({self.page_size_query_param: ["A whole number of 1 or more."]})
+        return min(int(raw), self.max_page_size)
+
+    def _encode(self, row) -> str:
+        values = [getattr(row, name.lstrip("-")) for name in self.ordering]
+        payload = [",".join(self.ordering), [v.isoformat() if isinstance(v, datetime) else v for v in values]]
+        return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+    def _decode(self, raw: str | None, model) -> list | None:
+        if raw is None:
+            return None
+        invalid = ValidationError({self.cursor_query_param: ["Not a cursor this list gave, or one for another ordering."]})
+        try:
+            padded = raw + "=" * (-len(raw) % 4)
+            ordering, values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+            if ordering != ",".join(self.ordering) or len(values) != len(self.ordering):
+                raise invalid
+            fields = [model._meta.get_field(name.lstrip("-")) for name in self.ordering]
+            position = [field.to_python(value) for field, value in zip(fields, values, strict=True)]
+        except (ValueError, TypeError, binascii.Error, DjangoValidationError, UnicodeError):
+            raise invalid from None
+        if any(v is None for v in position):
+            raise invalid
+        return position
+
+    def _after(self, position: list) -> Q:
+        """Rows after ``position`` in lexicographic order of the ordering fields."""
+        condition = Q()
+        for i, name in enumerate(self.ordering):
+            field = name.lstrip("-")
+            lookup = "lt" if name.startswith("-") else "gt"
+            ties = {other.lstrip("-"): position[j] for j, other in enumerate(self.ordering[:i])}
+            condition |= Q(**ties, **{f"{field}__{lookup}": position[i]})
+        # The same condition bounded on the first field too, so an index on it starts at the cursor.
+        first = self.ordering[0]
+        return Q(**{f"{first.lstrip('-')}__{'lte' if first.startswith('-') else 'gte'}": position[0]}) & condition
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "next_cursor", "results"],
+            "properties": {
+                "next": {"type": "string", "format": "uri", "nullable": True, "description": "The next page, if any."},
+                "next_cursor": {"type": "string", "nullable": True, "description": "The `cursor` of the next page."},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param, "in": "query", "required": False,
+                "description": "Opaque cursor from a previous page's `next_cursor`.", "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param, "in": "query", "required": False,
+                "description": f"Rows per page (default {self.page_size}, at most {self.max_page_size}).",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]
