@@ -44,6 +44,10 @@ class StoryChildInline:
     """Inlines of a story: editable exactly when the story is; ordered by dragging."""
 
     extra = 0
+    related = ()  # joined for each row's title (its __str__)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.related)
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and workflow.story_can_edit(story=obj, actor=request.user)
@@ -65,6 +69,7 @@ class CitationInline(StoryChildInline, admin.StackedInline):
     model = Citation
     fields = ["position", "outlet", "url", "claim", "quote", "source_article"]
     autocomplete_fields = ["outlet", "source_article"]
+    related = ("outlet",)
     classes = ["sortable-inline"]
 
 
@@ -72,6 +77,7 @@ class StoryTopicInline(StoryChildInline, admin.TabularInline):
     model = StoryTopic
     fields = ["position", "topic"]
     autocomplete_fields = ["topic"]
+    related = ("topic",)
     classes = ["sortable-inline"]
 
 
@@ -79,6 +85,7 @@ class StoryQuestionInline(StoryChildInline, admin.TabularInline):
     model = StoryQuestion
     fields = ["position", "question"]
     autocomplete_fields = ["question"]
+    related = ("question",)
     classes = ["sortable-inline"]
 
 

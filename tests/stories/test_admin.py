@@ -380,3 +380,20 @@ def test_live_stories_are_unpublished_before_they_can_be_deleted(client, editor)
     assert client.post(f"/admin/stories/story/{gone.pk}/delete/", {"post": "yes"}).status_code == 302
     client.post("/admin/stories/story/", {"action": "delete_selected", "_selected_action": [live.pk], "post": "yes"})
     assert list(Story.objects.values_list("pk", flat=True)) == [live.pk]
+
+
+def test_change_page_queries_grow_only_by_the_autocomplete_widgets(client, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, editor)
+
+    def count(story) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(change_url(story)).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = build_story(blocks=1, citations=1, topics=1, questions=1)
+    large = build_story(blocks=12, citations=12, topics=12, questions=12)
+    # Django's autocomplete widget looks up its selected option: one query per outlet, topic and question row.
+    assert count(large) - count(small) == 3 * 11
