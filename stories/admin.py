@@ -47,7 +47,8 @@ class StoryChildInline:
     related = ()  # joined for each row's title (its __str__)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*self.related)
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*self.related) if self.related else queryset
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and workflow.story_can_edit(story=obj, actor=request.user)
