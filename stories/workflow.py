@@ -254,14 +254,24 @@ def _redirect_old_slug(*, story: Story, new_slug: str) -> None:
 # --- working copy ----------------------------------------------------------
 
 
-def story_lock_for_save(*, story: Story, expected_version: int | None) -> Story:
-    """Lock the story row for a save; raise ``StoryConflict`` if someone saved since ``expected_version``.
+# The fields an editor types; every other column of a story belongs to the workflow.
+WORKING_FIELDS = {"headline", "slug", "summary", "event_date", "author"}
 
-    Call inside a transaction, before writing the working copy.
+
+def story_lock_for_save(*, story: Story, expected_version: int | None) -> Story:
+    """Lock the story row for a save of ``story``'s working fields.
+
+    Raises ``StoryConflict`` if someone saved since ``expected_version``. The
+    workflow columns of ``story`` (status, live copy, version …) are refreshed
+    from the locked row, so a transition made while the form was open is not
+    undone by saving it. Call inside a transaction, before writing.
     """
     locked = _lock(story)
     if expected_version is not None and expected_version != locked.version:
         raise StoryConflict(story=locked)
+    for field in Story._meta.concrete_fields:
+        if field.name not in WORKING_FIELDS:
+            setattr(story, field.attname, getattr(locked, field.attname))
     return locked
 
 

@@ -397,3 +397,18 @@ def test_change_page_queries_grow_only_by_the_autocomplete_widgets(client, edito
     large = build_story(blocks=12, citations=12, topics=12, questions=12)
     # Django's autocomplete widget looks up its selected option: one query per outlet, topic and question row.
     assert count(large) - count(small) == 3 * 11
+
+
+def test_saving_a_form_opened_before_a_publish_does_not_undo_the_publish(client, editor):
+    from stories.workflow import story_publish
+
+    story = story_in(S.IN_REVIEW)
+    login(client, editor)
+    data = admin_form_data(client.get(change_url(story)))
+    story_publish(story=story, actor=editor)  # while the form is open
+    data["headline"] = "Edited after publishing"
+    assert client.post(change_url(story), data).status_code == 302
+    story.refresh_from_db()
+    assert story.status == S.PUBLISHED and story.live_revision_id is not None
+    assert story.has_unpublished_changes
+    assert Story.objects.live().filter(pk=story.pk).exists()
