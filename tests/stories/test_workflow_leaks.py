@@ -19,7 +19,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(editor, writer):
+def world(editor, writer, django_capture_on_commit_callbacks):
+    # After-commit work (search index, rendered pages, cache purge) runs as in production.
+    with django_capture_on_commit_callbacks(execute=True):
+        return _build_world(editor, writer)
+
+
+def _build_world(editor, writer):
     topic, outlet, question = TopicFactory(), OutletFactory(), CommonQuestionFactory()
 
     def make(name: str) -> Story:
