@@ -291,12 +291,13 @@ class StoryAdmin(admin.ModelAdmin):
 
     def preview_view(self, request, object_id):
         story = self._story_or_404(request, object_id)
-        data = story_snapshot(story=story)
+        data, label = story_snapshot(story=story), ""
         revision_id = request.GET.get("revision")
         if revision_id:
-            data = get_object_or_404(Revision, pk=revision_id, story=story).data
+            revision = get_object_or_404(Revision.objects.select_related("author"), pk=revision_id, story=story)
+            data, label = revision.data, self._revision_label(revision)
         page = story_page_from_snapshot(story=story, data=data)
-        response = render(request, "stories/story_preview.html", {"page": page})
+        response = render(request, "stories/story_preview.html", {"page": page, "revision_label": label})
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 

@@ -122,3 +122,12 @@ def test_published_revision_keeps_questions_and_notes(editor):
     story = story_publish(story=story, actor=editor, note="First note.")
     assert story.live_revision.data["question_ids"][-1] == question.pk
     assert [n["text"] for n in story.live_revision.data["notes"]] == ["First note."]
+
+
+def test_preview_of_an_old_revision(client, editor):
+    story = build_story(headline="Old words")
+    Story.objects.filter(pk=story.pk).update(headline="New words")
+    client.force_login(editor)
+    page = client.get(f"/admin/stories/story/{story.pk}/preview/", {"revision": story.live_revision_id}).content.decode()
+    assert "Old words" in page and "New words" not in page
+    assert f"This is revision #{story.live_revision_id} Published" in page
