@@ -1,4 +1,5 @@
-"""The site's URLs plus a bare view returning a story page's bytes from memory: the floor.
+"""The site's URLs plus a bare view returning a story page's bytes from memory (the floor)
+and the story view without its page cache.
 
 Used only by ``bench/bench_site.py`` (through ``bench.site_settings``), never by the public site.
 """
@@ -10,6 +11,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from newsroom.urls import urlpatterns as site_urlpatterns
+from stories.views import story_detail
 
 PAGE = Path(os.environ["BENCH_FLOOR_FILE"]).read_bytes() if Path(os.environ.get("BENCH_FLOOR_FILE", "")).is_file() else b""
 
@@ -18,4 +20,9 @@ def floor(request):
     return HttpResponse(PAGE, content_type="text/html; charset=utf-8")
 
 
-urlpatterns = [path("bench/floor/", floor), *site_urlpatterns]
+urlpatterns = [
+    path("bench/floor/", floor),
+    # The story view without the page cache around it: what a cache miss costs.
+    path("bench/uncached/story/<slug:slug>/", story_detail.__wrapped__),
+    *site_urlpatterns,
+]

@@ -13,6 +13,9 @@ A hit costs one cache round trip: the entry and its tokens are read together.
 Tokens are read *before* rendering, so a change that commits while a page is
 being rendered has already replaced them: the stale page is never matched.
 
+Anyone with a session may be an editor (previews, the admin): those requests
+are never served from, nor stored in, the shared cache.
+
 Responses carry an ETag (and a Last-Modified when the page knows one), and
 conditional requests get a 304 whether or not the page came from the cache.
 """
@@ -29,6 +32,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -80,16 +84,6 @@ def page_last_modified(request: HttpRequest, when: datetime | None) -> None:
         request._page_last_modified = int(when.timestamp())  # HTTP dates have whole seconds
 
 
-def _cacheable_request(request: HttpRequest) -> bool:
-    # Anyone with a session may be an editor (previews, the admin): those
-    # requests are never served from, nor stored in, the shared cache.
-    return (
-        getattr(settings, "PUBLIC_PAGE_CACHE", True)
-        and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-    )
-
-
 def _page_key(request: HttpRequest, ignore_query: bool) -> str:
     raw = f"{request.get_host()}|{request.path}"
     if not ignore_query:
@@ -123,6 +117,13 @@ def _rendered(response: HttpResponse) -> HttpResponse:
     return response
 
 
+@dataclass(frozen=True)
+class PageSpec:
+    tokens: Callable[..., list[str]] | None
+    ignore_query: bool
+    timeout: int
+
+
 def public_page(
     view: Callable | None = None,
     *,
@@ -130,7 +131,7 @@ def public_page(
     ignore_query: bool = False,
     timeout: int = PAGE_TIMEOUT,
 ):
-    """Serve a public page from the shared cache while what it shows is unchanged.
+    """Mark a view as a public page that ``PageCacheMiddleware`` may cache.
 
     ``tokens(request, *args, **kwargs)`` names what the page shows (default:
     ``all``, right for any page listing content). ``ignore_query``: the page
@@ -141,33 +142,57 @@ def public_page(
     def decorator(func):
         @wraps(func)
         def wrapped(request: HttpRequest, *args, **kwargs):
-            if not _cacheable_request(request):
-                return _uncached(request, _rendered(func(request, *args, **kwargs)))
-            key = _page_key(request, ignore_query)
-            names = tokens(request, *args, **kwargs) if tokens else [ALL]
-            found = cache.get_many([key, *(TOKEN_PREFIX + n for n in names)])
-            current = {n: found.get(TOKEN_PREFIX + n) for n in names}
-            entry = found.get(key)
-            if entry is not None and None not in current.values() and entry.tokens == current:
-                response = HttpResponse(entry.content, headers=entry.headers)
-                response["X-Page-Cache"] = "hit"
-                return _finish(request, response, entry.etag, entry.last_modified, public=True)
-            current = _tokens_fill(current)
-            response = _rendered(func(request, *args, **kwargs))
-            if response.status_code != 200 or response.streaming or response.cookies:
-                return response
-            etag, last_modified = _etag(response.content), _last_modified(request, response)
-            headers = {k: v for k, v in response.items() if k.lower() not in _NOT_KEPT}
-            cache.set(key, CachedPage(response.content, headers, etag, last_modified, current), timeout=timeout)
-            response["X-Page-Cache"] = "miss"
-            return _finish(request, response, etag, last_modified, public=True)
+            return _rendered(func(request, *args, **kwargs))
 
+        wrapped.public_page = PageSpec(tokens, ignore_query, timeout)
         return wrapped
 
     return decorator(view) if view is not None else decorator
 
 
-def _uncached(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    if response.status_code != 200 or response.streaming:
-        return response
-    return _finish(request, response, _etag(response.content), _last_modified(request, response), public=False)
+class PageCacheMiddleware:
+    """Answer anonymous requests for public pages from the shared cache.
+
+    Placed early (after WhiteNoise), so a hit skips the sessions, CSRF, auth
+    and the rest; a miss goes through all of them and is stored with the
+    headers they set. Every public page, cached or not, gets an ETag and
+    answers conditional requests with a 304.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        spec = getattr(match.func, "public_page", None)
+        if spec is None:
+            return self.get_response(request)
+        anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
+        shared = anonymous and getattr(settings, "PUBLIC_PAGE_CACHE", True)
+        if shared:
+            key = _page_key(request, spec.ignore_query)
+            names = spec.tokens(request, *match.args, **match.kwargs) if spec.tokens else [ALL]
+            found = cache.get_many([key, *(TOKEN_PREFIX + n for n in names)])
+            current = {n: found.get(TOKEN_PREFIX + n) for n in names}
+            entry = found.get(key)
+            if entry is not None and None not in current.values() and entry.tokens == current:
+                response = HttpResponse(entry.content, headers=entry.headers)
+                response["Content-Length"] = str(len(entry.content))
+                response["X-Page-Cache"] = "hit"
+                return _finish(request, response, entry.etag, entry.last_modified, public=True)
+            current = _tokens_fill(current)  # read before rendering: see the module's docstring
+        response = self.get_response(request)
+        if response.status_code != 200 or response.streaming:
+            return response
+        etag, last_modified = _etag(response.content), _last_modified(request, response)
+        # A response with cookies, or with a CSP nonce, belongs to one reader only.
+        if shared and not response.cookies and "nonce-" not in response.get("Content-Security-Policy", ""):
+            headers = {k: v for k, v in response.items() if k.lower() not in _NOT_KEPT}
+            cache.set(key, CachedPage(response.content, headers, etag, last_modified, current), timeout=spec.timeout)
+            response["X-Page-Cache"] = "miss"
+        return _finish(request, response, etag, last_modified, public=anonymous)

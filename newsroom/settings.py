@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "newsroom.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.cache.PageCacheMiddleware",  # anonymous public pages; a hit skips what follows
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

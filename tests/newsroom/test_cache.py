@@ -41,6 +41,18 @@ def test_second_anonymous_request_is_served_from_cache_without_queries(client, c
     assert "Cached headline" in second.content.decode()
 
 
+def test_a_hit_carries_the_security_headers_of_the_page_it_replays(client, commit):
+    with commit():
+        story = build_story()
+    miss = client.get(story.get_absolute_url())
+    hit = client.get(story.get_absolute_url())
+    assert hit["X-Page-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Content-Type"):
+        assert hit[header] == miss[header], header
+    assert "nonce-" not in hit["Content-Security-Policy"]
+    assert int(hit["Content-Length"]) == len(hit.content)
+
+
 def test_story_page_variants_of_query_string_share_one_entry(client, commit):
     with commit():
         story = build_story()
