@@ -1,0 +1,197 @@
+"""The story admin: list, change form (conflict-safe), workflow panel and list actions."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import workflow
+from ..models import SCHEDULE_GRACE, Revision, SlugRedirect, Story, Transition, UpdateNote
+from ..revisions import story_snapshot
+from ..selectors import PREVIEW_MAX_AGE, story_preview_token
+from .inlines import REORDER_JS, CitationInline, SectionBlockInline, StoryQuestionInline, StoryTopicInline
+from .story_views import StoryViewsMixin
+
+
+class _RefusedSave(Exception):
+    """Raised inside the admin's save transaction to roll a conflicting save back."""
+
+    def __init__(self, *, conflict: workflow.StoryConflict, data: dict):
+        super().__init__(str(conflict))
+        self.conflict, self.data = conflict, data
+
+
+class StoryAdminForm(forms.ModelForm):
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False,
+        help_text="The version this form was opened at; a save based on an older one is refused.",
+    )
+
+    class Meta:
+        model = Story
+        fields = ["headline", "slug", "summary", "event_date", "author"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "schedule"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue (> 5 min)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(status=Story.Status.SCHEDULED, publish_at__lt=timezone.now() - SCHEDULE_GRACE)
+        return queryset
+
+@admin.register(Story)
+class StoryAdmin(StoryViewsMixin, admin.ModelAdmin):
+    form = StoryAdminForm
+    list_display = ["headline", "state", "author", "has_unpublished_changes", "publish_at", "last_published_at", "updated_at"]
+    list_filter = ["status", OverdueFilter, "has_unpublished_changes", "author", "topics"]
+    search_fields = ["headline", "summary", "slug"]
+    prepopulated_fields = {"slug": ["headline"]}
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "summary", "event_date", "author", "expected_version"]}),
+        ("Workflow", {"fields": ["state", "publish_at", "live_link", "first_published_at", "last_published_at"]}),
+    ]
+    readonly_fields = ["state", "publish_at", "live_link", "first_published_at", "last_published_at"]
+    inlines = [SectionBlockInline, CitationInline, StoryTopicInline, StoryQuestionInline]
+    list_select_related = ["author"]
+    actions = ["submit_selected", "publish_selected", "unpublish_selected"]
+    change_form_template = "admin/stories/story/change_form.html"
+
+    class Media:
+        js = [REORDER_JS]
+
+    # --- display ---------------------------------------------------------
+
+    @admin.display(description="state", ordering="status")
+    def state(self, obj):
+        if obj.pk is None:
+            return "Draft (new)"
+        label = obj.get_status_display()
+        if obj.status == Story.Status.SCHEDULED and obj.publish_at:
+            label += f" for {timezone.localtime(obj.publish_at):%d %b %Y %H:%M}"
+        if obj.is_overdue():
+            label += " — OVERDUE: not published yet"
+        return label
+
+    @admin.display(description="public address")
+    def live_link(self, obj):
+        return obj.get_absolute_url() if obj.live_slug else "—"
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_live else None
+
+    # --- permissions -----------------------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.story_can_edit(
+            story=obj, actor=request.user
+        )
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def has_delete_permission(self, request, obj=None):
+        # A live story is unpublished first, so that readers get a 410 and the sync feed a tombstone.
+        return super().has_delete_permission(request, obj) and not (obj is not None and obj.is_live)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # A story's history (revisions, transitions, notes, redirects) goes with it; no separate right needed.
+        owned = {m._meta.verbose_name for m in (Revision, Transition, UpdateNote, SlugRedirect)}
+        return deleted, counts, perms_needed - owned, protected
+
+    def delete_queryset(self, request, queryset):
+        live = queryset.filter(status=Story.Status.PUBLISHED)
+        if live.exists():
+            messages.error(request, f"Not deleted (unpublish them first): {', '.join(map(str, live))}.")
+        super().delete_queryset(request, queryset.exclude(status=Story.Status.PUBLISHED))
+
+    # --- saving: conflict-safe, one revision per save --------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _RefusedSave as refused:
+            # The save's transaction is rolled back; keep what was typed as a revision.
+            story = get_object_or_404(Story, pk=object_id)
+            workflow.story_keep_conflict(story=story, data=refused.data, actor=request.user)
+            messages.error(request, str(refused.conflict))
+            return HttpResponseRedirect(request.path)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            try:
+                workflow.story_lock_for_save(story=obj, expected_version=form.cleaned_data.get("expected_version"))
+            except workflow.StoryConflict as conflict:
+                request._story_conflict = conflict
+        elif obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        conflict = getattr(request, "_story_conflict", None)
+        if conflict is not None:
+            raise _RefusedSave(conflict=conflict, data=story_snapshot(story=form.instance))
+        workflow.story_saved(story=form.instance, actor=request.user, message="Saved in the admin")
+
+    # --- change page context ---------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        story = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if story is not None:
+            actions = workflow.story_actions_available(story=story, actor=request.user)
+            token = story_preview_token(story=story)
+            extra_context.update(
+                workflow_actions=[(name, workflow.RULES[name].label) for name in actions],
+                transitions=story.transitions.select_related("actor")[:50],
+                update_notes=story.update_notes.all(),
+                revisions=story.revisions.select_related("author").defer("data")[:50],
+                is_overdue=story.is_overdue(),
+                share_url=request.build_absolute_uri(reverse("stories:preview", args=[token])),
+                share_days=PREVIEW_MAX_AGE // 86400,
+                now_local=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+    # --- list actions ----------------------------------------------------
+
+    def _bulk(self, request, queryset, action, call):
+        done = 0
+        for story in queryset:
+            try:
+                call(story)
+                done += 1
+            except workflow.WorkflowError as exc:
+                messages.error(request, f"“{story}”: {exc}")
+        if done:
+            messages.success(request, f"{workflow.RULES[action].label}: {done} story(ies).")
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm(workflow.WRITE_PERM)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(workflow.EDITOR_PERM)
+
+    @admin.action(description="Submit selected stories for review", permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, "submit", lambda s: workflow.story_submit(story=s, actor=request.user))
+
+    @admin.action(description="Publish selected stories now", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, "publish", lambda s: workflow.story_publish(story=s, actor=request.user))
+
+    @admin.action(description="Unpublish selected stories", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._bulk(request, queryset, "unpublish", lambda s: workflow.story_unpublish(story=s, actor=request.user))

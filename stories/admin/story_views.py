@@ -1,0 +1,132 @@
+"""The story admin's own pages: workflow buttons, preview, compare and restore."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from .. import workflow
+from ..models import Revision, Story
+from ..revisions import snapshot_diff, story_snapshot
+from ..selectors import story_page_from_snapshot
+
+
+class StoryViewsMixin:
+    """Extra admin views of a story; each one calls the workflow or a selector and renders."""
+
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:object_id>/transition/<str:action>/", view(self.transition_view), name="stories_story_transition"),
+            path("<int:object_id>/preview/", view(self.preview_view), name="stories_story_preview"),
+            path("<int:object_id>/compare/", view(self.compare_view), name="stories_story_compare"),
+            path(
+                "<int:object_id>/restore/<int:revision_id>/", view(self.restore_view), name="stories_story_restore"
+            ),
+        ] + super().get_urls()
+
+    def _story_or_404(self, request, object_id) -> Story:
+        story = get_object_or_404(Story.objects.select_related("live_revision", "author"), pk=object_id)
+        if not self.has_view_permission(request, story):
+            raise PermissionDenied
+        return story
+
+    def _change_url(self, story) -> str:
+        return reverse("admin:stories_story_change", args=[story.pk])
+
+    def transition_view(self, request, object_id, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        story = self._story_or_404(request, object_id)
+        if action not in workflow.RULES:
+            raise Http404("No such workflow action.")
+        try:
+            self._run_transition(request, story, action)
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{workflow.RULES[action].label}: done.")
+        return HttpResponseRedirect(self._change_url(story))
+
+    def _run_transition(self, request, story, action):
+        comment = request.POST.get("comment", "")
+        actor = request.user
+        if action == "submit":
+            workflow.story_submit(story=story, actor=actor, comment=comment)
+        elif action == "return":
+            workflow.story_return(story=story, actor=actor, comment=comment)
+        elif action == "schedule":
+            publish_at = parse_datetime(request.POST.get("publish_at", "") or "")
+            if publish_at is not None and timezone.is_naive(publish_at):
+                publish_at = timezone.make_aware(publish_at)
+            workflow.story_schedule(story=story, actor=actor, publish_at=publish_at, comment=comment)
+        elif action == "publish":
+            workflow.story_publish(story=story, actor=actor, message=comment, note=request.POST.get("note", ""))
+        elif action == "unpublish":
+            workflow.story_unpublish(story=story, actor=actor, comment=comment)
+
+    def preview_view(self, request, object_id):
+        story = self._story_or_404(request, object_id)
+        data, label = story_snapshot(story=story), ""
+        revision_id = request.GET.get("revision")
+        if revision_id:
+            revision = get_object_or_404(Revision.objects.select_related("author"), pk=revision_id, story=story)
+            data, label = revision.data, self._revision_label(revision)
+        page = story_page_from_snapshot(story=story, data=data)
+        response = render(request, "stories/story_preview.html", {"page": page, "revision_label": label})
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def compare_view(self, request, object_id):
+        story = self._story_or_404(request, object_id)
+        revisions = list(story.revisions.select_related("author"))
+        a, b = request.GET.get("a"), request.GET.get("b", "working")
+        old = self._version(story, revisions, a or (str(story.live_revision_id) if story.live_revision_id else ""))
+        new = self._version(story, revisions, b)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta, "original": story, "title": f"Compare versions of “{story}”",
+            "revisions": revisions, "a": a or str(story.live_revision_id or ""), "b": b,
+            "old_label": old[0], "new_label": new[0],
+            "diffs": snapshot_diff(old=old[1], new=new[1]) if old[1] and new[1] else None,
+        }
+        return TemplateResponse(request, "admin/stories/story/revision_compare.html", context)
+
+    def _version(self, story, revisions, key) -> tuple[str, dict | None]:
+        if key == "working":
+            return "the working copy (now)", story_snapshot(story=story)
+        for revision in revisions:
+            if str(revision.pk) == key:
+                return self._revision_label(revision), revision.data
+        return "—", None
+
+    @staticmethod
+    def _revision_label(revision) -> str:
+        who = revision.author.get_username() if revision.author_id else "system"
+        when = timezone.localtime(revision.created_at)
+        return f"#{revision.pk} {revision.get_kind_display()} by {who}, {when:%d %b %Y %H:%M:%S}"
+
+    def restore_view(self, request, object_id, revision_id):
+        story = self._story_or_404(request, object_id)
+        revision = get_object_or_404(Revision, pk=revision_id, story=story)
+        if request.method == "POST":
+            try:
+                workflow.story_restore(story=story, revision=revision, actor=request.user)
+            except workflow.WorkflowError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "Restored into the working copy. Publish to make it public.")
+            return HttpResponseRedirect(self._change_url(story))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta, "original": story, "title": f"Restore a revision of “{story}”",
+            "revision_label": self._revision_label(revision),
+            "can_restore": workflow.story_can_edit(story=story, actor=request.user),
+            "diffs": snapshot_diff(old=story_snapshot(story=story), new=revision.data),
+        }
+        return TemplateResponse(request, "admin/stories/story/revision_restore.html", context)
