@@ -18,7 +18,6 @@ from ..selectors import story_page_from_snapshot
 class StoryViewsMixin:
     """Extra admin views of a story; each one calls the workflow or a selector and renders."""
 
-
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
