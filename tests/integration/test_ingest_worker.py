@@ -2,8 +2,9 @@
 
 The worker runs as a subprocess (``celery -A newsroom worker -B``) on the
 pytest-django test database, so the rows must be committed
-(``transaction=True``); beat ticks every second (FEED_POLL_SECONDS=1) on a
-queue of its own, so a shared Redis is never disturbed.
+(``transaction=True``); beat ticks every second (FEED_POLL_SECONDS=1). The
+broker is a Redis database of its own (the cache's number + 8, so the suite's
+cache flushes never drop a queued task) and a queue name of its own.
 """
 
 import os
@@ -33,20 +34,37 @@ def _database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def _broker_url(redis_url: str) -> str:
+    base, _, db = redis_url.rstrip("/").rpartition("/")
+    if not db.isdigit():
+        base, db = redis_url.rstrip("/"), "0"
+    return f"{base}/{(int(db) + 8) % 16}"
+
+
+def _reset_producers() -> None:
+    """Drop the test process's broker connections so the next publish uses the new broker URL."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 def wait_for(condition, *, timeout: float = 45, what: str = "condition", log: Path | None = None):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.2)
-    tail = log.read_text()[-4000:] if log and log.exists() else ""
-    pytest.fail(f"timed out waiting for {what}\n--- worker log ---\n{tail}")
+    text = log.read_text() if log and log.exists() else ""
+    excerpt = text if len(text) < 8000 else f"{text[:4000]}\n[…]\n{text[-4000:]}"
+    pytest.fail(f"timed out waiting for {what}\n--- worker log ---\n{excerpt}")
 
 
 @pytest.fixture
 def celery_worker(postgres, redis_url, feed_server, tmp_path):
     """A real worker with embedded beat, consuming a queue no one else uses."""
     queue = f"newsroom-test-{uuid.uuid4().hex[:8]}"
+    broker = _broker_url(redis_url)
     log = tmp_path / "worker.log"
     env = {
         **os.environ,
@@ -54,6 +72,7 @@ def celery_worker(postgres, redis_url, feed_server, tmp_path):
         "SECRET_KEY": "integration-test-secret-key-0123456789-abcdefghijklmnop",
         "DATABASE_URL": _database_url(),
         "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": broker,
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "CELERY_QUEUE": queue,
         "FEED_POLL_SECONDS": "1",
@@ -63,8 +82,9 @@ def celery_worker(postgres, redis_url, feed_server, tmp_path):
         str(Path(sys.executable).parent / "celery"), "-A", "newsroom", "worker", "-B", "-s", str(tmp_path / "beat"),
         "-Q", queue, "-c", "2", "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]
-    previous = {key: app.conf[key] for key in ("task_always_eager", "task_default_queue")}
-    app.conf.update(task_always_eager=False, task_default_queue=queue)
+    previous = {key: app.conf[key] for key in ("task_always_eager", "task_default_queue", "broker_url")}
+    app.conf.update(task_always_eager=False, task_default_queue=queue, broker_url=broker)
+    _reset_producers()
     with open(log, "wb") as out:
         worker = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
@@ -81,12 +101,14 @@ def celery_worker(postgres, redis_url, feed_server, tmp_path):
             worker.kill()
             worker.wait()
         app.conf.update(previous)
+        _reset_producers()
         import redis
 
-        redis.Redis.from_url(redis_url).delete(queue)
+        redis.Redis.from_url(broker).delete(queue)
 
 
 def test_beat_enqueues_due_feeds_and_the_worker_ingests_them(celery_worker, feed_server):
+    already = len(feed_server.requests)
     peru = TopicFactory(name="Peru")
     outlet = OutletFactory(name="Example Times")
     good = FeedFactory(outlet=outlet, url=feed_server.url("/feeds/rss20.xml"))
@@ -108,7 +130,7 @@ def test_beat_enqueues_due_feeds_and_the_worker_ingests_them(celery_worker, feed
     assert set(ArticleTopic.objects.filter(topic=peru).values_list("article__guid", flat=True)) == {
         "times-1001", "times-1003"
     }
-    assert not any("atom.atom" in path for path, _ in feed_server.requests)  # inactive: never polled
+    assert not any("atom.atom" in path for path, _ in feed_server.requests[already:])  # inactive: never polled
 
 
 def test_a_task_delivered_twice_stores_each_article_once(celery_worker, feed_server):
