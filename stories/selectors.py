@@ -78,6 +78,19 @@ def story_page_from(story: Story) -> StoryPage:
     )
 
 
+def story_page_with(*, story: Story, topics: dict, questions: dict, outlets: dict) -> StoryPage:
+    """The page of a live story fetched without prefetches, from reference maps the caller holds.
+
+    ``topics``, ``outlets`` and ``questions`` map ids to rows; ``questions``
+    must hold published questions only. The API keeps these maps per process
+    while public content is unchanged, so a detail costs one query.
+    """
+    return _story_page(
+        story=story, data=story.live_revision.data, topics=topics, questions=questions, outlets=outlets,
+        published_at=story.first_published_at, updated_at=story.last_published_at,
+    )
+
+
 def story_page_from_snapshot(*, story: Story, data: dict, now: datetime | None = None) -> StoryPage:
     """A page built from any snapshot (the working copy, a revision) without saving: for previews.
 

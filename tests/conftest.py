@@ -28,6 +28,17 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _forget_api_references():
+    """The API keeps reference data per process, keyed by the content fingerprint;
+    a rolled-back test can leave the same fingerprint with other rows behind."""
+    from stories.api import references
+
+    references.reset()
+    yield
+    references.reset()
+
+
 @pytest.fixture
 def postgres():
     """The test database is PostgreSQL (DATABASE_URL)."""

@@ -7,8 +7,9 @@ from rest_framework.response import Response
 
 from faq.models import CommonQuestion
 from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema, path_of, site_url
+from stories.api.references import attach_topics, view_references
 from stories.api.serializers import QuestionRefSerializer, StoryListItemSerializer
-from stories.api.views import story_list_queryset
+from stories.selectors import story_list_live
 
 from .models import Topic
 
@@ -56,5 +57,6 @@ class TopicViewSet(PublicViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         topic = self.get_object()
-        topic.latest_stories = list(story_list_queryset().filter(live_topics=topic)[:EMBEDDED_STORIES])
+        stories = list(story_list_live().filter(live_topics=topic)[:EMBEDDED_STORIES])
+        topic.latest_stories = attach_topics(stories, view_references(self))
         return Response(self.get_serializer(topic).data)

@@ -51,7 +51,7 @@ def api_fingerprint() -> Fingerprint:
     last_at, outlet_at = _aware(last_at), _aware(outlet_at)
     times = [t for t in (last_at, outlet_at) if t is not None]
     return Fingerprint(
-        key=f"{last_id}.{outlet_count}.{outlet_at}", last_modified=max(times, default=EPOCH), last_event_at=last_at
+        key=f"{last_id}.{last_at}.{outlet_count}.{outlet_at}", last_modified=max(times, default=EPOCH), last_event_at=last_at
     )
 
 
@@ -83,10 +83,10 @@ class ConditionalGetMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.validators = self.cache_key = None
+        self.validators = self.cache_key = self.fingerprint = None
         if request.method not in ("GET", "HEAD"):
             return
-        fingerprint = api_fingerprint()
+        fingerprint = self.fingerprint = api_fingerprint()
         last_modified = fingerprint.last_modified
         key = f"{API_VERSION}|{self.validator_key(fingerprint)}|{request.get_full_path()}|{request.user.is_authenticated}"
         etag = 'W/"' + hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + '"'

@@ -109,7 +109,7 @@ class StoryListItemSerializer(SparseFieldsMixin, PlainRepresentation, serializer
             "id": story.id, "slug": story.live_slug, "headline": story.live_headline, "summary": story.live_summary,
             "url": story_url(story.live_slug), "published_at": iso(story.first_published_at),
             "updated_at": iso(story.last_published_at),
-            "topics": [topic_ref(t) for t in story.live_topics.all()],
+            "topics": [topic_ref(t) for t in story.api_topics],
         }
 
 

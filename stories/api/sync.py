@@ -28,10 +28,11 @@ from rest_framework.response import Response
 from faq.api import QuestionDetailSerializer, question_public_queryset
 from newsroom.api import BAD_REQUEST, THROTTLED, AnonymousThrottle, ConditionalGetMixin
 from stories.models import ChangeEvent
-from stories.selectors import story_live_queryset, story_page_from
+from stories.selectors import story_live_queryset, story_page_with
 from topics.api import TopicListItemSerializer
 from topics.models import Topic
 
+from .references import view_references
 from .serializers import StoryDetailSerializer
 
 MAX_LIMIT = 500
@@ -79,13 +80,13 @@ class Change:
     data: dict | None
 
 
-def sync_page(*, since: int, limit: int, context: dict) -> dict:
+def sync_page(*, since: int, limit: int, context: dict, refs) -> dict:
     """One page of the change log after ``since``: a fixed number of queries whatever its length."""
     events = list(ChangeEvent.objects.filter(id__gt=since).order_by("id")[: limit + 1])
     has_more = len(events) > limit
     events = events[:limit]
     last = {(e.kind, e.object_id): e.id for e in events}
-    current = _public_objects(last.keys(), context=context)
+    current = _public_objects(last.keys(), context=context, refs=refs)
     changes = []
     for event in events:
         key = (event.kind, event.object_id)
@@ -113,13 +114,14 @@ def _next_cursor(since: int, events: list, has_more: bool) -> int:
     return events[-1].id if has_more and settled == since else settled
 
 
-def _public_objects(keys, *, context: dict) -> dict:
+def _public_objects(keys, *, context: dict, refs) -> dict:
     """The current public representation of each (kind, id) that is public; absent ones are gone."""
     ids = {kind: [oid for k, oid in keys if k == kind] for kind in ChangeEvent.Kind.values}
     found = {}
     if ids["story"]:
-        for story in story_live_queryset().filter(id__in=ids["story"]):
-            found[("story", story.id)] = StoryDetailSerializer(story_page_from(story), context=context).data
+        for story in story_live_queryset().prefetch_related(None).filter(id__in=ids["story"]):
+            page = story_page_with(story=story, topics=refs.topics, questions=refs.questions, outlets=refs.outlets)
+            found[("story", story.id)] = StoryDetailSerializer(page, context=context).data
     if ids["topic"]:
         for topic in Topic.objects.filter(id__in=ids["topic"]):
             found[("topic", topic.id)] = TopicListItemSerializer(topic, context=context).data
@@ -146,7 +148,7 @@ class SyncView(ConditionalGetMixin, GenericAPIView):
         query.is_valid(raise_exception=True)
         page = sync_page(
             since=query.validated_data["since"], limit=min(query.validated_data["limit"], MAX_LIMIT),
-            context=self.get_serializer_context(),
+            context=self.get_serializer_context(), refs=view_references(self),
         )
         return Response(SyncPageSerializer(page).data)
 

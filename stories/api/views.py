@@ -1,6 +1,5 @@
 """The stories endpoints: list (filtered, paginated), detail by live slug, and ninjs."""
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema_view
@@ -8,20 +7,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from newsroom.api import PublicViewSet, detail_schema, list_schema
-from stories.selectors import story_list_live, story_live_queryset, story_page_from
-from topics.models import Topic
+from stories.selectors import story_list_live, story_live_queryset, story_page_with
 
 from .filters import StoryFilter
 from .ninjs import story_ninjs
+from .references import attach_topics, view_references
 from .serializers import StoryDetailSerializer, StoryListItemSerializer
-
-
-def story_list_queryset():
-    # The list shows each story's topics: one prefetch query for the whole page
-    # instead of one query per story.
-    return story_list_live().prefetch_related(
-        Prefetch("live_topics", queryset=Topic.objects.only("id", "slug", "name", "kind"))
-    )
 
 
 @extend_schema_view(
@@ -37,13 +28,19 @@ class StoryViewSet(PublicViewSet):
     queryset = story_list_live()
 
     def get_queryset(self):
-        return story_list_queryset()
+        return story_list_live()
+
+    def paginate_queryset(self, queryset):
+        # Each story's topics: one query on the live links for the whole page,
+        # names from the per-process reference maps (references.py).
+        return attach_topics(super().paginate_queryset(queryset), view_references(self))
 
     def get_object(self):
-        # story_live_queryset prefetches topics, questions and outlets: four
-        # queries whatever the number of blocks, citations or links.
-        story = get_object_or_404(story_live_queryset(), live_slug=self.kwargs["slug"])
-        return story_page_from(story)
+        # One query for the story and its live revision; its topics, outlets and
+        # questions come from the reference maps, whatever their number.
+        story = get_object_or_404(story_live_queryset().prefetch_related(None), live_slug=self.kwargs["slug"])
+        refs = view_references(self)
+        return story_page_with(story=story, topics=refs.topics, questions=refs.questions, outlets=refs.outlets)
 
     @detail_schema(OpenApiResponse(OpenApiTypes.OBJECT, description="An IPTC ninjs 2.2 news item."))
     @action(detail=True, url_path="ninjs", pagination_class=None, filter_backends=[])

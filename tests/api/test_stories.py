@@ -228,3 +228,24 @@ def test_sparse_fields_on_lists(client):
     assert set(item) == {"slug", "headline", "published_at"}
     topic = client.get("/api/v1/topics/", {"fields": "name"}).json()["results"][0]
     assert set(topic) == {"slug", "name"}
+
+
+def test_reference_data_kept_per_process_follows_every_change(client):
+    from faq.services import question_save
+    from topics.services import topic_save
+
+    story = build_story(topics=1, citations=1, questions=1)
+    url = f"/api/v1/stories/{story.slug}/"
+    assert client.get(url).status_code == 200  # the reference maps are loaded now
+    topic, outlet, question = story.live_topics.get(), story.live_outlets.get(), story.live_questions.get()
+    topic.name = "Renamed topic"
+    topic_save(topic=topic)
+    outlet.name = "Renamed outlet"
+    outlet.save()  # outlets are edited in place: their edit time is in the fingerprint
+    question.status = "draft"
+    question_save(question=question)
+    data = client.get(url).json()
+    assert [t["name"] for t in data["topics"]] == ["Renamed topic"]
+    assert [c["outlet"]["name"] for c in data["citations"]] == ["Renamed outlet"]
+    assert data["questions"] == []
+    assert client.get(LIST).json()["results"][0]["topics"][0]["name"] == "Renamed topic"
