@@ -12,6 +12,7 @@ class StoryChildInline:
     """Inlines of a story: editable exactly when the story is; ordered by dragging."""
 
     extra = 0
+    view_on_site = False  # a section of a draft has no public address; the story's Preview shows it
     related = ()  # joined for each row's title (its __str__)
 
     def get_queryset(self, request):

@@ -301,7 +301,9 @@ def test_overdue_scheduled_story_is_flagged_in_the_admin(client, editor):
 def test_view_on_site_is_offered_for_live_stories(client, editor):
     live, draft = build_story(), story_in(S.DRAFT)
     login(client, editor)
-    assert 'class="viewsitelink"' in client.get(change_url(live)).content.decode()
+    page = client.get(change_url(live)).content.decode()
+    assert 'class="viewsitelink"' in page
+    assert page.count("View on site") == 1  # not on every section of the working copy
     assert 'class="viewsitelink"' not in client.get(change_url(draft)).content.decode()
 
 
