@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from sources.admin import StoryCoverageAdminMixin  # new coverage on the change page, flag in the list
+
 from .. import workflow
 from ..models import SCHEDULE_GRACE, Revision, SlugRedirect, Story, Transition, UpdateNote
 from ..revisions import story_snapshot
@@ -52,7 +54,7 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 @admin.register(Story)
-class StoryAdmin(StoryViewsMixin, admin.ModelAdmin):
+class StoryAdmin(StoryCoverageAdminMixin, StoryViewsMixin, admin.ModelAdmin):
     form = StoryAdminForm
     list_display = ["headline", "state", "author", "has_unpublished_changes", "publish_at", "last_published_at", "updated_at"]
     list_filter = ["status", OverdueFilter, "has_unpublished_changes", "author", "topics"]
