@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from faq.models import CommonQuestion
 from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema, path_of, site_url
-from stories.api.references import attach_topics, view_references
+from stories.api.references import attach_topics, view_references, with_topic_ids
 from stories.api.serializers import QuestionRefSerializer, StoryListItemSerializer
 from stories.selectors import story_list_live
 
@@ -57,6 +57,6 @@ class TopicViewSet(PublicViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         topic = self.get_object()
-        stories = list(story_list_live().filter(live_topics=topic)[:EMBEDDED_STORIES])
+        stories = list(with_topic_ids(story_list_live().filter(live_topics=topic))[:EMBEDDED_STORIES])
         topic.latest_stories = attach_topics(stories, view_references(self))
         return Response(self.get_serializer(topic).data)

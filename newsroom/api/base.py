@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -131,12 +132,24 @@ def detail_schema(response, **kwargs):
 # --- Base viewset -----------------------------------------------------------
 
 
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, skipped when the request names none of the filterset's parameters
+    (building and validating its form costs more than the rest of a cached list)."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not any(name in request.query_params for name in filterset_class.base_filters):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
 class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     """Read-only, published content, cached and throttled; subclasses set the querysets."""
 
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     pagination_class = KeysetPagination
+    filter_backends = [FilterBackend]
     throttle_classes = [AnonymousThrottle]
     list_serializer_class = None
 

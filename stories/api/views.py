@@ -11,7 +11,7 @@ from stories.selectors import story_list_live, story_live_queryset, story_page_w
 
 from .filters import StoryFilter
 from .ninjs import story_ninjs
-from .references import attach_topics, view_references
+from .references import attach_topics, view_references, with_topic_ids
 from .serializers import StoryDetailSerializer, StoryListItemSerializer
 
 
@@ -25,14 +25,12 @@ class StoryViewSet(PublicViewSet):
     serializer_class = StoryDetailSerializer
     list_serializer_class = StoryListItemSerializer
     filterset_class = StoryFilter
-    queryset = story_list_live()
-
-    def get_queryset(self):
-        return story_list_live()
+    # Each story's topic ids come in the page's own query; their names from the
+    # per-process reference maps (references.py): one query per page. Built once;
+    # DRF clones it for each request.
+    queryset = with_topic_ids(story_list_live())
 
     def paginate_queryset(self, queryset):
-        # Each story's topics: one query on the live links for the whole page,
-        # names from the per-process reference maps (references.py).
         return attach_topics(super().paginate_queryset(queryset), view_references(self))
 
     def get_object(self):
