@@ -152,8 +152,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 120
-CELERY_TASK_SOFT_TIME_LIMIT = 90
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "120"))
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "90"))
+# A task whose worker died (acks_late) goes back to the queue after this many
+# seconds; it must exceed the longest task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(CELERY_TASK_TIME_LIMIT * 3)))
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-stories": {
@@ -177,7 +182,7 @@ FEED_MAX_REDIRECTS = 5
 FEED_USER_AGENT = f"Newsroom-FeedFetcher/1.0 (+{SITE_URL}; feed polling for editors)"
 FEED_BACKOFF_MAX = timedelta(hours=int(os.environ.get("FEED_BACKOFF_MAX_HOURS", "24")))
 FEED_CLAIM_LEASE = timedelta(minutes=10)  # a claimed feed is not enqueued again meanwhile
-FEED_LOCK_SECONDS = CELERY_TASK_TIME_LIMIT + 30  # outlives the task's hard limit
+FEED_LOCK_SECONDS = int(os.environ.get("FEED_LOCK_SECONDS", str(CELERY_TASK_TIME_LIMIT + 30)))  # outlives the hard limit
 
 # --- Auth, i18n, static ---------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
