@@ -60,9 +60,14 @@ def start_server() -> tuple[subprocess.Popen, str]:
     return server, f"http://127.0.0.1:{port}"
 
 
+_cpu = [time.process_time()]
+
+
 def line(label: str, items: int, seconds: float, unit: str = "items") -> None:
+    """One figure: wall-clock rate, and this process's CPU time (PostgreSQL's and the server's not included)."""
+    cpu, _cpu[0] = time.process_time() - _cpu[0], time.process_time()
     print(f"  {label:<44} {items:>7,} {unit} in {seconds:6.2f} s = {items / seconds:>9,.0f} {unit}/s"
-          f"   (peak RSS {peak_rss_mb():.0f} MB)")
+          f"   (CPU {cpu:5.2f} s, peak RSS {peak_rss_mb():.0f} MB)")
 
 
 def run(base: str) -> None:
@@ -81,6 +86,8 @@ def run(base: str) -> None:
     total = FEEDS * ITEMS
     print(f"{connection.vendor} · {FEEDS} feeds × {ITEMS} items · {Topic.objects.count()} topics · batch 1000")
 
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    _cpu[0] = time.process_time()
     start = time.perf_counter()
     for feed in feeds:
         result = feed_ingest(feed_id=feed.pk)
@@ -89,6 +96,7 @@ def run(base: str) -> None:
     assert SourceArticle.objects.count() == total
 
     Feed.objects.update(etag="", last_modified="")
+    _cpu[0] = time.process_time()
     start = time.perf_counter()
     for feed in feeds:
         result = feed_ingest(feed_id=feed.pk)
@@ -96,6 +104,7 @@ def run(base: str) -> None:
     line("end to end, known items (full re-read)", total, time.perf_counter() - start)
 
     bodies = [httpx.get(feed.url).content for feed in feeds]
+    _cpu[0] = time.process_time()
     start = time.perf_counter()
     for body in bodies:
         feed_parse(body=body)
@@ -115,12 +124,14 @@ def run(base: str) -> None:
     del bodies
 
     small = [FeedFactory(outlet=outlet, url=f"{base}/bench/s{i}/5") for i in range(FEEDS_304)]
+    _cpu[0] = time.process_time()
     start = time.perf_counter()
     for feed in small:
         feed_ingest(feed_id=feed.pk)
     line(f"{FEEDS_304:,} small feeds, first read (5 items each)", FEEDS_304, time.perf_counter() - start, "feeds")
 
     articles_before = SourceArticle.objects.count()
+    _cpu[0] = time.process_time()
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
         for feed in small:
@@ -134,7 +145,7 @@ def run(base: str) -> None:
     ]
     print(f"  SourceArticle writes during the 304 pass: {len(writes)}"
           f" (rows {articles_before:,} before, {SourceArticle.objects.count():,} after)")
-    print(f"peak RSS of the whole run: {peak_rss_mb():.0f} MB")
+    print(f"peak RSS of the whole run: {peak_rss_mb():.0f} MB; load average after: {os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:

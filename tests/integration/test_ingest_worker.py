@@ -42,9 +42,10 @@ def _broker_url(redis_url: str) -> str:
 
 
 def _reset_producers() -> None:
-    """Drop the test process's broker connections so the next publish uses the new broker URL."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Forget the app's producer pool so the next publish uses the current broker URL.
+
+    Not closed: kombu keeps pools in a registry by URL, and other tests reuse it.
+    """
     app._pool = None
     app.amqp._producer_pool = None
 
