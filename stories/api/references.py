@@ -51,6 +51,10 @@ def references_for(*, fingerprint: Fingerprint) -> References:
     return fresh
 
 
+# What a story page needs from the story row and its live revision (not the working copy, not the search text).
+PAGE_FIELDS = ("id", "status", "live_slug", "live_revision", "first_published_at", "last_published_at", "live_revision__data")
+
+
 def reset() -> None:
     """Forget the maps (tests roll the database back under an unchanged fingerprint)."""
     global _current

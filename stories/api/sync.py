@@ -32,7 +32,7 @@ from stories.selectors import story_live_queryset, story_page_with
 from topics.api import TopicListItemSerializer
 from topics.models import Topic
 
-from .references import view_references
+from .references import PAGE_FIELDS, view_references
 from .serializers import StoryDetailSerializer
 
 MAX_LIMIT = 500
@@ -119,7 +119,7 @@ def _public_objects(keys, *, context: dict, refs) -> dict:
     ids = {kind: [oid for k, oid in keys if k == kind] for kind in ChangeEvent.Kind.values}
     found = {}
     if ids["story"]:
-        for story in story_live_queryset().prefetch_related(None).filter(id__in=ids["story"]):
+        for story in story_live_queryset().prefetch_related(None).only(*PAGE_FIELDS).filter(id__in=ids["story"]):
             page = story_page_with(story=story, topics=refs.topics, questions=refs.questions, outlets=refs.outlets)
             found[("story", story.id)] = StoryDetailSerializer(page, context=context).data
     if ids["topic"]:

@@ -11,7 +11,7 @@ from stories.selectors import story_list_live, story_live_queryset, story_page_w
 
 from .filters import StoryFilter
 from .ninjs import story_ninjs
-from .references import attach_topics, view_references, with_topic_ids
+from .references import PAGE_FIELDS, attach_topics, view_references, with_topic_ids
 from .serializers import StoryDetailSerializer, StoryListItemSerializer
 
 
@@ -36,7 +36,8 @@ class StoryViewSet(PublicViewSet):
     def get_object(self):
         # One query for the story and its live revision; its topics, outlets and
         # questions come from the reference maps, whatever their number.
-        story = get_object_or_404(story_live_queryset().prefetch_related(None), live_slug=self.kwargs["slug"])
+        stories = story_live_queryset().prefetch_related(None).only(*PAGE_FIELDS)
+        story = get_object_or_404(stories, live_slug=self.kwargs["slug"])
         refs = view_references(self)
         return story_page_with(story=story, topics=refs.topics, questions=refs.questions, outlets=refs.outlets)
 
