@@ -131,8 +131,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "newsroom.redis_cache.RedisCache",  # Django's, one client per pool
+            # Django's, one client per pool, degrading to misses while Redis is
+            # unreachable (newsroom/redis_cache.py).
+            "BACKEND": "newsroom.redis_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 2.0},
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
         }
     }
