@@ -39,9 +39,11 @@ from django.utils.http import http_date, parse_http_date_safe
 ALL = "all"
 PAGE_PREFIX = "page:v2:"
 TOKEN_PREFIX = "pagetoken:"
-# Entries are checked against their tokens on every hit, so the timeout only
-# bounds how long unused entries occupy memory.
-PAGE_TIMEOUT = 24 * 3600
+# Entries are checked against their tokens on every hit, so the timeout mostly
+# bounds how long unused entries occupy memory; it also bounds how long a page
+# could outlive a change whose purge was lost while Redis was unreachable
+# (newsroom/redis_cache.py turns cache errors into misses and no-ops).
+PAGE_TIMEOUT = 3600
 CACHE_CONTROL = "public, max-age=0, must-revalidate"
 # Headers that belong to one response, or that _finish and the middleware set.
 _NOT_KEPT = {"set-cookie", "content-length", "date", "etag", "last-modified", "cache-control", "vary", "x-page-cache"}
