@@ -17,9 +17,6 @@ API_VERSION = "1"
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-# --- Conditional requests ---------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Fingerprint:
     """What API validators are computed from: a key that changes with any public change, and times."""

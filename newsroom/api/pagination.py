@@ -12,8 +12,6 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-# --- Keyset cursor pagination ----------------------------------------------
-
 
 class KeysetPagination(BasePagination):
     """Cursor pagination on the queryset's ordering plus ``id`` as the tie-breaker.
