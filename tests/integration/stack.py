@@ -1,0 +1,151 @@
+"""Processes of the real stack for integration tests: gunicorn, Celery workers, service restarts.
+
+Each runs as a subprocess on pytest-django's test database (so rows must be
+committed: use ``django_db(transaction=True)``) and on the Redis of REDIS_URL.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection, connections
+
+BIN = Path(sys.executable).parent
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def stack_env(**extra: str) -> dict[str, str]:
+    """The environment of a production-like process on the test database."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="newsroom.settings",
+        SECRET_KEY="integration-test-secret-key-0123456789-abcdefghijklmnop",
+        DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        NEWSROOM_PLAIN_STATIC="1",
+        DATABASE_URL=database_url(),
+        REDIS_URL=settings.REDIS_URL,
+        CACHE_KEY_PREFIX=settings.CACHES["default"].get("KEY_PREFIX", "newsroom"),
+    )
+    env.update(extra)
+    return env
+
+
+def wait_for(condition, *, timeout: float = 60, what: str = "condition", log: Path | None = None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    tail = log.read_text(errors="replace")[-4000:] if log and log.exists() else ""
+    pytest.fail(f"timed out waiting for {what}\n--- log ---\n{tail}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_status(url: str, timeout: float = 5) -> int:
+    """The status of a GET, or 0 when nothing answered."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except (urllib.error.URLError, OSError):
+        return 0
+
+
+class Process:
+    """A subprocess in its own process group, logged to a file."""
+
+    def __init__(self, command: list[str], env: dict[str, str], log: Path):
+        self.log = log
+        with open(log, "ab") as out:
+            self.popen = subprocess.Popen(
+                command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def children(self) -> set[int]:
+        path = Path(f"/proc/{self.pid}/task/{self.pid}/children")
+        return {int(p) for p in path.read_text().split()} if path.exists() else set()
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def kill(self, sig=signal.SIGKILL) -> None:
+        """Signal the whole group (a Celery worker's pool children too)."""
+        try:
+            os.killpg(self.pid, sig)
+        except ProcessLookupError:
+            pass
+        self.popen.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.alive():
+            self.kill(signal.SIGTERM)
+
+
+def start_gunicorn(tmp_path: Path, **env: str) -> tuple[Process, str]:
+    port = free_port()
+    proc = Process(
+        [str(BIN / "gunicorn"), "-c", "newsroom/gunicorn.conf.py", "newsroom.wsgi"],
+        stack_env(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="2", **env),
+        tmp_path / "gunicorn.log",
+    )
+    base = f"http://127.0.0.1:{port}"
+    wait_for(lambda: http_status(base + "/healthz") == 200 or not proc.alive(), what="gunicorn", log=proc.log)
+    assert proc.alive(), proc.log.read_text()[-4000:]
+    wait_for(lambda: len(proc.children()) == 2, what="gunicorn workers", log=proc.log)
+    return proc, base
+
+
+def start_worker(tmp_path: Path, queue: str, name: str = "worker", **env: str) -> Process:
+    log = tmp_path / f"{name}.log"
+    proc = Process(
+        [str(BIN / "celery"), "-A", "newsroom", "worker", "-Q", queue, "-c", "1", "-n", f"{name}@%h", "-l", "info",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        stack_env(CELERY_TASK_ALWAYS_EAGER="0", CELERY_QUEUE=queue, **env),
+        log,
+    )
+    wait_for(lambda: b" ready." in log.read_bytes() or not proc.alive(), what=f"{name} start", log=log)
+    assert proc.alive(), log.read_text()[-4000:]
+    return proc
+
+
+def restart_postgresql() -> None:
+    version = os.listdir("/etc/postgresql")[0]
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True, timeout=120)
+    connections.close_all()  # this process's connection died with the server
+
+
+def restart_redis() -> None:
+    subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "shutdown", "nosave"], timeout=30)
+    subprocess.run(
+        ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
+         "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log"],
+        check=True, timeout=30,
+    )
+    wait_for(lambda: subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True).stdout.strip() == b"PONG",
+             what="redis restart")
