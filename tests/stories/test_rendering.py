@@ -1,0 +1,76 @@
+"""Story pages rendered once, at publish time, and rendered again only when what they show changes."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from stories import rendering
+from stories.changes import change_record
+from stories.models import LivePage, Story
+from stories.workflow import story_publish
+from tests.factories import build_story
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+def test_publishing_renders_the_whole_page_once(commit):
+    with commit():
+        story = build_story(headline="Rendered at publish", topics=2, citations=2)
+    kept = LivePage.objects.get(story=story)
+    assert kept.key == rendering.live_page_key(Story.objects.get(pk=story.pk))
+    assert "<h1>Rendered at publish</h1>" in kept.html
+    assert '"@type":"NewsArticle"' in kept.html and kept.html.startswith("<!doctype html>")
+
+
+def test_republishing_renders_the_new_revision(client, commit, editor):
+    with commit():
+        story = build_story(headline="Version one")
+    Story.objects.filter(pk=story.pk).update(headline="Version two")
+    with commit():
+        story_publish(story=story, actor=editor)
+    count, html = _queries(client, story.get_absolute_url())
+    assert count == 1 and "Version two" in html and "Version one" not in html
+
+
+def test_topic_edit_marks_only_the_pages_showing_it_for_rendering_on_their_next_request(client, commit):
+    with commit():
+        tagged = build_story(topics=1)
+        other = build_story(topics=1)
+    topic = tagged.live_topics.get()
+    with commit():
+        topic.name = "Renamed"
+        topic.save()
+        change_record(kind="topic", object_id=topic.pk, slug=topic.slug, action="upsert")
+    assert LivePage.objects.get(story=tagged).key == ""
+    assert LivePage.objects.get(story=other).key != ""
+    count, html = _queries(client, tagged.get_absolute_url())
+    assert count == 6 and "Renamed" in html  # rendered again, and kept
+    assert _queries(client, tagged.get_absolute_url())[0] == 1
+
+
+def test_a_deploy_with_other_templates_renders_pages_again(client, commit, monkeypatch):
+    with commit():
+        story = build_story(headline="Before the deploy")
+    monkeypatch.setattr(rendering, "render_version", lambda: "new-release")
+    count, html = _queries(client, story.get_absolute_url())
+    assert count == 6 and "Before the deploy" in html
+    assert LivePage.objects.get(story=story).key.endswith(":new-release")
+
+
+def test_a_failing_render_does_not_fail_the_publish(client, commit, editor, monkeypatch):
+    story = build_story(publish=False, headline="Published anyway")
+    real = rendering.story_page_render
+    monkeypatch.setattr(rendering, "story_page_render", lambda **kw: (_ for _ in ()).throw(RuntimeError("boom")))
+    with commit():
+        story_publish(story=story, actor=editor)
+    assert Story.objects.get(pk=story.pk).is_live
+    assert not LivePage.objects.filter(story=story).exists()
+    monkeypatch.setattr(rendering, "story_page_render", real)
+    assert "Published anyway" in _queries(client, story.get_absolute_url())[1]
