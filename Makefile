@@ -11,7 +11,7 @@ PYTHON ?= $(shell for v in 3.13 3.12; do \
 	  for d in $$HOME/.pyenv/versions/$$v*/bin/python$$v /usr/local/bin/python$$v /usr/bin/python$$v; do \
 	    [ -x "$$d" ] && { echo $$d; exit 0; }; done; done)
 
-.PHONY: run test serve worker beat lint bench bench-ingest bench-api clean
+.PHONY: run test serve worker beat lint bench bench-ingest bench-api loadtest clean
 
 $(VENV)/.python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -70,6 +70,11 @@ bench-api: $(VENV)/.dev
 # Ingestion throughput and memory (prints figures; set DATABASE_URL for PostgreSQL).
 bench-ingest: $(VENV)/.dev
 	$(PY) bench/bench_ingest.py
+
+# 60 s of mixed traffic at 32 connections while an editor publishes and a worker ingests
+# (needs wrk, PostgreSQL and Redis; prints figures; exits 1 on any error or stale page).
+loadtest: $(VENV)/.dev
+	$(PY) bench/loadtest.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

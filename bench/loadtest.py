@@ -1,0 +1,285 @@
+"""``make loadtest``: 60 s of mixed traffic while editors publish and a worker ingests.
+
+Against the real stack on this machine: gunicorn (4 sync workers) on
+PostgreSQL and Redis, a Celery worker with beat ingesting feeds from a local
+feed server, and:
+
+- wrk: 32 connections for LOADTEST_SECONDS (60) over a mix of public pages,
+  API lists and details, and searches;
+- an editor (this process) publishing a change to a story every
+  LOADTEST_PUBLISH_EVERY seconds (1.5) and reading the page and the API
+  detail right after: any reader still seeing the old version is a stale page;
+- the memory (RSS) of every web and worker process, sampled every 5 s.
+
+It prints requests served, error responses, stale pages, articles ingested
+and duplicates, and memory at the start and the end; it exits 1 on any error
+response, stale page or duplicate. Loopback only, bounded in time.
+
+Environment: LOADTEST_DATABASE_URL (postgres://newsroom@127.0.0.1:5432/newsroom_loadtest),
+LOADTEST_REDIS_URL (redis://127.0.0.1:6379/13), LOADTEST_SECONDS, LOADTEST_CONNECTIONS (32),
+LOADTEST_STORIES (500), LOADTEST_FEEDS (30), LOADTEST_ITEMS (300).
+"""
+
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+
+SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
+CONNECTIONS = int(os.environ.get("LOADTEST_CONNECTIONS", "32"))
+STORIES = int(os.environ.get("LOADTEST_STORIES", "500"))
+FEEDS = int(os.environ.get("LOADTEST_FEEDS", "30"))
+ITEMS = int(os.environ.get("LOADTEST_ITEMS", "300"))
+PUBLISH_EVERY = float(os.environ.get("LOADTEST_PUBLISH_EVERY", "1.5"))
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, b""
+
+
+def wait_up(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if fetch(url)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"nothing answered at {url}")
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def tree(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    kids = [int(p) for p in children.read_text().split()] if children.exists() else []
+    return [pid, *[p for k in kids for p in tree(k)]]
+
+
+class MemorySampler(threading.Thread):
+    def __init__(self, processes: dict[str, subprocess.Popen]):
+        super().__init__(daemon=True)
+        self.processes, self.samples, self.stop = processes, [], threading.Event()
+
+    def run(self):
+        while not self.stop.is_set():
+            self.samples.append({name: sum(rss_mb(p) for p in tree(proc.pid)) for name, proc in self.processes.items()})
+            self.stop.wait(5)
+
+
+def prepare(env: dict) -> dict:
+    """Migrate, load the demo, seed stories and feeds; runs in this process with Django set up."""
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from bench.bench_api import _seed
+    from sources.models import Outlet
+    from stories.demo import demo_load
+    from stories.models import Story
+
+    demo_load()
+    if Story.objects.filter(slug__startswith="bench-story-").count() < STORIES:
+        _seed(STORIES)
+    outlet, _ = Outlet.objects.get_or_create(slug="loadtest-wire", defaults={"name": "Loadtest Wire"})
+    return {"outlet_id": outlet.pk, "slugs": list(Story.objects.live().values_list("live_slug", flat=True)[:200]),
+            "topics": list(Story.objects.live().values_list("live_topics__slug", flat=True).distinct()[:20])}
+
+
+def make_feeds(outlet_id: int, feed_base: str, run: str) -> int:
+    from django.utils import timezone
+
+    from sources.models import Feed
+
+    Feed.objects.filter(outlet_id=outlet_id).update(is_active=False)
+    Feed.objects.bulk_create([
+        Feed(outlet_id=outlet_id, url=f"{feed_base}/bench/{run}-{i}/{ITEMS}", title=f"Loadtest {i}",
+             next_fetch_at=timezone.now())
+        for i in range(FEEDS)
+    ])
+    return FEEDS * ITEMS
+
+
+def editor_loop(base: str, slugs: list[str], stop: threading.Event, report: dict) -> None:
+    """Publish a change every PUBLISH_EVERY seconds and read it back at once as a reader would."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from stories.models import Story
+    from stories.workflow import story_lock_for_save, story_publish, story_saved
+
+    editor, _ = get_user_model().objects.get_or_create(username="loadtest-editor", defaults={"is_superuser": True,
+                                                                                           "is_staff": True})
+    n = 0
+    while not stop.wait(PUBLISH_EVERY):
+        n += 1
+        token = f"LT{uuid.uuid4().hex[:10]}"
+        story = Story.objects.live().get(live_slug=random.choice(slugs))
+        with transaction.atomic():
+            story = story_lock_for_save(story=story, expected_version=None)
+            story.headline = re.sub(r" \[LT\w+\]$", "", story.headline) + f" [{token}]"
+            story.save()
+            story_saved(story=story, actor=editor, message="loadtest edit")
+        story_publish(story=story, actor=editor, message="loadtest publish")
+        report["published"] += 1
+        page = fetch(f"{base}/story/{story.live_slug}/")
+        api = fetch(f"{base}/api/v1/stories/{story.live_slug}/")
+        if page[0] != 200 or token.encode() not in page[1]:
+            report["stale"].append(("page", story.live_slug, page[0]))
+        if api[0] != 200 or token not in json.loads(api[1] or b"{}").get("headline", ""):
+            report["stale"].append(("api", story.live_slug, api[0]))
+
+
+def wrk_script(workdir: Path, paths: list[str]) -> Path:
+    script = workdir / "mix.lua"
+    listed = ",\n".join(json.dumps(p) for p in paths)
+    script.write_text(
+        "local paths = {\n" + listed + "\n}\nlocal i = 0\n"
+        "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n"
+    )
+    return script
+
+
+def parse_wrk(output: str) -> dict:
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return {"requests": requests, "non_2xx": int(bad.group(1)) if bad else 0,
+            "socket_errors": sum(map(int, sockets.groups())) if sockets else 0, "rate": rate}
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("wrk is needed: apt-get install wrk", file=sys.stderr)
+        return 2
+    db_url = os.environ.get("LOADTEST_DATABASE_URL", "postgres://newsroom@127.0.0.1:5432/newsroom_loadtest")
+    redis_url = os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+    from bench.bench_site import _ensure_database
+
+    _ensure_database(db_url)
+    run = uuid.uuid4().hex[:8]
+    workdir = Path(tempfile.mkdtemp(prefix="loadtest-"))
+    queue = f"loadtest-{run}"
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings", "DATABASE_URL": db_url, "REDIS_URL": redis_url,
+        "SECRET_KEY": "loadtest-only-secret-key-0123456789-abcdefghijklmnopqrstuv", "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost", "NEWSROOM_PLAIN_STATIC": "1", "LOG_LEVEL": "WARNING",
+        "CACHE_KEY_PREFIX": f"loadtest-{run}", "API_THROTTLE_ANON": "10000000/min", "CELERY_QUEUE": queue,
+        "CELERY_TASK_ALWAYS_EAGER": "0", "FEED_POLL_SECONDS": "2", "PYTHONPATH": str(ROOT),
+    }
+    info = prepare(env)
+    feed_port, web_port = free_port(), free_port()
+    feed_base, base = f"http://127.0.0.1:{feed_port}", f"http://127.0.0.1:{web_port}"
+    procs: dict[str, subprocess.Popen] = {}
+    logs = {name: open(workdir / f"{name}.log", "wb") for name in ("feeds", "web", "worker")}
+    try:
+        procs["feeds"] = subprocess.Popen([sys.executable, "tests/feed_server.py", "--port", str(feed_port)],
+                                          cwd=ROOT, stdout=logs["feeds"], stderr=subprocess.STDOUT)
+        procs["web"] = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "newsroom/gunicorn.conf.py", "newsroom.wsgi"], cwd=ROOT,
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{web_port}", "GUNICORN_WORKERS": "4"},
+            stdout=logs["web"], stderr=subprocess.STDOUT,
+        )
+        wait_up(base + "/healthz")
+        expected_articles = make_feeds(info["outlet_id"], feed_base, run)
+        procs["worker"] = subprocess.Popen(
+            [str(BIN / "celery"), "-A", "newsroom", "worker", "-B", "-s", str(workdir / "beat"), "-Q", queue,
+             "-c", "2", "-l", "warning", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=env, stdout=logs["worker"], stderr=subprocess.STDOUT,
+        )
+        paths = ["/", "/api/v1/stories/", "/api/v1/topics/", "/search/?q=talks", "/search/?q=Peru+Mexico",
+                 "/api/v1/stories/?q=border"]
+        paths += [f"/story/{s}/" for s in info["slugs"][:60]] + [f"/api/v1/stories/{s}/" for s in info["slugs"][:60]]
+        paths += [f"/topics/{t}/" for t in info["topics"] if t] + [f"/api/v1/stories/?topic={t}" for t in info["topics"] if t]
+        for path in paths[:8]:
+            status, _ = fetch(base + path)
+            if status != 200:
+                raise RuntimeError(f"{path} answered {status} before the load started")
+
+        sampler = MemorySampler({"web": procs["web"], "worker": procs["worker"]})
+        sampler.start()
+        stop, report = threading.Event(), {"published": 0, "stale": []}
+        editor = threading.Thread(target=editor_loop, args=(base, info["slugs"], stop, report), daemon=True)
+        editor.start()
+        started = time.monotonic()
+        wrk = subprocess.run(["wrk", "-t4", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "10s",
+                              "-s", str(wrk_script(workdir, paths)), base],
+                             capture_output=True, text=True, timeout=SECONDS + 60)
+        elapsed = time.monotonic() - started
+        stop.set()
+        editor.join(timeout=30)
+        sampler.stop.set()
+        sampler.join(timeout=10)
+        traffic = parse_wrk(wrk.stdout)
+
+        from django.db.models import Count
+
+        from sources.models import SourceArticle
+
+        articles = SourceArticle.objects.filter(outlet_id=info["outlet_id"], guid__startswith=f"{run}-")
+        stored = articles.count()
+        duplicates = articles.values("guid").annotate(n=Count("id")).filter(n__gt=1).count()
+        first, last = sampler.samples[1] if len(sampler.samples) > 1 else sampler.samples[0], sampler.samples[-1]
+        peak = {name: max(s[name] for s in sampler.samples) for name in first}
+    finally:
+        for proc in procs.values():
+            proc.terminate()
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    errors = traffic["non_2xx"] + traffic["socket_errors"]
+    print(f"Load test: {elapsed:.0f} s, {CONNECTIONS} connections, {len(paths)} URLs "
+          f"(pages, API, search), {STORIES}+ published stories, gunicorn 4 sync workers, PostgreSQL + Redis")
+    print(f"  requests served       {traffic['requests']:>8}  ({traffic['rate']:.0f}/s)")
+    print(f"  error responses       {errors:>8}  (non-2xx/3xx {traffic['non_2xx']}, socket {traffic['socket_errors']})")
+    print(f"  stories published     {report['published']:>8}  stale reads right after publishing: {len(report['stale'])}")
+    print(f"  articles ingested     {stored:>8}  of {expected_articles} offered by {FEEDS} feeds; duplicates: {duplicates}")
+    for name in first:
+        print(f"  memory {name:<7} (MB)  after 5 s {first[name]:.0f}, at the end {last[name]:.0f}, peak {peak[name]:.0f}")
+    if report["stale"]:
+        print("  stale:", report["stale"][:5])
+    return 1 if errors or report["stale"] or duplicates else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
