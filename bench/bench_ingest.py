@@ -103,7 +103,8 @@ def run(base: str) -> None:
         assert result.unchanged == ITEMS, result
     line("end to end, known items (full re-read)", total, time.perf_counter() - start)
 
-    bodies = [httpx.get(feed.url).content for feed in feeds]
+    bodies = [httpx.get(feed.url).content for feed in feeds[:20]]  # in memory: only what parsing alone needs
+    total = len(bodies) * ITEMS
     _cpu[0] = time.process_time()
     start = time.perf_counter()
     for body in bodies:

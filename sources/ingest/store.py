@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 
 from topics.matching import topic_matcher_get
@@ -73,14 +72,9 @@ def articles_upsert(*, feed: Feed, entries: Iterable[Entry], batch_size: int = B
 
 def _upsert_batch(*, feed: Feed, batch: list[Entry]) -> UpsertStats:
     stats = UpsertStats()
-    urls = [entry.url for entry in batch]
-    guids = [entry.guid for entry in batch if entry.guid]
-    lookup = Q(url__in=urls) | Q(guid__in=guids) if guids else Q(url__in=urls)
     by_guid: dict[str, tuple] = {}
     by_url: dict[str, tuple] = {}
-    for row in SourceArticle.objects.filter(lookup, outlet_id=feed.outlet_id).values_list(
-        "id", "guid", "url", "content_hash"
-    ):
+    for row in _known_rows(outlet_id=feed.outlet_id, batch=batch):
         by_url[row[2]] = row
         if row[1]:
             by_guid.setdefault(row[1], row)
@@ -113,6 +107,20 @@ def _upsert_batch(*, feed: Feed, batch: list[Entry]) -> UpsertStats:
         stats.new_ids = [article.pk for article in inserts if article.pk is not None]
     stats.matches = article_topics_match(articles=[*inserts, *updates])
     return stats
+
+
+def _known_rows(*, outlet_id: int, batch: list[Entry]) -> list[tuple]:
+    """(id, guid, url, content_hash) of the outlet's rows with a URL or GUID in ``batch``.
+
+    Two index scans (outlet+URL, outlet+GUID) joined by UNION: with an OR of two
+    long IN lists PostgreSQL would scan the whole table instead.
+    """
+    rows = SourceArticle.objects.order_by().values_list("id", "guid", "url", "content_hash")
+    by_url = rows.filter(outlet_id=outlet_id, url__in=[entry.url for entry in batch])
+    guids = [entry.guid for entry in batch if entry.guid]
+    if not guids:
+        return list(by_url)
+    return list(by_url.union(rows.filter(outlet_id=outlet_id, guid__in=guids)).order_by())
 
 
 def _article(feed: Feed, entry: Entry, **extra) -> SourceArticle:
