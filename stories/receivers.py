@@ -15,7 +15,7 @@ from django.dispatch import receiver
 from newsroom.cache import token_key, tokens_replace
 from newsroom.signals import public_content_changed
 
-from .models import SlugRedirect, Story
+from .models import LivePage, SlugRedirect, Story, StorySearchDocument
 from .rendering import live_page_outdated, live_pages_expire, story_prerender
 from .search import story_search_index
 
@@ -28,9 +28,13 @@ _SHOWN_ON = {"topic": "live_topics", "question": "live_questions", "outlet": "li
 @receiver(public_content_changed, dispatch_uid="stories.public_content_changed")
 def on_public_content_changed(sender, *, kind: str, object_id: int, action: str = "upsert", **kwargs) -> None:
     story_ids: list[int] = [object_id] if kind == "story" else []
-    if kind == "story":
+    if kind == "story" and action == "delete":
+        # Taken down: keep no copy of what readers may no longer see.
+        LivePage.objects.filter(story_id=object_id).delete()
+        StorySearchDocument.objects.filter(story_id=object_id).delete()
+    elif kind == "story":
         story_search_index(story_ids=[object_id])
-        if action != "delete" and live_page_outdated(story_id=object_id):
+        if live_page_outdated(story_id=object_id):
             _prerender([object_id])
     elif kind in _SHOWN_ON:
         story_ids = live_pages_expire(stories=Story.objects.filter(**{_SHOWN_ON[kind]: object_id}))

@@ -74,3 +74,16 @@ def test_a_failing_render_does_not_fail_the_publish(client, commit, editor, monk
     assert not LivePage.objects.filter(story=story).exists()
     monkeypatch.setattr(rendering, "story_page_render", real)
     assert "Published anyway" in _queries(client, story.get_absolute_url())[1]
+
+
+def test_an_unpublished_story_leaves_no_kept_copy(client, commit, editor):
+    from stories.models import StorySearchDocument
+    from stories.workflow import story_unpublish
+
+    with commit():
+        story = build_story()
+    with commit():
+        story_unpublish(story=story, actor=editor, comment="Legal")
+    assert not LivePage.objects.filter(story=story).exists()
+    assert not StorySearchDocument.objects.filter(story=story).exists()
+    assert client.get(story.get_absolute_url()).status_code == 410
