@@ -124,3 +124,19 @@ def faq_page(question, items) -> dict:
             for item in items
         ],
     }
+
+
+def website() -> dict:
+    """``WebSite`` with its search, for the home page (search engines may offer a search box)."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": absolute("/"),
+        "publisher": publisher(),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": absolute("/search/?q={search_term_string}")},
+            "query-input": "required name=search_term_string",
+        },
+    }

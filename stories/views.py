@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from newsroom import seo
 from newsroom.cache import page_last_modified, public_page, token_key
 
 from .models import Story
@@ -21,7 +22,11 @@ SEARCH_PAGE_SIZE = 10
 def home(request):
     """Latest live stories, newest first."""
     page = Paginator(story_list_live(), 20).get_page(request.GET.get("page"))
-    return render(request, "stories/story_list.html", {"page_obj": page, "stories": page.object_list})
+    return render(
+        request,
+        "stories/story_list.html",
+        {"page_obj": page, "stories": page.object_list, "website_ld": seo.website()},
+    )
 
 
 def _story_tokens(request, slug: str) -> list[str]:

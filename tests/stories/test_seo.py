@@ -98,3 +98,9 @@ def test_other_pages_have_a_canonical_link_and_search_is_not_indexed(client, kin
     html = client.get(url).content.decode()
     assert f'<link rel="canonical" href="https://news.example.org{url}">' in html
     assert 'name="robots" content="noindex' in client.get("/search/?q=x").content.decode()
+
+
+def test_home_page_declares_the_site_and_its_search(client):
+    website = _ld(client.get("/").content.decode())["WebSite"]
+    assert website["url"] == "https://news.example.org/"
+    assert website["potentialAction"]["target"]["urlTemplate"] == "https://news.example.org/search/?q={search_term_string}"
