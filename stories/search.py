@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Length, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -62,6 +63,11 @@ def story_search(*, query: str) -> QuerySet[Story]:
     return _search_simple(query)
 
 
+# The searchable text after the headline and the standfirst (which the result
+# already shows): the sections, then the claims (``snapshot_search_text``).
+_BODY_TEXT = Substr("live_search_text", Length("live_headline") + Length("live_summary") + Value(3))
+
+
 def _search_postgres(query: str) -> QuerySet[Story]:
     ts_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
     return (
@@ -70,7 +76,7 @@ def _search_postgres(query: str) -> QuerySet[Story]:
         .annotate(
             rank=SearchRank(F("search_document__vector"), ts_query, normalization=Value(32)),
             snippet_raw=SearchHeadline(
-                "live_search_text", ts_query, config=SEARCH_CONFIG, start_sel=_START, stop_sel=_STOP,
+                _BODY_TEXT, ts_query, config=SEARCH_CONFIG, start_sel=_START, stop_sel=_STOP,
                 max_words=35, min_words=15, max_fragments=2, fragment_delimiter=" … ",
             ),
         )
@@ -112,7 +118,8 @@ def search_hits(*, stories, query: str) -> list[SearchHit]:
     for story in stories:
         raw = getattr(story, "snippet_raw", None)
         if raw is None:
-            raw = _snippet_simple(story.live_search_text, query.split())
+            body = story.live_search_text[len(story.live_headline) + len(story.live_summary) + 2 :]
+            raw = _snippet_simple(body, query.split())
         hits.append(SearchHit(story=story, snippet=_highlight(raw)))
     return hits
 
