@@ -155,3 +155,18 @@ def test_a_task_delivered_twice_stores_each_article_once(celery_worker, feed_ser
         lambda: Feed.objects.filter(pk=feed.pk, etag__gt="").exists(), what="the re-run", log=celery_worker.log
     )
     assert dict(SourceArticle.objects.values_list("pk", "updated_at")) == stamps  # nothing rewritten
+
+
+def test_fetch_now_in_the_admin_queues_a_fetch_for_the_worker(celery_worker, feed_server, admin_client):
+    from django.urls import reverse
+
+    feed = FeedFactory(url=feed_server.url("/feeds/jsonfeed.json"), next_fetch_at="2999-01-01T00:00Z")
+    response = admin_client.post(
+        reverse("admin:sources_feed_changelist"), {"action": "fetch_now", "_selected_action": [feed.pk]}, follow=True
+    )
+    assert "Fetching 1 feed(s) now" in response.content.decode()
+    wait_for(
+        lambda: Feed.objects.filter(pk=feed.pk, last_status=Feed.Status.OK).exists(),
+        what="the worker to run the queued fetch", log=celery_worker.log,
+    )
+    assert SourceArticle.objects.filter(feed=feed).count() == 2
