@@ -391,7 +391,7 @@ class LivePage(models.Model):
     )
     key = models.CharField(
         "render key", max_length=64, blank=True,
-        help_text="Live revision and site version it was rendered from; empty when it must be rendered again.",
+        help_text="Live revision and site version it was rendered from; ends in “~” when it must be rendered again.",
     )
     html = models.TextField("HTML", blank=True, help_text="The whole page as readers get it.")
     rendered_at = models.DateTimeField("rendered", help_text="When this HTML was rendered.")

@@ -32,10 +32,12 @@ def on_public_content_changed(sender, *, kind: str, object_id: int, action: str 
         # Taken down: keep no copy of what readers may no longer see.
         LivePage.objects.filter(story_id=object_id).delete()
         StorySearchDocument.objects.filter(story_id=object_id).delete()
-    elif kind == "story":
+    elif kind == "story" and live_page_outdated(story_id=object_id):
+        # A newly published revision. (The services also announce every live
+        # story showing an edited topic or question: its revision is the same,
+        # and the topic's own announcement already expired and re-indexed it.)
         story_search_index(story_ids=[object_id])
-        if live_page_outdated(story_id=object_id):
-            _prerender([object_id])
+        _prerender([object_id])
     elif kind in _SHOWN_ON:
         story_ids = live_pages_expire(stories=Story.objects.filter(**{_SHOWN_ON[kind]: object_id}))
         if kind == "topic":

@@ -7,9 +7,10 @@ one query and no template at all: nothing on a story page depends on who
 asks (requests with a session bypass the page cache but get the same page).
 
 The key goes stale by itself when the story is published again (new revision)
-or when a deploy changes the templates or static files (new version), and it is cleared when a
-topic, question or outlet shown on the page is edited (``live_pages_expire``).
-A stale page is rendered again on its next request (``story_live_page``).
+or when a deploy changes the templates or static files (new version), and it
+is marked expired when a topic, question or outlet shown on the page is edited
+(``live_pages_expire``). A stale page is rendered again on its next request
+(``story_live_page``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Concat
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -100,10 +102,10 @@ def _keep(story: Story, html: str) -> LivePage:
 
 
 def live_page_outdated(*, story_id: int) -> bool:
-    """True when the live story has no kept page from its current live revision.
+    """True when the live story has no kept page rendered from its current live revision.
 
-    A page expired by an edit of what it shows (empty key) is not outdated in
-    this sense: it is rendered again on its next request.
+    A page expired by an edit of what it shows is not outdated in this sense
+    (same revision): it is rendered again on its next request.
     """
     story = Story.objects.live().filter(pk=story_id).select_related("live_page").only(
         "id", "live_revision_id", "live_page__key"
@@ -111,14 +113,22 @@ def live_page_outdated(*, story_id: int) -> bool:
     if story is None:
         return False
     kept = getattr(story, "live_page", None)
-    return kept is None or (kept.key != "" and kept.key != live_page_key(story))
+    return kept is None or not kept.key.startswith(f"{story.live_revision_id}:")
+
+
+EXPIRED = "~"
 
 
 def live_pages_expire(*, stories: QuerySet[Story]) -> list[int]:
-    """Mark the kept pages of ``stories`` for re-rendering; returns the story ids."""
+    """Mark the kept pages of ``stories`` for rendering on their next request; returns the story ids.
+
+    The key keeps its revision and gains a mark, so it no longer matches.
+    """
     ids = list(stories.values_list("pk", flat=True).distinct())
     if ids:
-        LivePage.objects.filter(story_id__in=ids).update(key="")
+        LivePage.objects.filter(story_id__in=ids).exclude(key__endswith=EXPIRED).update(
+            key=Concat(F("key"), Value(EXPIRED))
+        )
     return ids
 
 

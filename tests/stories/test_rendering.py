@@ -48,8 +48,8 @@ def test_topic_edit_marks_only_the_pages_showing_it_for_rendering_on_their_next_
         topic.name = "Renamed"
         topic.save()
         change_record(kind="topic", object_id=topic.pk, slug=topic.slug, action="upsert")
-    assert LivePage.objects.get(story=tagged).key == ""
-    assert LivePage.objects.get(story=other).key != ""
+    assert LivePage.objects.get(story=tagged).key.endswith("~")
+    assert not LivePage.objects.get(story=other).key.endswith("~")
     count, html = _queries(client, tagged.get_absolute_url())
     assert count == 6 and "Renamed" in html  # rendered again, and kept
     assert _queries(client, tagged.get_absolute_url())[0] == 1
@@ -87,3 +87,17 @@ def test_an_unpublished_story_leaves_no_kept_copy(client, commit, editor):
     assert not LivePage.objects.filter(story=story).exists()
     assert not StorySearchDocument.objects.filter(story=story).exists()
     assert client.get(story.get_absolute_url()).status_code == 410
+
+
+def test_republishing_a_page_expired_by_a_topic_edit_renders_and_indexes_the_new_revision(client, commit, editor):
+    with commit():
+        story = build_story(headline="First headline", topics=1)
+        topic = story.live_topics.get()
+        change_record(kind="topic", object_id=topic.pk, slug=topic.slug, action="upsert")
+    Story.objects.filter(pk=story.pk).update(headline="Second headline")
+    with commit():
+        story_publish(story=story, actor=editor)
+    kept = LivePage.objects.get(story=story)
+    assert kept.key == rendering.live_page_key(Story.objects.get(pk=story.pk))
+    assert "Second headline" in kept.html
+    assert "Second headline" in client.get("/search/", {"q": "second"}).content.decode()
