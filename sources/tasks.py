@@ -1,6 +1,7 @@
 """Celery tasks for ingestion: thin wrappers that take ids and call sources.ingest."""
 
 from celery import shared_task
+from celery.exceptions import Retry
 
 from .ingest import FeedUnreachable, feed_ingest, feeds_due_claim
 
@@ -23,5 +24,8 @@ def feeds_enqueue_due() -> int:
     """Run by beat: queue one fetch task per due feed."""
     feed_ids = feeds_due_claim()
     for feed_id in feed_ids:
-        feed_fetch.delay(feed_id)
+        try:
+            feed_fetch.delay(feed_id)
+        except (FeedUnreachable, Retry):  # eager mode only (no broker): the fetch ran here and is recorded
+            pass
     return len(feed_ids)
