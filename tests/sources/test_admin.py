@@ -115,3 +115,19 @@ def test_an_article_page_lets_an_editor_remove_a_match_inline(admin_client, admi
     link.refresh_from_db()
     assert (link.status, link.decided_by) == (ArticleTopic.Status.REMOVED, admin_user)
     assert SourceArticle.objects.get().title == article.title
+
+
+def test_outlet_feed_and_article_pages_open(admin_client):
+    feed = FeedFactory(last_status=Feed.Status.TIMEOUT, last_error="ReadTimeout", consecutive_failures=2)
+    article = SourceArticleFactory(outlet=feed.outlet, feed=feed)
+    for url in (
+        reverse("admin:sources_outlet_change", args=[feed.outlet_id]),
+        reverse("admin:sources_feed_change", args=[feed.pk]),
+        reverse("admin:sources_sourcearticle_change", args=[article.pk]),
+        reverse("admin:sources_articletopic_changelist"),
+        reverse("admin:sources_feed_add"),
+    ):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+    page = admin_client.get(reverse("admin:sources_feed_change", args=[feed.pk])).content.decode()
+    assert "Timed out ×2" in page and "ReadTimeout" in page
