@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
@@ -75,13 +76,45 @@ def _check_empty() -> None:
 def _ensure_users(users: Iterable[dict]) -> None:
     """Authors come back as inactive accounts without a password, unless they exist."""
     User = get_user_model()
+    if not isinstance(users, list) or not all(isinstance(data, dict) and "username" in data for data in users):
+        raise ImportError_("users: expected a list of objects, each with a username.")
     for data in users:
         username = data["username"]
         if not User.objects.filter(**{User.USERNAME_FIELD: username}).exists():
             user = User(**{User.USERNAME_FIELD: username}, first_name=data.get("first_name", ""),
                         last_name=data.get("last_name", ""), email=data.get("email", ""), is_active=False)
             user.set_unusable_password()
+            try:
+                user.full_clean(exclude=["password"])
+            except ValidationError as exc:
+                raise ImportError_(f"users: {str(username)[:80]!r}: {_messages(exc)}") from None
             user.save()
+
+
+def _messages(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
+    return " ".join(error.messages)
+
+
+def _check_row(instance, *, allowed: set[str], seen: set) -> None:
+    """A row of the content apps, not seen before, whose values its fields accept (raw saves skip all checks)."""
+    label = instance._meta.label_lower
+    if label not in allowed:  # e.g. an auth.user row: accounts never come from a file
+        raise ImportError_(f"{label} is not content this file may hold")
+    if (label, instance.pk) in seen:
+        raise ImportError_(f"{label} {instance.pk} appears twice")
+    seen.add((label, instance.pk))
+    try:
+        instance.clean_fields(exclude=[f.name for f in instance._meta.concrete_fields if f.is_relation])
+    except ValidationError as exc:
+        raise ImportError_(f"{label} {instance.pk}: {_messages(exc)}") from None
+    for field in instance._meta.concrete_fields:  # clean_fields skips the non-editable ones (status …)
+        value = getattr(instance, field.attname)
+        if field.choices and value not in (None, "") and value not in dict(field.flatchoices):
+            raise ImportError_(f"{label} {instance.pk}: {field.name}: {str(value)[:80]!r} is not a valid choice")
+        if isinstance(value, str) and "\x00" in value:
+            raise ImportError_(f"{label} {instance.pk}: {field.name}: a NUL character")
 
 
 @transaction.atomic
@@ -97,10 +130,14 @@ def content_import(text: str) -> int:
         raise ImportError_(f"Unsupported version {document.get('version')!r}; this build reads version {VERSION}.")
     _check_empty()
     _ensure_users(document.get("users", []))
-    count = 0
+    objects = document.get("objects", [])
+    if not isinstance(objects, list):
+        raise ImportError_("objects: expected a list of rows.")
+    count, seen, allowed = 0, set(), {m._meta.label_lower for m in content_models()}
     try:
         with connection.constraint_checks_disabled():
-            for obj in serializers.deserialize("python", document.get("objects", []), handle_forward_references=True):
+            for obj in serializers.deserialize("python", objects, handle_forward_references=True):
+                _check_row(obj.object, allowed=allowed, seen=seen)
                 _sanitize_rich_text(obj.object)
                 obj.save()
                 count += 1

@@ -4,6 +4,7 @@ import difflib
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from newsroom.portability import content_export, content_import, content_models
@@ -79,3 +80,26 @@ def test_imported_rich_text_is_sanitised(demo):
             obj["fields"]["body"] = '<p>Safe</p><script>alert(1)</script><img src=x onerror="alert(2)">'
     content_import(json.dumps(document))
     assert all(b == "<p>Safe</p>" for b in SectionBlock.objects.values_list("body", flat=True))
+
+
+@pytest.mark.parametrize(
+    "objects, message",
+    [
+        ([{"model": "auth.user", "pk": 9, "fields": {"username": "mallory", "password": "x", "is_superuser": True}}],
+         "auth.user is not content"),
+        ([{"model": "topics.topic", "pk": 1, "fields": {"name": "P", "slug": "p q", "kind": "country"}}], "slug"),
+        ([{"model": "stories.story", "pk": 1, "fields": {"headline": "H", "slug": "h", "status": "hacked"}}],
+         "not a valid choice"),
+        ([{"model": "topics.topic", "pk": 1, "fields": {"name": "P", "slug": "p", "kind": "country",
+                                                       "created_at": "2026-01-01T00:00:00Z",
+                                                       "updated_at": "2026-01-01T00:00:00Z"}}] * 2,
+         "appears twice"),
+    ],
+)
+def test_import_refuses_rows_a_raw_save_would_store_unchecked(tmp_path, objects, message):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"format": "newsroom-content", "version": 1, "users": [], "objects": objects}))
+    with pytest.raises(CommandError, match=message):
+        call_command("import_content", str(path))
+    assert get_user_model().objects.count() == 0
+    assert all(not m.objects.exists() for m in content_models())

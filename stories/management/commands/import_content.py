@@ -15,6 +15,8 @@ class Command(BaseCommand):
                 count = content_import(handle.read())
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{file} is not UTF-8 text: {exc}") from exc
         except ImportError_ as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Imported {count} rows from {file}.")
