@@ -75,3 +75,22 @@ def test_ingest_runs_the_pipeline_with_a_progress_line_per_feed(feed_server):
 def test_ingest_refuses_an_unknown_feed(db):
     with pytest.raises(CommandError, match="no feed with id 999"):
         run("ingest", "--feed", "999")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'<opml version="2.0"><body><outline text="World"/></body></opml>', "no feed to import"),
+        (b'<opml><body><outline xmlUrl="javascript:alert(1)"/><outline xmlUrl="https://exa mple.com/f"/></body></opml>',
+         r"no feed to import.*\(2 not a valid http\(s\) URL\)"),
+        (b'<opml><body><outline xmlUrl="https://a.example/f"/><!--' + b"x" * (5 << 20) + b"--></body></opml>",
+         "larger than 5,242,880 bytes"),
+    ],
+    ids=["no-xmlurl", "no-valid-url", "too-large"],
+)
+def test_import_opml_refuses_a_file_with_nothing_to_import_and_creates_nothing(tmp_path, body, message):
+    path = tmp_path / "feeds.opml"
+    path.write_bytes(body)
+    with pytest.raises(CommandError, match=message):
+        run("import_opml", str(path))
+    assert not Outlet.objects.exists() and not Feed.objects.exists()

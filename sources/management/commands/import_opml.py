@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from sources.models import Outlet
-from sources.opml import OpmlError, opml_import
+from sources.opml import MAX_BYTES, OpmlError, opml_import
 
 
 class Command(BaseCommand):
@@ -18,7 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, outlet: str | None, **options):
         try:
-            source = file.read_bytes()
+            with file.open("rb") as handle:
+                source = handle.read(MAX_BYTES + 1)  # enough to tell a file that is too large
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc}") from None
         target = None
