@@ -9,7 +9,7 @@ digest of all of it, so an unchanged entry can be recognised without a write.
 import hashlib
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
@@ -126,12 +126,26 @@ def language_tag(*values: str) -> str:
     return ""
 
 
+# What no text column can hold: NUL (PostgreSQL refuses it) and lone surrogates (not UTF-8).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_RAW_TEXT = ("guid", "link", "title", "summary", "language")
+
+
+def _storable(raw: RawEntry) -> RawEntry:
+    """``raw`` without characters a text column refuses (a JSON Feed may carry "\\u0000")."""
+    if not any(_UNSTORABLE.search(getattr(raw, name) or "") for name in _RAW_TEXT):
+        return raw
+    return replace(raw, **{name: _UNSTORABLE.sub("", getattr(raw, name) or "") for name in _RAW_TEXT})
+
+
 def entry_normalise(raw: RawEntry, *, base_url: str = "", feed_language: str = "") -> Entry | None:
     """The entry as stored, or None when it has no usable article URL.
 
     The digest covers the entry as the feed gave it (plus the canonical URL),
     so any change in the feed, and only that, rewrites the row.
     """
+    raw = _storable(raw)
+    feed_language = _UNSTORABLE.sub("", feed_language or "")
     guid = (raw.guid or "").strip()
     url = url_canonical(raw.link, base=base_url)
     if not url and guid.startswith(("http://", "https://")):

@@ -132,14 +132,14 @@ def _tree_language(root) -> str:
 def _parse_json(body: bytes) -> ParsedFeed:
     try:
         data = json.loads(body)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise NotAFeed(f"invalid JSON: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("items"), list) or "jsonfeed" not in str(data.get("version")):
         raise NotAFeed("JSON, but not a JSON Feed (no version or items)")
     try:
         return _from_fast(fastfeedparser.parse(body))
-    except ValueError as exc:
-        raise NotAFeed(f"unreadable JSON Feed: {exc}") from exc
+    except (ValueError, TypeError, AttributeError) as exc:  # items or fields of the wrong JSON types
+        raise NotAFeed(f"unreadable JSON Feed: {type(exc).__name__}: {exc}") from exc
 
 
 def _from_fast(parsed) -> ParsedFeed:
@@ -150,15 +150,20 @@ def _from_fast(parsed) -> ParsedFeed:
         summary = item.get("description") or item.get("summary") or (content[0].get("value", "") if content else "")
         entries.append(
             RawEntry(
-                guid=item.get("id") or "",
-                link=item.get("link") or "",
-                title=item.get("title") or "",
-                summary=summary or "",
+                guid=_text(item.get("id")),
+                link=_text(item.get("link")),
+                title=_text(item.get("title")),
+                summary=_text(summary),
                 published=_iso(item.get("published") or item.get("updated")),
-                language=item.get("language") or "",
+                language=_text(item.get("language")),
             )
         )
     return ParsedFeed(parser=FAST, entries=entries, language=feed.get("language") or "", link=feed.get("link") or "")
+
+
+def _text(value) -> str:
+    """A text field, or '' when a JSON Feed put a number, list or object there."""
+    return value if isinstance(value, str) else ""
 
 
 def _iso(value) -> datetime | None:

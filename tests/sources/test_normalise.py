@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from sources.ingest import entry_normalise, text_plain, url_canonical
-from sources.ingest.parse import RawEntry
+from sources.ingest.parse import NotAFeed, RawEntry, feed_parse
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,33 @@ def test_an_entry_without_a_title_borrows_its_summary_and_one_without_a_link_its
     entry = entry_normalise(RawEntry(guid="https://e.com/p/1", summary="<p>Only a summary here.</p>"))
     assert (entry.url, entry.title) == ("https://e.com/p/1", "Only a summary here.")
     assert entry_normalise(RawEntry(guid="not-a-url", title="No link")) is None
+
+
+def test_characters_no_text_column_can_hold_are_dropped():
+    # PostgreSQL refuses NUL in text and psycopg cannot encode a lone surrogate: the batch would fail.
+    raw = RawEntry(guid="id\x00-1", link="https://a.example/\x00x", title="Before\x00after\ud800",
+                   summary="x\x00y", language="e\x00n")
+    entry = entry_normalise(raw, feed_language="f\x00r")
+    assert (entry.guid, entry.url, entry.title, entry.summary, entry.language) == (
+        "id-1", "https://a.example/x", "Beforeafter", "xy", "en"
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": [1, "x", null]}',
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    ],
+    ids=["items-not-objects", "nested-100000-deep"],
+)
+def test_a_json_feed_of_the_wrong_shape_is_not_a_feed(body):
+    with pytest.raises(NotAFeed):
+        feed_parse(body=body, content_type="application/feed+json")
+
+
+def test_json_feed_fields_of_the_wrong_types_are_read_as_empty():
+    body = b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": {"a": 1}, "url": 42, "title": [1]}]}'
+    (entry,) = feed_parse(body=body, content_type="application/feed+json").entries
+    assert (entry.guid, entry.link, entry.title) == ("", "", "")
+    assert entry_normalise(entry) is None  # no usable link: skipped and said, as any such entry
