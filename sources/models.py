@@ -120,10 +120,6 @@ class Feed(models.Model):
     def get_absolute_url(self) -> str:
         return self.url
 
-    @property
-    def is_healthy(self) -> bool:
-        return self.last_status in self.HEALTHY or self.last_status == self.Status.NEW
-
 
 class SourceArticle(models.Model):
     """An article an outlet published, as read from one of its feeds."""
