@@ -37,6 +37,10 @@ TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
 _BLOCK_TAG = re.compile(r"<(?:br|/?(?:p|div|li|ul|ol|h[1-6]|tr|td|th|blockquote|section|article|figure))\b[^>]*>", re.I)
 
 
+# C0 control characters other than tab, newline and return: none belongs in a headline or a summary.
+_CONTROLS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
 @dataclass(slots=True)
 class Entry:
     """A normalised entry. The plain-text title and summary are worked out on
@@ -106,6 +110,7 @@ def text_plain(value: str, *, limit: int) -> str:
     """Plain text from a feed field that may hold HTML or entities."""
     if not value:
         return ""
+    value = value.translate(_CONTROLS)
     if "<" in value:
         # nh3 drops every tag (and script/style contents) and re-escapes the
         # text; unescaping once gives the characters a reader sees.

@@ -39,6 +39,7 @@ def test_canonical_urls(url, canonical):
         ("<b>Bold</b> &eacute;t&eacute;<script>alert(1)</script>", "Bold été"),
         ("  many\n\n  spaces\t", "many spaces"),
         ("<!-- comment -->Text", "Text"),
+        ("NUL\x00 and bell\x07 gone", "NUL and bell gone"),
     ],
 )
 def test_plain_text(value, plain):
