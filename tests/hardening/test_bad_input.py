@@ -216,6 +216,46 @@ def test_a_hostile_slug_in_a_public_address_is_a_404(client, slug):
             assert response.status_code == 404, (address, encoded)
 
 
+# --- URLs ------------------------------------------------------------------------
+
+URLS = text_cases(BAD / "urls.txt")
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_a_hostile_url_in_a_citation_refuses_the_whole_story_save(client, editor, url):
+    outlet = OutletFactory()
+    story = build_story(slug="hardened", headline="Calm headline")
+    client.force_login(editor)
+    change = f"/admin/stories/story/{story.pk}/change/"
+    data = admin_form_data(client.get(change))
+    data.update({
+        "headline": "Changed headline", "blocks-0-body": "<p>Changed body.</p>",
+        "citations-TOTAL_FORMS": "1", "citations-0-position": "0", "citations-0-outlet": str(outlet.pk),
+        "citations-0-url": url, "citations-0-claim": "A claim.",
+    })
+    before, version = stored_counts(), story.version
+    response = client.post(change, data)
+    assert response.status_code == 200 and response.context["errors"]
+    story.refresh_from_db()
+    assert (story.headline, story.version) == ("Calm headline", version)  # not the valid half either
+    assert story.blocks.get().body != "<p>Changed body.</p>"
+    assert stored_counts() == before
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_a_hostile_url_is_refused_as_an_outlet_homepage_or_a_topic_link(client, editor, url):
+    client.force_login(editor)
+    forms = {
+        "/admin/sources/outlet/add/": {"name": "An outlet", "slug": "an-outlet", "homepage": url},
+        "/admin/topics/topic/add/": {"name": "A topic", "slug": "a-topic", "kind": "country", "external_url": url},
+    }
+    for address, fields in forms.items():
+        before = stored_counts()
+        response = client.post(address, {**admin_form_data(client.get(address)), **fields})
+        assert response.status_code == 200 and response.context["errors"], address
+        assert stored_counts() == before, address
+
+
 # --- query strings -------------------------------------------------------------
 
 QUERY_STRINGS = text_cases(BAD / "query_strings.txt")
@@ -281,8 +321,9 @@ def test_a_bad_opml_file_is_refused_whole_with_a_clear_error(tmp_path, case):
         assert stored_counts() == before
     else:
         call_command("import_opml", str(path), stdout=out)
-        assert Feed.objects.count() == case["feeds"]
-        assert len(stored_counts()) and before["sources.Outlet"] + case["outlets"] == stored_counts()["sources.Outlet"]
+        after = stored_counts()
+        assert after["sources.Feed"] - before["sources.Feed"] == case["feeds"]
+        assert after["sources.Outlet"] - before["sources.Outlet"] == case["outlets"]
 
 
 # --- feeds -----------------------------------------------------------------------
