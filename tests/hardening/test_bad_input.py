@@ -138,6 +138,7 @@ def test_rich_text_in_the_story_form_is_stored_and_shown_without_anything_runnab
     outlet = OutletFactory()
     story = build_story(slug="hardened", headline="Calm headline", summary="Calm summary.")
     baseline = runnable(client.get("/story/hardened/").content.decode())
+    search_baseline = runnable(client.get("/search/", {"q": "headline"}).content.decode())
     client.force_login(editor)
     url = f"/admin/stories/story/{story.pk}/change/"
     data = admin_form_data(client.get(url))
@@ -156,6 +157,9 @@ def test_rich_text_in_the_story_form_is_stored_and_shown_without_anything_runnab
     page = client.get("/story/hardened/").content.decode()
     assert page.count("<main") == 1 and page.count("</main>") == 1  # nothing broke out of the layout
     assert runnable(page) == baseline
+    assert runnable(client.get("/search/", {"q": "headline"}).content.decode()) == search_baseline
+    api = client.get("/api/v1/stories/hardened/").json()
+    assert not any(runnable(block["html"]) for block in api["blocks"])
 
 
 @pytest.mark.parametrize("payload", RICH_TEXT)
