@@ -9,7 +9,8 @@ The file is a JSON object::
 ``objects`` are Django's standard serialised rows (``model``, ``pk``,
 ``fields``) of every model of the content apps, in dependency order and by
 primary key, with users referenced by username (natural keys). Passwords
-and sessions are never exported. Importing into an empty database and
+and sessions are never exported, nor rendered pages (``stories.LivePage``, a
+cache rebuilt from the live revision on the first request). Importing into an empty database and
 exporting again gives the same file byte for byte.
 """
 
@@ -28,6 +29,8 @@ from .richtext import RichTextField, sanitize_html
 FORMAT = "newsroom-content"
 VERSION = 1
 CONTENT_APPS = ["topics", "sources", "faq", "stories"]
+# Caches, not content: a page is rendered again from its (sanitised) live revision.
+DERIVED_MODELS = {"stories.livepage"}
 
 
 class ImportError_(Exception):
@@ -36,7 +39,10 @@ class ImportError_(Exception):
 
 def content_models() -> list:
     """Every concrete model of the content apps, in a dependency-safe order."""
-    return [m for label in CONTENT_APPS for m in apps.get_app_config(label).get_models()]
+    return [
+        m for label in CONTENT_APPS for m in apps.get_app_config(label).get_models()
+        if m._meta.label_lower not in DERIVED_MODELS
+    ]
 
 
 def _referenced_users() -> list[dict]:
@@ -153,6 +159,12 @@ def _sanitize_rich_text(instance) -> None:
     for field in instance._meta.concrete_fields:
         if isinstance(field, RichTextField):
             setattr(instance, field.attname, sanitize_html(getattr(instance, field.attname)))
+    if instance._meta.label_lower == "stories.revision":  # public pages are rendered from the snapshot
+        blocks = instance.data.get("blocks") if isinstance(instance.data, dict) else None
+        if not isinstance(blocks, list) or not all(isinstance(block, dict) for block in blocks):
+            raise ImportError_(f"stories.revision {instance.pk}: data has no list of blocks")
+        for block in blocks:
+            block["body"] = sanitize_html(block.get("body"))
 
 
 def _reset_sequences() -> None:

@@ -103,3 +103,19 @@ def test_import_refuses_rows_a_raw_save_would_store_unchecked(tmp_path, objects,
         call_command("import_content", str(path))
     assert get_user_model().objects.count() == 0
     assert all(not m.objects.exists() for m in content_models())
+
+
+def test_an_edited_export_cannot_put_markup_on_public_pages(demo, client):
+    """Live revisions and rendered pages are content readers see: an import sanitises the one and re-renders the other."""
+    document = json.loads(content_export())
+    _wipe_content()
+    for obj in document["objects"]:
+        if obj["model"] == "stories.revision":
+            for block in obj["fields"]["data"].get("blocks", []):
+                block["body"] = '<p>Kept</p><script>alert("revision")</script><img src=x onerror="alert(1)">'
+        if obj["model"] == "stories.livepage":
+            obj["fields"]["html"] = '<html><body><script>alert("cached page")</script></body></html>'
+    content_import(json.dumps(document))
+    page = client.get(demo.get_absolute_url()).content.decode()
+    assert "<p>Kept</p>" in page
+    assert "<script>alert" not in page and "onerror" not in page
