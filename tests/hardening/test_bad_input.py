@@ -284,7 +284,7 @@ PUBLIC_PAGES = [
     "/", "/search/", "/story/peru-mexico/", "/topics/peru/", "/topics/peru/rss/", "/topics/peru/atom/",
     "/answers/why/", "/outlets/reuters/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml", "/sitemap-news.xml",
     "/robots.txt", "/api/v1/stories/", "/api/v1/stories/peru-mexico/", "/api/v1/topics/", "/api/v1/questions/",
-    "/api/v1/outlets/", "/api/v1/sync/",
+    "/api/v1/outlets/", "/api/v1/sync/", "/api/v1/schema/", "/api/v1/docs/", "/healthz",
 ]
 
 
