@@ -5,39 +5,15 @@ person to look at. axe-core is vendored in tests/browser/vendor/ (from the
 npm package, with its licence) and injected into each page.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import service_missing
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM is used
-# here only by the test's own fixtures, never concurrently with it.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 WIDTHS = {"mobile": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        service_missing(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -1,37 +1,12 @@
 """In Chromium: a writer drafts and submits a story, an editor publishes it, the public page shows it."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import service_missing
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM is used
-# here only by the test's own fixtures, never concurrently with it.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 PASSWORD = "pw-for-tests-123"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        service_missing(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def sign_in(browser, live_server, username, **context_options):
