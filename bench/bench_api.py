@@ -19,17 +19,19 @@ BENCH_STORIES (10000), BENCH_SECONDS (10 per endpoint), BENCH_CONNECTIONS (4), B
 """
 
 import os
-import re
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.common import ensure_database, wait_until_up, wrk  # noqa: E402
+
 PYTHON = sys.executable
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 DEFAULT_DB = "postgres://newsroom@127.0.0.1:5432/newsroom_bench_api"
 TARGETS = {"list": 0.12, "detail": 0.25}
 
@@ -52,7 +54,7 @@ def main() -> int:
         "PYTHONPATH": str(ROOT),
     }
     env.pop("REDIS_URL", None)  # local-memory cache: the bench touches no shared Redis
-    _ensure_database(db_url)
+    ensure_database(db_url)
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     stories = int(os.environ.get("BENCH_STORIES", "10000"))
     seeded = subprocess.run(
@@ -79,7 +81,7 @@ def _measure(env: dict, port: int, detail_slug: str) -> dict:
         cwd=ROOT, env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", "GUNICORN_MAX_REQUESTS": "0"},
     )
     try:
-        _wait_until_up(f"{base}/bench/floor/")
+        wait_until_up(f"{base}/bench/floor/")
         etag = urllib.request.urlopen(f"{base}/api/v1/stories/").headers["ETag"]
         urls = {
             "floor": (f"{base}/bench/floor/", None),
@@ -97,56 +99,23 @@ def _measure(env: dict, port: int, detail_slug: str) -> dict:
         floor_url = urls.pop("floor")[0]
         results = {}
         for name, (url, header) in urls.items():
-            floor = _wrk(floor_url, None)["rps"]
-            results[name] = {**_wrk(url, header), "floor": floor}
+            floor = wrk(floor_url, header=None, seconds=SECONDS)["rps"]
+            results[name] = {**wrk(url, header=header, seconds=SECONDS), "floor": floor}
         return results
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def _ensure_database(db_url: str) -> None:
-    import psycopg
-
-    name = db_url.rsplit("/", 1)[1]
-    admin_url = db_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _wait_until_up(url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"gunicorn did not answer at {url}")
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def _wrk(url: str, header: str | None) -> dict:
-    seconds = int(os.environ.get("BENCH_SECONDS", "10"))
-    connections = os.environ.get("BENCH_CONNECTIONS", "4")
-    args = ["wrk", "-t1", f"-c{connections}", "--latency"] + (["-H", header] if header else [])
-    subprocess.run([*args, "-d2s", url], check=True, capture_output=True)  # warm-up
-    out = subprocess.run([*args, f"-d{seconds}s", url], check=True, capture_output=True, text=True).stdout
 
-    def latency(pct: str) -> float:
-        value, unit = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
-        return float(value) * _UNITS[unit]
 
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": latency("50"),
-        "p99": latency("99"),
-        "errors": int(errors.group(1)) if errors else 0,
-    }
+
 
 
 def _report(results: dict, *, stories: int, load) -> None:

@@ -23,18 +23,20 @@ BENCH_CONNECTIONS (4), BENCH_ROUNDS (3), BENCH_PORT (8766).
 """
 
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.common import ensure_database, wait_until_up, wrk  # noqa: E402
+
 PYTHON = sys.executable
+SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 DEFAULT_DB = "postgres://newsroom@127.0.0.1:5432/newsroom_bench_site"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 TARGETS = {"cached": 0.8, "uncached": 0.3}
@@ -69,7 +71,7 @@ def main() -> int:
         env["REDIS_URL"] = redis_url
     else:
         env.pop("REDIS_URL", None)
-    _ensure_database(db_url)
+    ensure_database(db_url)
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     prepared = subprocess.run(
@@ -88,9 +90,9 @@ def main() -> int:
         _check_same_bytes(f"{base}/bench/floor/", f"{base}/bench/uncached/story/{SLUG.format(0)}/")
         # Interleaved rounds, best of each: other work on a shared machine comes in bursts.
         for _ in range(rounds):
-            runs["floor"].append(_wrk(f"{base}/bench/floor/"))
-            runs["cached"].append(_wrk(f"{base}/story/{SLUG.format(0)}/"))
-            runs["uncached"].append(_wrk(base, script=rotate))
+            runs["floor"].append(wrk(f"{base}/bench/floor/", seconds=SECONDS))
+            runs["cached"].append(wrk(f"{base}/story/{SLUG.format(0)}/", seconds=SECONDS))
+            runs["uncached"].append(wrk(base, script=rotate, seconds=SECONDS))
     results = {name: max(r, key=lambda x: x["rps"]) for name, r in runs.items()}
     load_after = os.getloadavg()
     _forget_cache(redis_url, prefix)
@@ -111,7 +113,7 @@ class _gunicorn:
             [str(ROOT / ".venv/bin/gunicorn"), "-c", "newsroom/gunicorn.conf.py", "newsroom.wsgi"],
             cwd=ROOT, env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": "2"},
         )
-        _wait_until_up(f"http://127.0.0.1:{self.port}/bench/floor/")
+        wait_until_up(f"http://127.0.0.1:{self.port}/bench/floor/")
         return self
 
     def __exit__(self, *exc):
@@ -119,14 +121,7 @@ class _gunicorn:
         self.process.wait(timeout=30)
 
 
-def _ensure_database(db_url: str) -> None:
-    import psycopg
 
-    name = db_url.rsplit("/", 1)[1]
-    admin_url = db_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def _reachable_redis(url: str) -> str:
@@ -151,15 +146,7 @@ def _forget_cache(redis_url: str, prefix: str) -> None:
         client.delete(*keys[i : i + 1000])
 
 
-def _wait_until_up(url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"gunicorn did not answer at {url}")
+
 
 
 def _check_same_bytes(floor_url: str, page_url: str) -> None:
@@ -183,27 +170,9 @@ end
     return script
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def _wrk(url: str, script: Path | None = None) -> dict:
-    seconds = int(os.environ.get("BENCH_SECONDS", "8"))
-    connections = os.environ.get("BENCH_CONNECTIONS", "4")
-    args = ["wrk", "-t1", f"-c{connections}", "--latency"] + (["-s", str(script)] if script else [])
-    subprocess.run([*args, "-d2s", url], check=True, capture_output=True)  # warm-up
-    out = subprocess.run([*args, f"-d{seconds}s", url], check=True, capture_output=True, text=True).stdout
 
-    def latency(pct: str) -> float:
-        value, unit = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
-        return float(value) * _UNITS[unit]
-
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": latency("50"),
-        "p99": latency("99"),
-        "errors": int(errors.group(1)) if errors else 0,
-    }
 
 
 def _report(results: dict, *, stories: int, queries: int, redis: bool, load) -> None:

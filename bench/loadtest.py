@@ -36,6 +36,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.common import ensure_database, wait_until_up  # noqa: E402
+
 BIN = Path(sys.executable).parent
 
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
@@ -62,16 +64,6 @@ def fetch(url: str) -> tuple[int, bytes]:
         return exc.code, b""
 
 
-def wait_up(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if fetch(url)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"nothing answered at {url}")
 
 
 def rss_mb(pid: int) -> float:
@@ -190,9 +182,7 @@ def main() -> int:
         return 2
     db_url = os.environ.get("LOADTEST_DATABASE_URL", "postgres://newsroom@127.0.0.1:5432/newsroom_loadtest")
     redis_url = os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-    from bench.bench_site import _ensure_database
-
-    _ensure_database(db_url)
+    ensure_database(db_url)
     run = uuid.uuid4().hex[:8]
     workdir = Path(tempfile.mkdtemp(prefix="loadtest-"))
     queue = f"loadtest-{run}"
@@ -217,7 +207,7 @@ def main() -> int:
             env={**env, "GUNICORN_BIND": f"127.0.0.1:{web_port}", "GUNICORN_WORKERS": "4"},
             stdout=logs["web"], stderr=subprocess.STDOUT,
         )
-        wait_up(base + "/healthz")
+        wait_until_up(base + "/healthz")
         expected_articles = make_feeds(info["outlet_id"], feed_base, run)
         procs["worker"] = subprocess.Popen(
             [str(BIN / "celery"), "-A", "newsroom", "worker", "-B", "-s", str(workdir / "beat"), "-Q", queue,
