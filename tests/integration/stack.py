@@ -12,11 +12,15 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection, connections
+
+from newsroom.celery import app
 
 BIN = Path(sys.executable).parent
 BASE_DIR = Path(settings.BASE_DIR)
@@ -51,8 +55,46 @@ def wait_for(condition, *, timeout: float = 60, what: str = "condition", log: Pa
         if condition():
             return
         time.sleep(0.2)
-    tail = log.read_text(errors="replace")[-4000:] if log and log.exists() else ""
-    pytest.fail(f"timed out waiting for {what}\n--- log ---\n{tail}")
+    text = log.read_text(errors="replace") if log and log.exists() else ""
+    excerpt = text if len(text) < 8000 else f"{text[:4000]}\n[…]\n{text[-4000:]}"
+    pytest.fail(f"timed out waiting for {what}\n--- log ---\n{excerpt}")
+
+
+def broker_url() -> str:
+    """A Redis database of its own for the broker: the tests' cache.clear() flushes the cache's."""
+    base, _, db = settings.REDIS_URL.rstrip("/").rpartition("/")
+    if not db.isdigit():
+        base, db = settings.REDIS_URL.rstrip("/"), "0"
+    return f"{base}/{(int(db) + 8) % 16}"
+
+
+def new_queue(kind: str = "test") -> str:
+    return f"newsroom-{kind}-{uuid.uuid4().hex[:8]}"
+
+
+def _reset_producers() -> None:
+    """Forget the app's producer pool so the next publish uses the current broker URL.
+
+    Not closed: kombu keeps pools in a registry by URL, and other tests reuse it.
+    """
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def tasks_sent_to(queue: str):
+    """Tasks sent from this process go to ``queue`` on the test broker, not run eagerly."""
+    previous = {key: app.conf[key] for key in ("task_always_eager", "task_default_queue", "broker_url")}
+    app.conf.update(task_always_eager=False, task_default_queue=queue, broker_url=broker_url())
+    _reset_producers()
+    try:
+        yield
+    finally:
+        app.conf.update(previous)
+        _reset_producers()
+        import redis
+
+        redis.Redis.from_url(broker_url()).delete(queue)
 
 
 def free_port() -> int:
@@ -122,13 +164,16 @@ def start_gunicorn(tmp_path: Path, **env: str) -> tuple[Process, str]:
     return proc, base
 
 
-def start_worker(tmp_path: Path, queue: str, name: str = "worker", **env: str) -> Process:
+def start_worker(tmp_path: Path, queue: str, name: str = "worker", *, beat: bool = False, concurrency: int = 1,
+                 **env: str) -> Process:
+    """A Celery worker (with embedded beat if asked) consuming ``queue`` on the test broker."""
     log = tmp_path / f"{name}.log"
+    command = [str(BIN / "celery"), "-A", "newsroom", "worker", "-Q", queue, "-c", str(concurrency),
+               "-n", f"{name}@%h", "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    if beat:
+        command += ["-B", "-s", str(tmp_path / f"{name}-beat")]
     proc = Process(
-        [str(BIN / "celery"), "-A", "newsroom", "worker", "-Q", queue, "-c", "1", "-n", f"{name}@%h", "-l", "info",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        stack_env(CELERY_TASK_ALWAYS_EAGER="0", CELERY_QUEUE=queue, **env),
-        log,
+        command, stack_env(CELERY_TASK_ALWAYS_EAGER="0", CELERY_QUEUE=queue, CELERY_BROKER_URL=broker_url(), **env), log
     )
     wait_for(lambda: b" ready." in log.read_bytes() or not proc.alive(), what=f"{name} start", log=log)
     assert proc.alive(), log.read_text()[-4000:]

@@ -8,12 +8,10 @@ import collections
 import os
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
-from newsroom.celery import app
 from sources.ingest.parse import feed_parse
 from sources.models import Feed, SourceArticle
 from sources.tasks import feed_fetch
@@ -21,7 +19,16 @@ from stories.demo import demo_load
 from stories.models import Story
 from tests.factories import FeedFactory, OutletFactory
 
-from .stack import http_status, restart_postgresql, restart_redis, start_gunicorn, start_worker, wait_for
+from .stack import (
+    http_status,
+    new_queue,
+    restart_postgresql,
+    restart_redis,
+    start_gunicorn,
+    start_worker,
+    tasks_sent_to,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -116,7 +123,7 @@ def test_pages_keep_answering_while_redis_restarts(site):
 
 
 def test_a_worker_killed_mid_ingest_loses_and_duplicates_nothing(postgres, redis_url, feed_server, tmp_path):
-    queue = f"newsroom-faults-{uuid.uuid4().hex[:8]}"
+    queue = new_queue("faults")
     expected = {e.guid for e in feed_parse(body=(FEEDS / "rss20.xml").read_bytes()).entries}
     assert len(expected) >= 2
     outlet = OutletFactory()
@@ -125,10 +132,8 @@ def test_a_worker_killed_mid_ingest_loses_and_duplicates_nothing(postgres, redis
     env = {"CELERY_VISIBILITY_TIMEOUT": "5", "FEED_LOCK_SECONDS": "4", "CELERY_RESTORE_INTERVAL": "1",
            "CELERY_RESTORE_THROTTLE": "1"}
     first = start_worker(tmp_path, queue, "first", **env)
-    previous = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
-    app.conf.update(task_always_eager=False, broker_url=redis_url)
-    try:
-        feed_fetch.apply_async(args=[feed.pk], queue=queue)
+    with tasks_sent_to(queue):
+        feed_fetch.delay(feed.pk)
         wait_for(lambda: any("/slow/3/" in path for path, _ in feed_server.requests), what="the fetch to start",
                  log=first.log)
         first.kill()  # SIGKILL, mid-task: the response has not even arrived
@@ -145,6 +150,4 @@ def test_a_worker_killed_mid_ingest_loses_and_duplicates_nothing(postgres, redis
             assert feed.last_status == Feed.Status.OK
         finally:
             second.stop()
-    finally:
-        app.conf.update(**previous)
-        first.stop()
+            first.stop()

@@ -7,105 +7,29 @@ broker is a Redis database of its own (the cache's number + 8, so the suite's
 cache flushes never drop a queued task) and a queue name of its own.
 """
 
-import os
-import subprocess
-import sys
+
 import time
-import uuid
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
-from newsroom.celery import app
 from sources.models import ArticleTopic, Feed, SourceArticle
 from sources.tasks import feed_fetch
 from tests.factories import FeedFactory, OutletFactory, TopicFactory
 
+from .stack import new_queue, start_worker, tasks_sent_to, wait_for
+
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-BASE_DIR = Path(settings.BASE_DIR)
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _broker_url(redis_url: str) -> str:
-    base, _, db = redis_url.rstrip("/").rpartition("/")
-    if not db.isdigit():
-        base, db = redis_url.rstrip("/"), "0"
-    return f"{base}/{(int(db) + 8) % 16}"
-
-
-def _reset_producers() -> None:
-    """Forget the app's producer pool so the next publish uses the current broker URL.
-
-    Not closed: kombu keeps pools in a registry by URL, and other tests reuse it.
-    """
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-def wait_for(condition, *, timeout: float = 45, what: str = "condition", log: Path | None = None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    text = log.read_text() if log and log.exists() else ""
-    excerpt = text if len(text) < 8000 else f"{text[:4000]}\n[…]\n{text[-4000:]}"
-    pytest.fail(f"timed out waiting for {what}\n--- worker log ---\n{excerpt}")
-
 
 @pytest.fixture
 def celery_worker(postgres, redis_url, feed_server, tmp_path):
     """A real worker with embedded beat, consuming a queue no one else uses."""
-    queue = f"newsroom-test-{uuid.uuid4().hex[:8]}"
-    broker = _broker_url(redis_url)
-    log = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "SECRET_KEY": "integration-test-secret-key-0123456789-abcdefghijklmnop",
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": redis_url,
-        "CELERY_BROKER_URL": broker,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "CELERY_QUEUE": queue,
-        "FEED_POLL_SECONDS": "1",
-        "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", "newsroom"),
-    }
-    command = [
-        str(Path(sys.executable).parent / "celery"), "-A", "newsroom", "worker", "-B", "-s", str(tmp_path / "beat"),
-        "-Q", queue, "-c", "2", "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ]
-    previous = {key: app.conf[key] for key in ("task_always_eager", "task_default_queue", "broker_url")}
-    app.conf.update(task_always_eager=False, task_default_queue=queue, broker_url=broker)
-    _reset_producers()
-    with open(log, "wb") as out:
-        worker = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_for(lambda: b" ready." in log.read_bytes() or worker.poll() is not None, what="worker start", log=log)
-        if worker.poll() is not None:
-            pytest.fail(f"the worker exited with {worker.returncode}:\n{log.read_text()[-4000:]}")
-        worker.log = log
-        yield worker
-    finally:
-        worker.terminate()
+    queue = new_queue()
+    with tasks_sent_to(queue):
+        worker = start_worker(tmp_path, queue, beat=True, concurrency=2, FEED_POLL_SECONDS="1")
         try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        app.conf.update(previous)
-        _reset_producers()
-        import redis
-
-        redis.Redis.from_url(broker).delete(queue)
+            yield worker
+        finally:
+            worker.stop()
 
 
 def test_beat_enqueues_due_feeds_and_the_worker_ingests_them(celery_worker, feed_server):
