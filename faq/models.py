@@ -21,7 +21,7 @@ class CommonQuestion(models.Model):
         PUBLISHED = "published", "Published"
 
     question = models.CharField("question", max_length=300, help_text="The question as a reader would ask it.")
-    slug = models.SlugField("slug", max_length=200, unique=True, help_text="The page's address: /answers/<slug>/.")
+    slug = models.SlugField("slug", max_length=200, unique=True, help_text="The page's address: /answers/this-slug/.")
     teaser = models.TextField("teaser", blank=True, help_text="A short paragraph shown on “Go deeper” cards.")
     status = models.CharField(
         "status", max_length=20, choices=Status.choices, default=Status.DRAFT,

@@ -11,7 +11,7 @@ class Outlet(models.Model):
     """A news organisation whose reporting stories cite (Reuters, AP News …)."""
 
     name = models.CharField("name", max_length=200, help_text="The outlet's own name, e.g. “Al Jazeera”.")
-    slug = models.SlugField("slug", max_length=200, unique=True, help_text="The outlet's address: /outlets/<slug>/.")
+    slug = models.SlugField("slug", max_length=200, unique=True, help_text="The outlet's address: /outlets/this-slug/.")
     homepage = models.URLField("homepage", blank=True, help_text="The outlet's front page.")
     country = models.CharField(
         "country", max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code of the outlet's home country."

@@ -16,7 +16,7 @@ class Topic(models.Model):
         THEME = "theme", "Theme"
 
     name = models.CharField("name", max_length=200, help_text="As readers know it, e.g. “Claudia Sheinbaum”.")
-    slug = models.SlugField("slug", max_length=200, unique=True, help_text="The topic's address: /topics/<slug>/.")
+    slug = models.SlugField("slug", max_length=200, unique=True, help_text="The topic's address: /topics/this-slug/.")
     kind = models.CharField(
         "kind", max_length=20, choices=Kind.choices, default=Kind.THEME,
         help_text="What sort of entity this is; people, organisations and places map to ninjs subjects.",
