@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from newsroom.admin_search import BoundedSearchMixin
+
 from .models import CommonQuestion, QuestionItem
 from .services import question_delete, question_save
 
@@ -11,7 +13,7 @@ class QuestionItemInline(admin.StackedInline):
 
 
 @admin.register(CommonQuestion)
-class CommonQuestionAdmin(admin.ModelAdmin):
+class CommonQuestionAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["question", "status", "updated_at"]
     list_filter = ["status", "topics"]
     search_fields = ["question", "teaser", "slug"]

@@ -13,6 +13,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from newsroom.admin_search import BoundedSearchMixin
+
 from .models import ArticleTopic, Feed, Outlet, SourceArticle
 from .selectors import story_list_with_coverage_flag, story_new_coverage
 from .services import CiteError, article_topic_decide, article_topics_decide, story_cite_article
@@ -72,7 +74,7 @@ def feed_health_badge(feed: Feed):
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "country", "language", "feed_count", "failing_feeds", "homepage"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -119,7 +121,7 @@ class QuietFilter(admin.SimpleListFilter):
 
 
 @admin.register(Feed)
-class FeedAdmin(admin.ModelAdmin):
+class FeedAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = [
         "__str__", "outlet", "health", "last_fetched_at", "next_fetch_at", "consecutive_failures", "items_seen",
         "articles_added", "last_new_article_at", "is_active",
@@ -178,7 +180,7 @@ class ArticleTopicInline(admin.TabularInline):
 
 
 @admin.register(SourceArticle)
-class SourceArticleAdmin(admin.ModelAdmin):
+class SourceArticleAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["title", "outlet", "published_at", "created_at", "topic_names", "link"]
     list_filter = [TopicFilter, "outlet", ("published_at", admin.DateFieldListFilter), "language"]
     search_fields = ["title", "summary", "url", "outlet__name"]
@@ -246,7 +248,7 @@ class SourceArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleTopic)
-class ArticleTopicAdmin(admin.ModelAdmin):
+class ArticleTopicAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["article", "topic", "status", "matched_at", "decided_by"]
     list_filter = ["status", "topic"]
     search_fields = ["article__title", "topic__name"]

@@ -1,11 +1,13 @@
 from django.contrib import admin
 
+from newsroom.admin_search import BoundedSearchMixin
+
 from .models import Topic
 from .services import topic_delete, topic_save
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "slug", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases", "slug"]

@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 
+from newsroom.admin_search import BoundedSearchMixin
+
 from ..models import Revision, SlugRedirect, Transition
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["story", "kind", "author", "message", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["story", "author"]
@@ -24,7 +26,7 @@ class RevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Transition)
-class TransitionAdmin(admin.ModelAdmin):
+class TransitionAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["story", "action", "from_status", "to_status", "actor", "created_at"]
     list_filter = ["action", "to_status"]
     list_select_related = ["story", "actor"]
@@ -42,7 +44,7 @@ class TransitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SlugRedirect)
-class SlugRedirectAdmin(admin.ModelAdmin):
+class SlugRedirectAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["old_slug", "story", "created_at"]
     search_fields = ["old_slug", "story__headline"]
     list_select_related = ["story"]

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.admin_search import BoundedSearchMixin
 from sources.admin import StoryCoverageAdminMixin  # new coverage on the change page, flag in the list
 
 from .. import workflow
@@ -54,7 +55,7 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 @admin.register(Story)
-class StoryAdmin(StoryCoverageAdminMixin, StoryViewsMixin, admin.ModelAdmin):
+class StoryAdmin(BoundedSearchMixin, StoryCoverageAdminMixin, StoryViewsMixin, admin.ModelAdmin):
     form = StoryAdminForm
     list_display = ["headline", "state", "author", "has_unpublished_changes", "publish_at", "last_published_at", "updated_at"]
     list_filter = ["status", OverdueFilter, "has_unpublished_changes", "author", "topics"]
