@@ -298,6 +298,21 @@ def test_every_public_page_answers_an_odd_query_string_without_a_500(client, sit
             assert "<script>alert(1)" not in response.content.decode(), page
 
 
+ADMIN_LISTS = [
+    "/admin/stories/story/", "/admin/topics/topic/", "/admin/faq/commonquestion/", "/admin/sources/outlet/",
+    "/admin/sources/feed/", "/admin/sources/sourcearticle/",
+]
+
+
+@pytest.mark.parametrize("query_string", QUERY_STRINGS)
+def test_every_admin_list_answers_an_odd_query_string_without_a_500(client, editor, site, query_string):
+    client.force_login(editor)
+    raw = query_string.encode("utf-8").decode("latin-1")
+    for page in ADMIN_LISTS:
+        response = client.get(page, QUERY_STRING=raw)
+        assert response.status_code in (200, 302, 400, 404), (page, response.status_code)
+
+
 # --- API parameters ------------------------------------------------------------
 
 
