@@ -313,6 +313,14 @@ def test_every_admin_list_answers_an_odd_query_string_without_a_500(client, edit
         assert response.status_code in (200, 302, 400, 404), (page, response.status_code)
 
 
+@pytest.mark.parametrize("case", json_cases("headers.json"))
+def test_every_public_page_answers_odd_request_headers_without_a_500(client, site, case):
+    meta = {f"HTTP_{name.upper().replace('-', '_')}": expand(value) for name, value in case["headers"].items()}
+    for page in PUBLIC_PAGES:
+        response = client.get(page, **meta)
+        assert response.status_code in (200, 304, 400, 404, 406, 412, 416), (page, response.status_code)
+
+
 # --- API parameters ------------------------------------------------------------
 
 
