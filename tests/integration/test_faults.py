@@ -148,6 +148,7 @@ def test_a_worker_killed_mid_ingest_loses_and_duplicates_nothing(postgres, redis
             assert set(SourceArticle.objects.filter(outlet=outlet).values_list("guid", flat=True)) == expected
             feed.refresh_from_db()
             assert feed.last_status == Feed.Status.OK
+            assert b"task sources.tasks.feed_fetch succeeded" in second.log.read_bytes()  # outcome logged
         finally:
             second.stop()
             first.stop()
