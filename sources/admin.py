@@ -17,7 +17,14 @@ from newsroom.admin_search import BoundedSearchMixin
 
 from .models import ArticleTopic, Feed, Outlet, SourceArticle
 from .selectors import story_list_with_coverage_flag, story_new_coverage
-from .services import CiteError, article_topic_decide, article_topics_decide, story_cite_article
+from .services import (
+    CiteError,
+    article_topic_decide,
+    article_topics_decide,
+    outlet_delete,
+    outlet_save,
+    story_cite_article,
+)
 
 _STATUS_COLOURS = {True: "#2e7d32", False: "#c62828", None: "#6d6d6d"}
 
@@ -86,6 +93,16 @@ class OutletAdmin(BoundedSearchMixin, admin.ModelAdmin):
             _feeds=Count("feeds", distinct=True),
             _failing=Count("feeds", filter=Q(feeds__consecutive_failures__gt=0, feeds__is_active=True), distinct=True),
         )
+
+    def save_model(self, request, obj, form, change):
+        outlet_save(outlet=obj)
+
+    def delete_model(self, request, obj):
+        outlet_delete(outlet=obj)
+
+    def delete_queryset(self, request, queryset):
+        for outlet in queryset:
+            outlet_delete(outlet=outlet)
 
     @admin.display(description="feeds", ordering="_feeds")
     def feed_count(self, obj):

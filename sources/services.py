@@ -1,10 +1,53 @@
-"""Editors' actions on ingested articles: confirm or remove a topic match, cite an article on a story."""
+"""Editors' actions on outlets and ingested articles: save or delete an outlet,
+confirm or remove a topic match, cite an article on a story."""
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .models import ArticleTopic, SourceArticle
+from newsroom.signals import public_content_changed
+
+from .models import ArticleTopic, Outlet, SourceArticle
+
+
+@transaction.atomic
+def outlet_save(*, outlet: Outlet) -> Outlet:
+    """Save ``outlet``; the live stories citing it change with it (their pages show its name).
+
+    Outlets are not in the API change log themselves; the live stories that
+    show the outlet are recorded as changed (API sync re-sends them), and the
+    outlet change is announced on commit (their kept pages and cached pages expire).
+    """
+    outlet.save()
+    _live_stories_changed(stories=outlet.live_stories.live().values_list("id", "live_slug"))
+    _announce(outlet_id=outlet.pk, action="upsert")
+    return outlet
+
+
+@transaction.atomic
+def outlet_delete(*, outlet: Outlet) -> None:
+    """Delete ``outlet``; the live stories that showed it are recorded as changed."""
+    from stories.models import Story
+
+    story_ids = list(outlet.live_stories.live().values_list("id", flat=True))
+    pk = outlet.pk
+    outlet.delete()
+    _live_stories_changed(stories=Story.objects.filter(pk__in=story_ids).values_list("id", "live_slug"))
+    _announce(outlet_id=pk, action="delete")
+
+
+def _live_stories_changed(*, stories) -> None:
+    from stories.changes import change_record
+    from stories.models import ChangeEvent
+
+    for story_id, story_slug in stories:
+        change_record(kind=ChangeEvent.Kind.STORY, object_id=story_id, slug=story_slug, action=ChangeEvent.Action.UPSERT)
+
+
+def _announce(*, outlet_id: int, action: str) -> None:
+    transaction.on_commit(
+        lambda: public_content_changed.send(sender=Outlet, kind="outlet", object_id=outlet_id, action=action)
+    )
 
 
 class CiteError(Exception):

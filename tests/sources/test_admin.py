@@ -131,3 +131,60 @@ def test_outlet_feed_and_article_pages_open(admin_client):
         assert response.status_code == 200, url
     page = admin_client.get(reverse("admin:sources_feed_change", args=[feed.pk])).content.decode()
     assert "Timed out ×2" in page and "ReadTimeout" in page
+
+
+def _outlet_form(outlet, **changes) -> dict:
+    data = {
+        "name": outlet.name, "slug": outlet.slug, "homepage": outlet.homepage, "country": outlet.country,
+        "language": outlet.language, "feeds-TOTAL_FORMS": "0", "feeds-INITIAL_FORMS": "0",
+        "feeds-MIN_NUM_FORMS": "0", "feeds-MAX_NUM_FORMS": "1000",
+    }
+    return {**data, **changes}
+
+
+def test_outlet_renamed_in_the_admin_shows_on_cached_story_pages_and_in_api_sync(
+    admin_client, client, commit, settings
+):
+    from stories.workflow import story_publish
+    from tests.factories import build_story
+
+    settings.PUBLIC_PAGE_CACHE = True
+    settings.API_SYNC_SETTLE_SECONDS = 0
+    outlet = OutletFactory(name="Old Wire Name")
+    with commit():
+        story = build_story(publish=False)
+        story.citations.create(outlet=outlet, url="https://example.com/a", claim="It happened.")
+        story_publish(story=story, actor=None)
+    assert "Old Wire Name" in client.get(story.get_absolute_url()).content.decode()
+    assert client.get(story.get_absolute_url())["X-Page-Cache"] == "hit"
+    cursor = client.get("/api/v1/sync/", {"since": 0}).json()["next_cursor"]
+
+    with commit():
+        response = admin_client.post(
+            reverse("admin:sources_outlet_change", args=[outlet.pk]), _outlet_form(outlet, name="New Wire Name")
+        )
+    assert response.status_code == 302, response.content.decode()
+
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "New Wire Name" in page and "Old Wire Name" not in page
+    changes = client.get("/api/v1/sync/", {"since": cursor}).json()["changes"]
+    assert [(c["kind"], c["id"]) for c in changes] == [("story", story.pk)]
+    assert "New Wire Name" in str(changes[0]["data"]) and "Old Wire Name" not in str(changes[0]["data"])
+
+
+def test_outlet_deleted_in_the_admin_is_recorded_for_the_live_stories_showing_it(admin_client, commit):
+    from stories.models import ChangeEvent
+    from tests.factories import build_story
+
+    outlet = OutletFactory()
+    with commit():
+        story = build_story()
+    story.live_outlets.add(outlet)  # shown by the live revision, no longer cited by the working copy
+    draft = build_story(publish=False)
+    draft.live_outlets.add(outlet)
+    before = ChangeEvent.objects.count()
+    response = admin_client.post(reverse("admin:sources_outlet_delete", args=[outlet.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not type(outlet).objects.filter(pk=outlet.pk).exists()
+    events = list(ChangeEvent.objects.all()[before:].values_list("kind", "object_id", "action"))
+    assert events == [("story", story.pk, "upsert")]
