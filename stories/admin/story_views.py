@@ -74,7 +74,9 @@ class StoryViewsMixin:
         data, label = story_snapshot(story=story), ""
         revision_id = request.GET.get("revision")
         if revision_id:
-            revision = get_object_or_404(Revision.objects.select_related("author"), pk=revision_id, story=story)
+            if not revision_id.isdigit():  # a hand-typed or truncated id is a missing page, not a crash
+                raise Http404("No such revision.")
+            revision = get_object_or_404(Revision.objects.select_related("author"), pk=int(revision_id), story=story)
             data, label = revision.data, self._revision_label(revision)
         page = story_page_from_snapshot(story=story, data=data)
         response = render(request, "stories/story_preview.html", {"page": page, "revision_label": label})

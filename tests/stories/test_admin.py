@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from stories.models import Revision, Story
 from stories.selectors import story_preview_token
+from stories.workflow import story_saved
 from tests.factories import TopicFactory, UserFactory, build_story
 
 pytestmark = pytest.mark.django_db
@@ -318,6 +319,17 @@ def test_preview_renders_the_working_copy_with_the_public_template(client, write
     assert "Draft-only paragraph." in page and "Preview." in page
     assert 'class="story-header"' in page  # the public story template
     assert response["X-Robots-Tag"].startswith("noindex")
+
+
+def test_preview_of_a_revision_that_is_not_a_number_or_not_this_storys_is_404(client, writer):
+    story, other = story_in(S.DRAFT), story_in(S.DRAFT)
+    login(client, writer)
+    url = f"/admin/stories/story/{story.pk}/preview/"
+    own, foreign = story_saved(story=story, actor=writer), story_saved(story=other, actor=writer)
+    assert client.get(url, {"revision": "abc"}).status_code == 404
+    assert client.get(url, {"revision": "1.5"}).status_code == 404
+    assert client.get(url, {"revision": str(foreign.pk)}).status_code == 404
+    assert client.get(url, {"revision": str(own.pk)}).status_code == 200
 
 
 def test_share_link_lets_a_reviewer_without_an_account_read_the_draft(client, editor):
