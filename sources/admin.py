@@ -112,7 +112,7 @@ class OutletAdmin(BoundedSearchMixin, admin.ModelAdmin):
     def failing_feeds(self, obj):
         return format_html('<b style="color:#c62828">{}</b>', obj._failing) if obj._failing else "0"
 
-    @admin.action(description="Fetch these outlets' feeds now")
+    @admin.action(description="Fetch these outlets' feeds now", permissions=["change"])
     def fetch_feeds_now(self, request, queryset):
         _fetch_now(self, request, list(Feed.objects.filter(outlet__in=queryset, is_active=True).values_list("pk", flat=True)))
 
@@ -165,7 +165,7 @@ class FeedAdmin(BoundedSearchMixin, admin.ModelAdmin):
     def health(self, obj):
         return feed_health_badge(obj)
 
-    @admin.action(description="Fetch now")
+    @admin.action(description="Fetch now", permissions=["change"])
     def fetch_now(self, request, queryset):
         _fetch_now(self, request, list(queryset.values_list("pk", flat=True)))
 
@@ -273,12 +273,12 @@ class ArticleTopicAdmin(BoundedSearchMixin, admin.ModelAdmin):
     autocomplete_fields = ["article", "topic"]
     actions = ["confirm", "remove"]
 
-    @admin.action(description="Confirm these matches")
+    @admin.action(description="Confirm these matches", permissions=["change"])
     def confirm(self, request, queryset):
         count = article_topics_decide(links=queryset, status=ArticleTopic.Status.CONFIRMED, actor=request.user)
         self.message_user(request, f"{count} match(es) confirmed.")
 
-    @admin.action(description="Remove these matches (ingestion will not add them back)")
+    @admin.action(description="Remove these matches (ingestion will not add them back)", permissions=["change"])
     def remove(self, request, queryset):
         count = article_topics_decide(links=queryset, status=ArticleTopic.Status.REMOVED, actor=request.user)
         self.message_user(request, f"{count} match(es) removed.")

@@ -188,3 +188,49 @@ def test_outlet_deleted_in_the_admin_is_recorded_for_the_live_stories_showing_it
     assert not type(outlet).objects.filter(pk=outlet.pk).exists()
     events = list(ChangeEvent.objects.all()[before:].values_list("kind", "object_id", "action"))
     assert events == [("story", story.pk, "upsert")]
+
+
+def _login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("model, action", [("feed", "fetch_now"), ("outlet", "fetch_feeds_now")])
+def test_a_writer_can_see_feeds_and_outlets_but_not_fetch_them(client, writer, feed_server, model, action):
+    feed = FeedFactory(url=feed_server.url("/feeds/rss20.xml"))
+    selected = feed.pk if model == "feed" else feed.outlet_id
+    url = reverse(f"admin:sources_{model}_changelist")
+    page = _login(client, writer).get(url)
+    assert page.status_code == 200 and f'value="{action}"' not in page.content.decode()
+    client.post(url, {"action": action, "_selected_action": [selected]}, follow=True)
+    feed.refresh_from_db()
+    assert feed.last_status == Feed.Status.NEW and feed.articles_added == 0
+
+
+@pytest.mark.parametrize("model, action", [("feed", "fetch_now"), ("outlet", "fetch_feeds_now")])
+def test_an_editor_fetches_feeds_and_outlets_now(client, editor, feed_server, model, action):
+    feed = FeedFactory(url=feed_server.url("/feeds/rss20.xml"))
+    selected = feed.pk if model == "feed" else feed.outlet_id
+    url = reverse(f"admin:sources_{model}_changelist")
+    assert f'value="{action}"' in _login(client, editor).get(url).content.decode()
+    response = client.post(url, {"action": action, "_selected_action": [selected]}, follow=True)
+    assert "Fetched 1 feed(s) now: 1 OK." in response.content.decode()
+    feed.refresh_from_db()
+    assert feed.last_status == Feed.Status.OK and feed.articles_added == 3
+
+
+@pytest.mark.parametrize("action", ["confirm", "remove"])
+def test_who_may_only_view_topic_matches_cannot_decide_them(client, action):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    viewer = UserFactory(username="vera-viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_articletopic"))
+    link = ArticleTopic.objects.create(article=SourceArticleFactory(), topic=TopicFactory())
+    url = reverse("admin:sources_articletopic_changelist")
+    page = _login(client, viewer).get(url)
+    assert page.status_code == 200 and f'value="{action}"' not in page.content.decode()
+    client.post(url, {"action": action, "_selected_action": [link.pk]}, follow=True)
+    link.refresh_from_db()
+    assert link.status == ArticleTopic.Status.MATCHED and link.decided_by is None
