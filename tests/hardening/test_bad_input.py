@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from faq.models import CommonQuestion, QuestionItem
 from newsroom.portability import content_models
 from sources.ingest import FeedUnreachable, feed_ingest
-from sources.models import Feed, SourceArticle
+from sources.models import Feed, Outlet, SourceArticle
 from stories.models import Story
 from stories.workflow import story_publish
 from tests.factories import (
@@ -338,7 +338,7 @@ def test_a_bad_api_parameter_is_a_400_naming_it(client, site, case):
 
 
 @pytest.mark.parametrize("case", json_cases("opml.json"))
-def test_a_bad_opml_file_is_refused_whole_with_a_clear_error(tmp_path, case):
+def test_a_bad_opml_file_is_refused_whole_with_a_clear_error(client, tmp_path, case):
     path = tmp_path / "feeds.opml"
     path.write_bytes(expand(case["opml"]).encode("utf-8"))
     before = stored_counts()
@@ -352,6 +352,9 @@ def test_a_bad_opml_file_is_refused_whole_with_a_clear_error(tmp_path, case):
         after = stored_counts()
         assert after["sources.Feed"] - before["sources.Feed"] == case["feeds"]
         assert after["sources.Outlet"] - before["sources.Outlet"] == case["outlets"]
+        for outlet in Outlet.objects.all():  # names from the file are shown as text
+            response = client.get(outlet.get_absolute_url())
+            assert response.status_code == 200 and "<script>alert" not in response.content.decode()
 
 
 # --- feeds -----------------------------------------------------------------------
