@@ -1,5 +1,6 @@
 """The story admin's own pages: workflow buttons, preview, compare and restore."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -7,12 +8,23 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from .. import workflow
 from ..models import Revision, Story
 from ..revisions import snapshot_diff, story_snapshot
 from ..selectors import story_page_from_snapshot
+
+
+class TransitionForm(forms.Form):
+    """What the workflow buttons post: an optional comment or note, and the publish time for Schedule."""
+
+    comment = forms.CharField(label="Comment", required=False, max_length=5000, help_text="Shown in the history.")
+    note = forms.CharField(label="Public update note", required=False, max_length=500, help_text="Shown to readers.")
+    # A naive time is read in the current time zone (UTC), as the datetime-local input sends it.
+    publish_at = forms.DateTimeField(label="Publish at", required=False, help_text="When the story goes live (UTC).")
+
+    def error_text(self) -> str:
+        return " ".join(f"{self.fields[name].label}: {' '.join(errors)}" for name, errors in self.errors.items())
 
 
 class StoryViewsMixin:
@@ -44,28 +56,28 @@ class StoryViewsMixin:
         story = self._story_or_404(request, object_id)
         if action not in workflow.RULES:
             raise Http404("No such workflow action.")
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, f"{workflow.RULES[action].label}: nothing changed. {form.error_text()}")
+            return HttpResponseRedirect(self._change_url(story))
         try:
-            self._run_transition(request, story, action)
+            self._run_transition(request, story, action, form.cleaned_data)
         except workflow.WorkflowError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, f"{workflow.RULES[action].label}: done.")
         return HttpResponseRedirect(self._change_url(story))
 
-    def _run_transition(self, request, story, action):
-        comment = request.POST.get("comment", "")
-        actor = request.user
+    def _run_transition(self, request, story, action, data):
+        comment, actor = data["comment"], request.user
         if action == "submit":
             workflow.story_submit(story=story, actor=actor, comment=comment)
         elif action == "return":
             workflow.story_return(story=story, actor=actor, comment=comment)
         elif action == "schedule":
-            publish_at = parse_datetime(request.POST.get("publish_at", "") or "")
-            if publish_at is not None and timezone.is_naive(publish_at):
-                publish_at = timezone.make_aware(publish_at)
-            workflow.story_schedule(story=story, actor=actor, publish_at=publish_at, comment=comment)
+            workflow.story_schedule(story=story, actor=actor, publish_at=data["publish_at"], comment=comment)
         elif action == "publish":
-            workflow.story_publish(story=story, actor=actor, message=comment, note=request.POST.get("note", ""))
+            workflow.story_publish(story=story, actor=actor, message=comment, note=data["note"])
         elif action == "unpublish":
             workflow.story_unpublish(story=story, actor=actor, comment=comment)
 

@@ -143,6 +143,21 @@ def test_schedule_in_the_past_is_refused(client, editor):
     assert story.status == S.IN_REVIEW
 
 
+@pytest.mark.parametrize("publish_at", ["2030-02-30T10:00", "next tuesday"])
+def test_schedule_with_an_impossible_date_shows_an_error_and_changes_nothing(client, editor, publish_at):
+    story = story_in(S.IN_REVIEW)
+    transitions = story.transitions.count()
+    response = login(client, editor).post(
+        f"/admin/stories/story/{story.pk}/transition/schedule/", {"publish_at": publish_at}, follow=True
+    )
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("Publish at: Enter a valid date/time." in m for m in shown), shown
+    story.refresh_from_db()
+    assert story.status == S.IN_REVIEW and story.publish_at is None
+    assert story.transitions.count() == transitions
+
+
 def test_list_actions_are_offered_by_role(client, writer, editor):
     build_story(publish=False)
     page = login(client, writer).get("/admin/stories/story/").content.decode()
