@@ -2,8 +2,9 @@
 
 Writers create stories, edit drafts and submit them for review. Editors do
 all that, plus return, schedule, publish and unpublish stories, edit any
-story, and manage topics, outlets and questions. ``roles_sync`` is run by a
-migration and by ``manage.py createuser``; it is idempotent.
+story, manage topics, outlets and questions, and confirm or remove the topic
+matches of ingested articles. ``roles_sync`` is run by migrations and by
+``manage.py createuser``; it is idempotent.
 """
 
 from django.apps import apps as global_apps
@@ -26,6 +27,9 @@ EDITOR = WRITER + [
     ("stories", "publish_story"), ("stories", "delete_story"),
     ("stories", "view_slugredirect"), ("stories", "change_slugredirect"), ("stories", "delete_slugredirect"),
     *[(app, f"{verb}_{model}") for app, model in REFERENCE_DATA for verb in ("add", "change", "delete", "view")],
+    # Confirming or removing an ingested article's topic matches (list actions and the article's inline).
+    ("sources", "change_sourcearticle"), ("sources", "view_sourcearticle"),
+    *[("sources", f"{verb}_articletopic") for verb in ("add", "change", "delete", "view")],
 ]
 
 ROLES = {"Writer": WRITER, "Editor": EDITOR}
@@ -44,5 +48,19 @@ def roles_sync(*, apps=global_apps) -> None:
     for name, codes in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.add(
-            *[Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in codes]
+            *[
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in codes
+                if _model_exists(apps, app, codename)
+            ]
         )
+
+
+def _model_exists(apps, app_label: str, codename: str) -> bool:
+    """Whether the permission's model exists yet: an early migration gives only those; a later one the rest."""
+    model_name = codename.split("_", 1)[1]
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return False
+    return True

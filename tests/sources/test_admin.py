@@ -234,3 +234,26 @@ def test_who_may_only_view_topic_matches_cannot_decide_them(client, action):
     client.post(url, {"action": action, "_selected_action": [link.pk]}, follow=True)
     link.refresh_from_db()
     assert link.status == ArticleTopic.Status.MATCHED and link.decided_by is None
+
+
+def test_an_editor_confirms_and_removes_topic_matches(client):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    editor = UserFactory(username="erin-editor", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editor"))  # the group as the migrations left it
+    confirmed, removed = (ArticleTopic.objects.create(article=SourceArticleFactory(), topic=TopicFactory()) for _ in "ab")
+    url = reverse("admin:sources_articletopic_changelist")
+    page = _login(client, editor).get(url)
+    assert page.status_code == 200 and 'value="confirm"' in page.content.decode()
+    response = client.post(url, {"action": "confirm", "_selected_action": [confirmed.pk]}, follow=True)
+    assert "1 match(es) confirmed." in response.content.decode()
+    response = client.post(url, {"action": "remove", "_selected_action": [removed.pk]}, follow=True)
+    assert "1 match(es) removed." in response.content.decode()
+    confirmed.refresh_from_db()
+    removed.refresh_from_db()
+    assert (confirmed.status, confirmed.decided_by) == (ArticleTopic.Status.CONFIRMED, editor)
+    assert (removed.status, removed.decided_by) == (ArticleTopic.Status.REMOVED, editor)
+    article_page = client.get(reverse("admin:sources_sourcearticle_change", args=[confirmed.article_id]))
+    assert article_page.status_code == 200 and 'name="article_topics-0-status"' in article_page.content.decode()
