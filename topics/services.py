@@ -5,7 +5,7 @@ together with the live stories that show the topic."""
 from django.db import transaction
 
 from stories.changes import change_record
-from stories.models import ChangeEvent
+from stories.models import ChangeEvent, Story
 
 from .models import Topic
 
@@ -27,15 +27,15 @@ def topic_record_change(*, topic: Topic) -> None:
 @transaction.atomic
 def topic_delete(*, topic: Topic) -> None:
     """Delete ``topic``: a tombstone for it, and its live stories changed (they lose its card)."""
-    stories = list(topic.live_stories.values_list("id", "live_slug"))
+    story_ids = list(topic.live_stories.values_list("id", flat=True))
     pk, slug = topic.pk, topic.slug
     topic.delete()
     change_record(kind=ChangeEvent.Kind.TOPIC, object_id=pk, slug=slug, action=ChangeEvent.Action.DELETE)
-    for story_id, story_slug in stories:
-        change_record(kind=ChangeEvent.Kind.STORY, object_id=story_id, slug=story_slug, action=ChangeEvent.Action.UPSERT)
+    _live_stories_changed(stories=Story.objects.filter(pk__in=story_ids))
 
 
-def _live_stories_changed(*, topic: Topic) -> None:
+def _live_stories_changed(*, topic: Topic | None = None, stories=None) -> None:
     # Live stories embed the topic's name and kind: their public form changed too.
-    for story_id, story_slug in topic.live_stories.live().values_list("id", "live_slug"):
+    stories = topic.live_stories if topic is not None else stories
+    for story_id, story_slug in stories.live().values_list("id", "live_slug"):
         change_record(kind=ChangeEvent.Kind.STORY, object_id=story_id, slug=story_slug, action=ChangeEvent.Action.UPSERT)

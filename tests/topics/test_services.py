@@ -52,3 +52,18 @@ def test_the_admin_saves_and_deletes_through_the_services(client):
     client.post(f"/admin/topics/topic/{topic.pk}/delete/", {"post": "yes"})
     assert not Topic.objects.filter(pk=topic.pk).exists()
     assert _log()[-1] == ("topic", topic.pk, "delete")
+
+
+def test_deleting_a_topic_records_no_change_for_an_unpublished_story_tagged_with_it(editor):
+    from stories.workflow import story_unpublish
+
+    topic = topic_save(topic=Topic(name="Withdrawn", slug="withdrawn"))
+    story = build_story(publish=False)
+    StoryTopic.objects.create(story=story, topic=topic)
+    story_publish(story=story, actor=None)
+    story_unpublish(story=story, actor=editor, comment="Legal")
+    assert story.live_topics.filter(pk=topic.pk).exists()  # kept from its last publication, but not public
+    before = ChangeEvent.objects.count()
+    pk = topic.pk
+    topic_delete(topic=topic)
+    assert _log()[before:] == [("topic", pk, "delete")]
