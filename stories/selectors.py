@@ -185,8 +185,12 @@ def story_preview_expires(*, token: str) -> datetime:
 
 
 def story_preview_page(*, token: str, max_age: int | None = None) -> StoryPage:
-    """The working copy behind a preview token; raises ``signing.BadSignature`` (or ``SignatureExpired``)."""
+    """The working copy behind a preview token.
+
+    Raises ``signing.BadSignature`` (or ``SignatureExpired``) for a bad token, and ``Story.DoesNotExist``
+    when the story is gone or was unpublished: a story taken down has no shareable preview.
+    """
     max_age = getattr(settings, "STORY_PREVIEW_MAX_AGE", PREVIEW_MAX_AGE) if max_age is None else max_age
     pk = TimestampSigner(salt=PREVIEW_SALT).unsign(token, max_age=max_age)
-    story = Story.objects.select_related("author").get(pk=int(pk))
+    story = Story.objects.exclude(status=Story.Status.UNPUBLISHED).select_related("author").get(pk=int(pk))
     return story_page_from_snapshot(story=story, data=story_snapshot(story=story))

@@ -361,6 +361,19 @@ def test_share_link_lets_a_reviewer_without_an_account_read_the_draft(client, ed
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
+def test_share_link_stops_working_once_the_story_is_unpublished(client, editor):
+    from stories.workflow import story_publish, story_unpublish
+
+    story = story_in(S.IN_REVIEW)
+    story.blocks.update(body="<p>Working copy text.</p>")
+    token = story_preview_token(story=story)
+    assert client.get(f"/preview/{token}/").status_code == 200
+    story_unpublish(story=story_publish(story=story, actor=editor), actor=editor, comment="Taken down")
+    response = client.get(f"/preview/{token}/")
+    assert response.status_code == 404
+    assert "Working copy text." not in response.content.decode()
+
+
 def test_tampered_or_expired_share_link_is_404(client):
     story = story_in(S.DRAFT)
     token = story_preview_token(story=story)
