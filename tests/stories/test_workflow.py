@@ -212,6 +212,47 @@ def test_scheduled_story_is_published_when_due_and_not_before(editor, client):
     assert story.revisions.filter(kind=Revision.Kind.PUBLISH).count() == 1
 
 
+def _refuse_live_slug(slug: str) -> None:
+    """Make the database itself refuse to give any story ``slug`` as its live slug (as a unique index would)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse_live_slug() RETURNS trigger AS $$ BEGIN "
+                f"IF NEW.live_slug = '{slug}' THEN "
+                "RAISE EXCEPTION 'duplicate live slug' USING ERRCODE = 'unique_violation'; END IF; "
+                "RETURN NEW; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse_live_slug BEFORE UPDATE ON stories_story "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_live_slug()"
+            )
+        else:
+            cursor.execute(
+                f"CREATE TRIGGER refuse_live_slug BEFORE UPDATE ON stories_story WHEN NEW.live_slug = '{slug}' "
+                "BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: stories_story.live_slug'); END"
+            )
+
+
+def test_one_due_story_that_cannot_be_published_does_not_stop_the_others(editor, client, caplog):
+    now = timezone.now()
+    first, second = story_in(S.IN_REVIEW), story_in(S.IN_REVIEW)
+    story_schedule(story=first, actor=editor, publish_at=now + timedelta(minutes=1), now=now)
+    story_schedule(story=second, actor=editor, publish_at=now + timedelta(minutes=2), now=now)
+    _refuse_live_slug(first.slug)  # an IntegrityError, not a WorkflowError, as when another story took the slug
+
+    published = story_publish_due(now=now + timedelta(hours=1))
+
+    assert [s.pk for s in published] == [second.pk]
+    first.refresh_from_db()
+    assert first.status == S.SCHEDULED and not first.is_live
+    assert client.get(second.get_absolute_url()).status_code == 200
+    failure = next(r for r in caplog.records if r.name == "stories.workflow" and r.exc_info)
+    assert f"Scheduled story {first.pk} could not be published" in failure.getMessage()
+    assert "IntegrityError" in failure.exc_info[0].__name__
+
+
 def test_returned_scheduled_story_is_not_published(editor):
     now = timezone.now()
     story = story_in(S.IN_REVIEW)
