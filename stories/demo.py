@@ -19,8 +19,8 @@ from topics.models import Topic
 from topics.services import topic_record_change
 
 from .models import Citation, SectionBlock, Story, StoryQuestion, StoryTopic
-from .revisions import story_snapshot
-from .workflow import story_publish
+from .revisions import snapshot_content, story_snapshot
+from .workflow import story_publish, story_saved
 
 DEMO_FILE = Path(__file__).parent / "demo" / "peru-mexico.json"
 
@@ -128,6 +128,7 @@ def _load_question(q: dict, topics: dict, report: LoadReport) -> CommonQuestion:
 
 
 def _load_story(s: dict, outlets: dict, topics: dict, questions: dict, report: LoadReport) -> Story:
+    changes = _change_count(report)
     story = _upsert(
         Story, report, {"slug": s["slug"]},
         {"headline": s["headline"], "summary": s["summary"], "event_date": _date(s.get("event_date"))},
@@ -156,18 +157,14 @@ def _load_story(s: dict, outlets: dict, topics: dict, questions: dict, report: L
         list(story.story_questions.values_list("question_id", flat=True)), [questions[q].pk for q in s["questions"]],
         lambda pos, pk: StoryQuestion.objects.create(story=story, question_id=pk, position=pos),
     )
+    if _change_count(report) != changes:
+        # The working copy changed as an editor's save would: record it (revision, version bump).
+        story_saved(story=story, actor=None, message="Demo content")
     live = story.live_revision.data if story.live_revision_id else None
-    if not story.is_live or _comparable(live) != _comparable(story_snapshot(story=story)):
+    if not story.is_live or snapshot_content(live) != snapshot_content(story_snapshot(story=story)):
         story_publish(story=story, actor=None, message="Demo content")
         report.published.append(str(story))
     return story
-
-
-def _comparable(data: dict | None) -> dict | None:
-    """A snapshot without the fields that publishing itself adds."""
-    if data is None:
-        return None
-    return {k: v for k, v in data.items() if k not in {"notes"}}
 
 
 def _date(value):

@@ -63,6 +63,19 @@ def test_load_demo_twice_changes_nothing(demo):
     assert "nothing changed" in out.getvalue()
 
 
+def test_load_demo_records_its_changes_to_the_working_copy_as_a_save(demo):
+    saves = lambda: list(demo.revisions.filter(kind=Revision.Kind.SAVE).values_list("message", flat=True))  # noqa: E731
+    assert saves() == ["Demo content"]
+    version = Story.objects.get(pk=demo.pk).version
+    demo.blocks.filter(position=0).update(body="<p>Edited by hand.</p>")
+    call_command("load_demo", stdout=StringIO())
+    story = Story.objects.get(pk=demo.pk)
+    assert saves() == ["Demo content", "Demo content"]
+    assert story.version == version + 1
+    assert "Edited by hand." not in str(story.live_revision.data)
+    assert not story.has_unpublished_changes
+
+
 def test_story_page_shows_the_four_sections_in_order_with_their_exact_text(client, demo):
     text = page_text(client.get(demo.get_absolute_url()))
     positions = [text.index(h) for h in SECTION_HEADINGS]
