@@ -26,6 +26,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.test_settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("FEED_ALLOW_PRIVATE_HOSTS", "1")  # the local feed server is on loopback
 
 import django  # noqa: E402
 

@@ -193,6 +193,7 @@ def main() -> int:
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "NEWSROOM_PLAIN_STATIC": "1", "LOG_LEVEL": "WARNING",
         "CACHE_KEY_PREFIX": f"loadtest-{run}", "API_THROTTLE_ANON": "10000000/min", "CELERY_QUEUE": queue,
         "CELERY_TASK_ALWAYS_EAGER": "0", "FEED_POLL_SECONDS": "2", "PYTHONPATH": str(ROOT),
+        "FEED_ALLOW_PRIVATE_HOSTS": "1",  # the local feed server is on loopback
     }
     info = prepare(env)
     feed_port, web_port = free_port(), free_port()

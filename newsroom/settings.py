@@ -187,6 +187,13 @@ FEED_READ_TIMEOUT = float(os.environ.get("FEED_READ_TIMEOUT", "15"))
 FEED_FETCH_DEADLINE = float(os.environ.get("FEED_FETCH_DEADLINE", "60"))  # whole body, seconds
 FEED_MAX_BYTES = int(os.environ.get("FEED_MAX_BYTES", str(10 * 1024 * 1024)))
 FEED_MAX_REDIRECTS = 5
+# Off: feeds (and their redirects) whose host resolves to a loopback, private or link-local
+# address are refused (no SSRF). On only where the feed server is local (tests, benchmarks).
+FEED_ALLOW_PRIVATE_HOSTS = env_bool("FEED_ALLOW_PRIVATE_HOSTS", default=False)
+# Host names allowed to resolve to private addresses anyway (an intranet wire service), comma-separated.
+FEED_PRIVATE_HOSTS_ALLOWED = [
+    host.strip().lower() for host in os.environ.get("FEED_PRIVATE_HOSTS_ALLOWED", "").split(",") if host.strip()
+]
 FEED_USER_AGENT = f"Newsroom-FeedFetcher/1.0 (+{SITE_URL}; feed polling for editors)"
 FEED_BACKOFF_MAX = timedelta(hours=int(os.environ.get("FEED_BACKOFF_MAX_HOURS", "24")))
 FEED_CLAIM_LEASE = timedelta(minutes=10)  # a claimed feed is not enqueued again meanwhile

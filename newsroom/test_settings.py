@@ -23,3 +23,5 @@ WHITENOISE_AUTOREFRESH = True
 # a test's transaction: the page cache would not be purged. Tests of the cache
 # turn it on and run the on-commit callbacks (tests/newsroom/test_cache.py).
 PUBLIC_PAGE_CACHE = False
+# The tests' feed server (tests/feed_server.py) is on loopback; tests of the refusal turn this off.
+FEED_ALLOW_PRIVATE_HOSTS = True

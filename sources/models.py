@@ -49,6 +49,7 @@ class Feed(models.Model):
         REDIRECTS = "redirects", "Too many redirects"
         TOO_LARGE = "too_large", "Response too large"
         NOT_A_FEED = "not_a_feed", "Not a feed"
+        BLOCKED = "blocked", "Refused: not a public address"
         ERROR = "error", "Internal error"
 
     #: Outcomes that count as a successful poll (no back-off).

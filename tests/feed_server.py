@@ -94,7 +94,7 @@ class FeedHandler(BaseHTTPRequestHandler):
         parts = [p for p in path.split("/") if p]
         if path in self.server.dynamic:
             status, body, content_type, headers = self.server.dynamic[path]
-            return self._send_feed(body, content_type, headers) if status == 200 else self._send(status, body)
+            return self._send_feed(body, content_type, headers) if status == 200 else self._send(status, body, headers=headers)
         head = parts[0] if parts else ""
         if head == "feeds" and len(parts) == 2:
             body = self._file(parts[1])

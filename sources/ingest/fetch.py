@@ -4,8 +4,17 @@ Bounds: connect and read timeouts, a deadline for the whole body (a server
 that dribbles bytes cannot hold a worker), a size cap applied while streaming
 (we stop reading, never buffer the excess), at most ``FEED_MAX_REDIRECTS``
 redirects, and a User-Agent that says who we are.
+
+No server-side request forgery: before every hop (the feed's URL and each
+redirect) the host is resolved and the fetch refused when any of its addresses
+is not globally routable (loopback, private ranges, link-local such as the
+cloud metadata address 169.254.169.254 …), unless ``FEED_ALLOW_PRIVATE_HOSTS``
+is on (tests and benchmarks, whose feed server is on loopback) or the host is
+named in ``FEED_PRIVATE_HOSTS_ALLOWED``.
 """
 
+import ipaddress
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -43,6 +52,27 @@ class FetchError(Exception):
 _local = threading.local()
 
 
+def _refuse_private_hosts(request: httpx.Request) -> None:
+    """httpx request hook, run before each hop: refuse hosts resolving to a non-global address."""
+    host = request.url.host
+    if settings.FEED_ALLOW_PRIVATE_HOSTS or host in settings.FEED_PRIVATE_HOSTS_ALLOWED:
+        return
+    port = request.url.port or (443 if request.url.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise FetchError(f"cannot resolve {host}: {exc}", status=Feed.Status.NETWORK_ERROR, retryable=True) from exc
+    for *_, sockaddr in infos:
+        address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
+        mapped = getattr(address, "ipv4_mapped", None)
+        if not (mapped or address).is_global:
+            raise FetchError(
+                f"refused {request.url}: {host} resolves to {address}, not a public address "
+                "(FEED_ALLOW_PRIVATE_HOSTS is off)",
+                status=Feed.Status.BLOCKED,
+            )
+
+
 def _client() -> httpx.Client:
     """One pooled client per thread (and per worker process, created after fork)."""
     client = getattr(_local, "client", None)
@@ -50,6 +80,7 @@ def _client() -> httpx.Client:
         client = httpx.Client(
             follow_redirects=True,
             max_redirects=settings.FEED_MAX_REDIRECTS,
+            event_hooks={"request": [_refuse_private_hosts]},
             headers={
                 "User-Agent": settings.FEED_USER_AGENT,
                 "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "

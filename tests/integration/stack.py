@@ -44,6 +44,7 @@ def stack_env(**extra: str) -> dict[str, str]:
         DATABASE_URL=database_url(),
         REDIS_URL=settings.REDIS_URL,
         CACHE_KEY_PREFIX=settings.CACHES["default"].get("KEY_PREFIX", "newsroom"),
+        FEED_ALLOW_PRIVATE_HOSTS="1",  # the test feed server is on loopback
     )
     env.update(extra)
     return env

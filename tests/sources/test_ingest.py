@@ -336,3 +336,45 @@ def test_duplicates_across_batches_are_stored_once(db):
     stats = articles_upsert(feed=feed, entries=[entry_normalise(raw) for raw in raws], batch_size=2)
     assert (stats.new, stats.unchanged) == (3, 4)
     assert SourceArticle.objects.count() == 3
+
+
+# --- No server-side request forgery: private addresses are refused on every hop.
+
+
+def _paths(feed_server, since: int) -> list[str]:
+    return [path for path, _ in feed_server.requests[since:]]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "169.254.169.254", "10.0.0.1", "192.168.1.1"])
+def test_a_feed_on_a_private_address_is_refused_without_a_request(settings, feed_server, host):
+    settings.FEED_ALLOW_PRIVATE_HOSTS = False
+    port = feed_server.server_address[1]
+    feed = FeedFactory(url=f"http://{host}:{port}/feeds/rss20.xml")
+    before = len(feed_server.requests)
+    result = ingest(feed)
+    assert result.status == S.BLOCKED
+    assert feed.last_status == S.BLOCKED and feed.consecutive_failures == 1
+    assert "not a public address" in feed.last_error and "FEED_ALLOW_PRIVATE_HOSTS" in feed.last_error
+    assert _paths(feed_server, before) == []
+    assert SourceArticle.objects.count() == 0
+
+
+def test_a_redirect_to_a_private_address_is_refused_before_it_is_followed(settings, feed_server):
+    settings.FEED_ALLOW_PRIVATE_HOSTS = False
+    settings.FEED_PRIVATE_HOSTS_ALLOWED = ["localhost"]  # the first hop only: an allowed intranet host
+    port = feed_server.server_address[1]
+    feed_server.set("/to-metadata", b"", status=302, headers={"Location": f"http://127.0.0.1:{port}/feeds/rss20.xml"})
+    feed = FeedFactory(url=f"http://localhost:{port}/to-metadata")
+    before = len(feed_server.requests)
+    result = ingest(feed)
+    assert result.status == S.BLOCKED and feed.last_status == S.BLOCKED
+    assert f"127.0.0.1:{port}/feeds/rss20.xml" in feed.last_error
+    assert _paths(feed_server, before) == ["/to-metadata"]  # the redirect's target was never asked
+    assert SourceArticle.objects.count() == 0
+
+
+def test_an_allowed_intranet_host_is_fetched(settings, feed_server):
+    settings.FEED_ALLOW_PRIVATE_HOSTS = False
+    settings.FEED_PRIVATE_HOSTS_ALLOWED = ["localhost"]
+    feed = FeedFactory(url=f"http://localhost:{feed_server.server_address[1]}/feeds/rss20.xml")
+    assert ingest(feed).status == S.OK and feed.articles_added == 3
