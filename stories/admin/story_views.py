@@ -15,6 +15,10 @@ from ..revisions import snapshot_diff, story_snapshot
 from ..selectors import story_page_from_snapshot
 
 
+# How many revisions the compare page's selects offer, newest first.
+COMPARE_LISTED = 200
+
+
 class TransitionForm(forms.Form):
     """What the workflow buttons post: an optional comment or note, and the publish time for Schedule."""
 
@@ -42,7 +46,8 @@ class StoryViewsMixin:
         ] + super().get_urls()
 
     def _story_or_404(self, request, object_id) -> Story:
-        story = get_object_or_404(Story.objects.select_related("live_revision", "author"), pk=object_id)
+        # Not the live revision: its snapshot is only read when a page compares it (the workflow re-reads it locked).
+        story = get_object_or_404(Story.objects.select_related("author"), pk=object_id)
         if not self.has_view_permission(request, story):
             raise PermissionDenied
         return story
@@ -97,26 +102,30 @@ class StoryViewsMixin:
 
     def compare_view(self, request, object_id):
         story = self._story_or_404(request, object_id)
-        revisions = list(story.revisions.select_related("author"))
+        # The selects need labels only: leave every snapshot's JSON in the database, and list the latest few.
+        listed = story.revisions.select_related("author").defer("data")[:COMPARE_LISTED]
         a, b = request.GET.get("a"), request.GET.get("b", "working")
-        old = self._version(story, revisions, a or (str(story.live_revision_id) if story.live_revision_id else ""))
-        new = self._version(story, revisions, b)
+        old = self._version(story, a or (str(story.live_revision_id) if story.live_revision_id else ""))
+        new = self._version(story, b)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta, "original": story, "title": f"Compare versions of “{story}”",
-            "revisions": revisions, "a": a or str(story.live_revision_id or ""), "b": b,
+            "revisions": listed, "a": a or str(story.live_revision_id or ""), "b": b,
             "old_label": old[0], "new_label": new[0],
             "diffs": snapshot_diff(old=old[1], new=new[1]) if old[1] and new[1] else None,
         }
         return TemplateResponse(request, "admin/stories/story/revision_compare.html", context)
 
-    def _version(self, story, revisions, key) -> tuple[str, dict | None]:
+    def _version(self, story, key) -> tuple[str, dict | None]:
+        """The label and snapshot for a select's value: "working" or the id of one of this story's revisions."""
         if key == "working":
             return "the working copy (now)", story_snapshot(story=story)
-        for revision in revisions:
-            if str(revision.pk) == key:
-                return self._revision_label(revision), revision.data
-        return "—", None
+        revision = None
+        if key and key.isdigit():
+            revision = Revision.objects.select_related("author").filter(story=story, pk=int(key)).first()
+        if revision is None:
+            return "—", None
+        return self._revision_label(revision), revision.data
 
     @staticmethod
     def _revision_label(revision) -> str:

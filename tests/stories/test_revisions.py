@@ -61,6 +61,36 @@ def test_compare_page_shows_the_diff_between_two_revisions(client, editor):
     assert "Second headline" in page and "the working copy" in page
 
 
+def test_compare_page_loads_only_the_two_compared_snapshots_whatever_the_history(client, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    story = build_story(headline="First headline")
+    first = story.revisions.get(kind=Revision.Kind.PUBLISH)
+    second = story_saved(story=story, actor=editor)
+    client.force_login(editor)
+    url = f"/admin/stories/story/{story.pk}/compare/"
+    listed = 200  # the latest revisions offered in each select
+
+    def load() -> tuple[list[str], str]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, {"a": first.pk, "b": second.pk})
+        assert response.status_code == 200
+        return [q["sql"] for q in ctx.captured_queries], response.content.decode()
+
+    few, _ = load()
+    data = story_snapshot(story=story)
+    Revision.objects.bulk_create(
+        Revision(story=story, kind=Revision.Kind.SAVE, data=data, author=editor) for _ in range(listed + 10)
+    )
+    many, page = load()
+    assert len(many) == len(few)
+    # Only the two compared revisions are read with their snapshot.
+    assert sum('"stories_revision"."data"' in sql for sql in many) == 2
+    assert page.count('<option value="') == 2 * (listed + 1)  # the latest revisions and the working copy
+    assert "First headline" in page
+
+
 def test_restore_brings_a_revision_back_into_the_working_copy_only(client, editor):
     story = build_story(headline="Original", blocks=2, citations=1, topics=1)
     original = story.live_revision
