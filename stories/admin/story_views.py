@@ -14,7 +14,6 @@ from ..models import Revision, Story
 from ..revisions import snapshot_diff, story_snapshot
 from ..selectors import story_page_from_snapshot
 
-
 # How many revisions the compare page's selects offer, newest first.
 COMPARE_LISTED = 200
 
