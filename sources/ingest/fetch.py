@@ -54,7 +54,7 @@ _local = threading.local()
 
 def _refuse_private_hosts(request: httpx.Request) -> None:
     """httpx request hook, run before each hop: refuse hosts resolving to a non-global address."""
-    host = request.url.host
+    host = request.url.raw_host.decode("ascii")  # IDNA-encoded, as the resolver wants it
     if settings.FEED_ALLOW_PRIVATE_HOSTS or host in settings.FEED_PRIVATE_HOSTS_ALLOWED:
         return
     port = request.url.port or (443 if request.url.scheme == "https" else 80)

@@ -345,7 +345,10 @@ def _paths(feed_server, since: int) -> list[str]:
     return [path for path, _ in feed_server.requests[since:]]
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "169.254.169.254", "10.0.0.1", "192.168.1.1"])
+PRIVATE_HOSTS = ["127.0.0.1", "localhost", "[::1]", "[::ffff:127.0.0.1]", "169.254.169.254", "10.0.0.1", "192.168.1.1"]
+
+
+@pytest.mark.parametrize("host", PRIVATE_HOSTS)
 def test_a_feed_on_a_private_address_is_refused_without_a_request(settings, feed_server, host):
     settings.FEED_ALLOW_PRIVATE_HOSTS = False
     port = feed_server.server_address[1]
