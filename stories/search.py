@@ -64,8 +64,21 @@ def story_search(*, query: str) -> QuerySet[Story]:
 
 
 # The searchable text after the headline and the standfirst (which the result
-# already shows): the sections, then the claims (``snapshot_search_text``).
-_BODY_TEXT = Substr("live_search_text", Length("live_headline") + Length("live_summary") + Value(3))
+# already shows): the sections, then the claims. ``snapshot_search_text`` joins
+# the non-empty parts with newlines, so an empty summary adds no separator.
+# Substr counts from 1.
+_BODY_TEXT = Substr(
+    "live_search_text",
+    Case(
+        When(live_summary="", then=Length("live_headline") + Value(2)),
+        default=Length("live_headline") + Length("live_summary") + Value(3),
+    ),
+)
+
+
+def _body_offset(*, headline: str, summary: str) -> int:
+    """Where the sections start in ``live_search_text`` (0-based; see ``_BODY_TEXT``)."""
+    return len(headline) + 1 + (len(summary) + 1 if summary else 0)
 
 
 def _search_postgres(query: str) -> QuerySet[Story]:
@@ -118,7 +131,7 @@ def search_hits(*, stories, query: str) -> list[SearchHit]:
     for story in stories:
         raw = getattr(story, "snippet_raw", None)
         if raw is None:
-            body = story.live_search_text[len(story.live_headline) + len(story.live_summary) + 2 :]
+            body = story.live_search_text[_body_offset(headline=story.live_headline, summary=story.live_summary) :]
             raw = _snippet_simple(body, query.split())
         hits.append(SearchHit(story=story, snippet=_highlight(raw)))
     return hits

@@ -59,6 +59,16 @@ def test_snippet_highlights_the_words_and_escapes_the_text(client, commit):
     assert "alert(1)" in snippet  # shown as text (SQLite) or with the tag-like words dropped (ts_headline)
 
 
+def test_snippet_of_a_story_without_a_summary_keeps_its_first_character(client, commit):
+    with commit():
+        story = build_story(headline="Wind report", summary="", blocks=0, publish=False)
+        story.blocks.create(kind="custom", heading="Zephyr timeline", body="<p>Calm seas all week.</p>")
+        story_publish(story=story, actor=None)
+    content = client.get("/search/", {"q": "zephyr"}).content.decode()
+    snippet = re.search(r'<p class="snippet">(.*?)</p>', content, re.S).group(1)
+    assert snippet.strip().startswith("<mark>Zephyr</mark> timeline")
+
+
 def test_only_live_content_is_found(client, commit, editor):
     with commit():
         live = build_story(headline="Glacier report published")
