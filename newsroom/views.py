@@ -36,8 +36,3 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No context processors, no database: whatever failed may fail again.
     return HttpResponseServerError(loader.get_template("500.html").render())
-
-
-def gone(request, template_name: str = "410.html"):
-    """410 Gone: the content was here and was taken down on purpose."""
-    return render(request, template_name, status=410)

@@ -147,20 +147,6 @@ class StoryMoved(Exception):
         self.slug = slug
 
 
-def story_page(*, slug: str) -> StoryPage:
-    """The live page for ``slug``.
-
-    Raises ``StoryMoved`` when ``slug`` is an old address of a live story,
-    ``StoryGone`` when its story was unpublished, and ``Story.DoesNotExist``
-    when there never was one. The misses cost queries; a live page does not.
-    """
-    try:
-        return story_page_from(story_live_queryset().get(live_slug=slug))
-    except Story.DoesNotExist:
-        story_address_check(slug=slug)
-        raise
-
-
 def story_address_check(*, slug: str) -> None:
     """For a slug with no live story: raise ``StoryMoved`` or ``StoryGone`` when either applies."""
     moved = SlugRedirect.objects.filter(old_slug=slug).values_list("story__live_slug", "story__status").first()

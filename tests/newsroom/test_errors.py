@@ -53,12 +53,6 @@ def test_unpublished_story_is_410_with_a_friendly_page(client, editor):
     assert "withdrawn" in response.content.decode().lower()
 
 
-def test_generic_410_page_is_friendly():
-    response = views.gone(RequestFactory().get("/x/"))
-    assert response.status_code == 410
-    assert "taken down" in response.content.decode()
-
-
 def test_server_error_page_is_friendly_and_needs_nothing_that_could_have_failed():
     assert urls.handler500 is views.server_error
     response = views.server_error(RequestFactory().get("/"))
