@@ -151,23 +151,26 @@ class StoryAdmin(BoundedSearchMixin, StoryCoverageAdminMixin, StoryViewsMixin, a
 
     # --- change page context ---------------------------------------------
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        story = self.get_object(request, object_id)
-        extra_context = extra_context or {}
-        if story is not None:
-            actions = workflow.story_actions_available(story=story, actor=request.user)
-            token = story_preview_token(story=story)
-            extra_context.update(
-                workflow_actions=[(name, workflow.RULES[name].label) for name in actions],
-                transitions=story.transitions.select_related("actor")[:50],
-                update_notes=story.update_notes.all(),
-                revisions=story.revisions.select_related("author").defer("data")[:50],
-                is_overdue=story.is_overdue(),
-                share_url=request.build_absolute_uri(reverse("stories:preview", args=[token])),
-                share_days=PREVIEW_MAX_AGE // 86400,
-                now_local=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The workflow panel is built from the story the change view already loaded (no second query).
+        if obj is not None and obj.pk is not None:
+            context.update(self._workflow_context(request, obj))
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def _workflow_context(self, request, story) -> dict:
+        actions = workflow.story_actions_available(story=story, actor=request.user)
+        token = story_preview_token(story=story)
+        return dict(
+            workflow_actions=[(name, workflow.RULES[name].label) for name in actions],
+            transitions=story.transitions.select_related("actor")[:50],
+            update_notes=story.update_notes.all(),
+            revisions=story.revisions.select_related("author").defer("data")[:50],
+            is_overdue=story.is_overdue(),
+            share_url=request.build_absolute_uri(reverse("stories:preview", args=[token])),
+            share_days=PREVIEW_MAX_AGE // 86400,
+            now_local=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        )
+
     # --- list actions ----------------------------------------------------
 
     def _bulk(self, request, queryset, action, call):

@@ -441,6 +441,21 @@ def test_change_page_queries_grow_only_by_the_autocomplete_widgets(client, edito
     assert count(large) - count(small) == 3 * 11
 
 
+def test_change_page_reads_the_story_row_once(client, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    story = build_story(blocks=2, citations=1, topics=1, questions=1)
+    login(client, editor)
+    client.get(change_url(story))  # warm the session and permission caches
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(change_url(story)).content.decode()
+    story_reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "stories_story"."id"')]
+    assert len(story_reads) == 1, story_reads
+    assert f"/admin/stories/story/{story.pk}/transition/unpublish/" in page  # the workflow panel is there
+    assert 'aria-label="Shareable preview link"' in page
+
+
 def test_saving_a_form_opened_before_a_publish_does_not_undo_the_publish(client, editor):
     from stories.workflow import story_publish
 
