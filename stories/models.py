@@ -383,7 +383,9 @@ class LivePage(models.Model):
 
     Kept while ``key`` matches the live revision and the version of the site's
     templates and static files; an edit of a topic, question or outlet shown
-    on the page clears the key.
+    on the page clears the key. The API detail's JSON is kept beside it under
+    its own key (``api_key``: revision, API version and a digest of the
+    references it shows), cleared by the same edits.
     """
 
     story = models.OneToOneField(
@@ -395,6 +397,21 @@ class LivePage(models.Model):
     )
     html = models.TextField("HTML", blank=True, help_text="The whole page as readers get it.")
     rendered_at = models.DateTimeField("rendered", help_text="When this HTML was rendered.")
+    api_key = models.CharField(
+        "API key", max_length=64, blank=True, default="",
+        help_text=(
+            "Live revision, API version and references its JSON was serialised from; empty when it must be"
+            " serialised again."
+        ),
+    )
+    api_refs = models.TextField(
+        "API references", blank=True, default="",
+        help_text="Ids of the topics, outlets and questions its live revision links (“1,2|5|7”), checked at each request.",
+    )
+    api_json = models.TextField(
+        "API JSON", blank=True, default="",
+        help_text="The story's API detail (/api/v1/stories/<slug>/) exactly as the API sends it.",
+    )
 
     class Meta:
         verbose_name = "rendered live page"

@@ -118,7 +118,8 @@ class ConditionalGetMixin:
                 patch_cache_control(response, private=True, no_cache=True)
             else:
                 patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
-        if getattr(self, "cache_key", None) and response.status_code == 200 and isinstance(response, Response):
-            response.render()
+        if getattr(self, "cache_key", None) and response.status_code == 200 and not response.streaming:
+            if isinstance(response, Response):
+                response.render()
             cache.set(self.cache_key, response.content, settings.API_RESPONSE_CACHE_SECONDS)
         return response

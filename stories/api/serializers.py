@@ -4,7 +4,10 @@ The declared fields are the documented shape (OpenAPI); ``represent`` builds
 the same shape as plain dicts, which is what the hot endpoints return.
 """
 
+import hashlib
+
 from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 
 from faq.models import CommonQuestion
 from newsroom.api import PlainRepresentation, SparseFieldsMixin, iso, site_url
@@ -148,6 +151,42 @@ class StoryDetailSerializer(PlainRepresentation, serializers.Serializer):
             "questions": [question_ref(q) for q in page.questions],
             "notes": [{"at": n["at"], "text": n["text"]} for n in page.notes],
         }
+
+
+def story_detail_json(page: StoryPage) -> bytes:
+    """The detail's body exactly as the API sends a plain request for it (kept by ``stories/rendering.py``)."""
+    return JSONRenderer().render(StoryDetailSerializer(page).data)
+
+
+def story_references(data: dict) -> str:
+    """The ids a revision snapshot links, as kept beside its detail: topics, cited outlets, questions ("1,2|5|7")."""
+    outlets = dict.fromkeys(c["outlet_id"] for c in data["citations"])
+    return "|".join(",".join(map(str, ids)) for ids in (data["topic_ids"], outlets, data["question_ids"]))
+
+
+def references_signature(references: str, *, topics: dict, outlets: dict, questions: dict) -> str:
+    """A digest of how the topics, outlets and questions named by ``references`` look in a detail now.
+
+    One missing from its map (a question not published, a topic deleted) counts
+    as absent. A kept detail is current only while its signature is unchanged.
+    """
+    topic_ids, outlet_ids, question_ids = ([int(i) for i in part.split(",") if i] for part in references.split("|"))
+    shown = (
+        [topic_ref(t) if (t := topics.get(i)) else None for i in topic_ids],
+        [outlet_ref(o) if (o := outlets.get(i)) else None for i in outlet_ids],
+        [question_ref(q) if (q := questions.get(i)) else None for i in question_ids],
+    )
+    return hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
+
+
+def page_references_signature(page: StoryPage, references: str) -> str:
+    """``references_signature`` from what a built page shows (it holds only the references it found)."""
+    return references_signature(
+        references,
+        topics={t.id: t for t in page.topics},
+        outlets={c.outlet.id: c.outlet for c in page.citations},
+        questions={q.id: q for q in page.questions},
+    )
 
 
 def _block(block: dict) -> dict:

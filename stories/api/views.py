@@ -1,12 +1,15 @@
 """The stories endpoints: list (filtered, paginated), detail by live slug, and ninjs."""
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema_view
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from newsroom.api import PublicViewSet, detail_schema, list_schema
+from stories.rendering import story_live_api_json
 from stories.selectors import story_list_live, story_live_queryset, story_page_with
 
 from .filters import StoryFilter
@@ -32,6 +35,20 @@ class StoryViewSet(PublicViewSet):
 
     def paginate_queryset(self, queryset):
         return attach_topics(super().paginate_queryset(queryset), view_references(self))
+
+    def retrieve(self, request, *args, **kwargs):
+        # A plain request gets the body kept when the story was published
+        # (``LivePage.api_json``, serialised by the same serializer): one query,
+        # no serialising. Parameters or a media type with options (indent) take
+        # DRF's own path.
+        if request.query_params or request.accepted_media_type != JSONRenderer.media_type:
+            return super().retrieve(request, *args, **kwargs)
+        refs = view_references(self)
+        body = story_live_api_json(
+            slug=kwargs["slug"], topics=refs.topics, outlets=refs.outlets, questions=refs.questions,
+            page=self.get_object,
+        )
+        return HttpResponse(body, content_type=JSONRenderer.media_type)
 
     def get_object(self):
         # One query for the story and its live revision; its topics, outlets and
