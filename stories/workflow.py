@@ -235,7 +235,7 @@ def story_publish_due(*, now: datetime | None = None) -> list[Story]:
                 if story.status != S.SCHEDULED or story.publish_at is None or story.publish_at > now:
                     continue
                 published.append(story_publish(story=story, actor=None, message="Scheduled publication", now=now))
-        except Exception:  # noqa: BLE001 - one story's failure (refusal, integrity error) must not hold up the rest
+        except Exception:  # one story's failure (a refusal, an integrity error) must not hold up the rest
             logger.exception("Scheduled story %s could not be published", pk)
     return published
 
