@@ -67,9 +67,9 @@ bench: $(VENV)/.dev
 bench-api: $(VENV)/.dev
 	$(PY) bench/bench_api.py
 
-# Ingestion throughput and memory (prints figures; set DATABASE_URL for PostgreSQL).
+# Ingestion throughput and memory on PostgreSQL (prints figures; BENCH_DATABASE_URL picks the database).
 bench-ingest: $(VENV)/.dev
-	$(PY) bench/bench_ingest.py
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://newsroom@127.0.0.1:5432/newsroom_bench_ingest} $(PY) bench/bench_ingest.py
 
 # 60 s of mixed traffic at 32 connections while an editor publishes and a worker ingests
 # (needs wrk, PostgreSQL and Redis; prints figures; exits 1 on any error or stale page).
