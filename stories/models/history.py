@@ -1,0 +1,117 @@
+"""A story's history: revisions, workflow transitions, public update notes, old addresses."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from .story import Story
+
+
+class Revision(models.Model):
+    """An immutable JSON snapshot of a story's whole tree at one save."""
+
+    class Kind(models.TextChoices):
+        SAVE = "save", "Saved"
+        PUBLISH = "publish", "Published"
+        RESTORE = "restore", "Restored"
+        CONFLICT = "conflict", "Refused (conflicting edit)"
+        TRANSITION = "transition", "Workflow step"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="revisions", verbose_name="story")
+    kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.SAVE)
+    data = models.JSONField("snapshot", help_text="The story tree as it was.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="author",
+    )
+    message = models.CharField("message", max_length=500, blank=True)
+    created_at = models.DateTimeField("created", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "revision"
+        verbose_name_plural = "revisions"
+
+    def __str__(self) -> str:
+        return f"{self.story_id} · {self.get_kind_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:stories_revision_change", args=[self.pk])
+
+
+class Transition(models.Model):
+    """The audit trail of a story's workflow: who moved it, when, from where to where, and why."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="transitions", verbose_name="story")
+    action = models.CharField("action", max_length=20, help_text="The workflow action, e.g. submit or publish.")
+    from_status = models.CharField("from", max_length=20, choices=Story.Status.choices)
+    to_status = models.CharField("to", max_length=20, choices=Story.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="by", help_text="Empty when the system did it (scheduled publishing, imports).",
+    )
+    comment = models.TextField("comment", blank=True, help_text="Why: a reviewer's comment or a publishing note.")
+    revision = models.ForeignKey(
+        Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="revision",
+        help_text="The story as it was at this transition.",
+    )
+    created_at = models.DateTimeField("at", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "transition"
+        verbose_name_plural = "transitions"
+
+    def __str__(self) -> str:
+        return f"{self.story_id}: {self.from_status} → {self.to_status}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:stories_story_change", args=[self.story_id])
+
+    @property
+    def actor_name(self) -> str:
+        if self.actor_id is None:
+            return "the system"
+        return self.actor.get_full_name() or self.actor.get_username()
+
+
+class UpdateNote(models.Model):
+    """A public note about a correction or update, listed on the story page."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="update_notes", verbose_name="story")
+    text = models.CharField("text", max_length=500, help_text="What changed, in one sentence readers will see.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="author",
+    )
+    created_at = models.DateTimeField("at", default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "update note"
+        verbose_name_plural = "update notes"
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_absolute_url(self) -> str:
+        return self.story.get_absolute_url()
+
+
+class SlugRedirect(models.Model):
+    """An old public address of a story that now redirects (301) to its live slug."""
+
+    old_slug = models.SlugField("old slug", max_length=200, unique=True, help_text="The address readers may still use.")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="slug_redirects", verbose_name="story")
+    created_at = models.DateTimeField("created", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "slug redirect"
+        verbose_name_plural = "slug redirects"
+
+    def __str__(self) -> str:
+        return f"/story/{self.old_slug}/"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:detail", kwargs={"slug": self.old_slug})
