@@ -188,6 +188,8 @@ def restart_postgresql() -> None:
 
 
 def restart_redis() -> None:
+    for folder in ("/var/lib/redis", "/var/log/redis"):
+        os.makedirs(folder, exist_ok=True)
     subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "shutdown", "nosave"], timeout=30)
     subprocess.run(
         ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
