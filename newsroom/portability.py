@@ -14,6 +14,7 @@ cache rebuilt from the live revision on the first request). Importing into an em
 exporting again gives the same file byte for byte.
 """
 
+import datetime
 import json
 from collections.abc import Iterable
 
@@ -35,6 +36,16 @@ DERIVED_MODELS = {"stories.livepage"}
 
 class ImportError_(Exception):
     """The file cannot be imported; nothing was written."""
+
+
+class ExportEncoder(serializers.json.DjangoJSONEncoder):
+    """Times to the microsecond: Django's encoder keeps milliseconds, so a time of
+    12:00:00.000400 would come back from an import as 12:00:00 and export differently."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat(timespec="microseconds")
+        return super().default(o)
 
 
 def content_models() -> list:
@@ -70,7 +81,7 @@ def content_export() -> str:
             if isinstance(value, list) and all(isinstance(v, int) for v in value):
                 obj["fields"][name] = sorted(value)  # many-to-many: a stable order
     document = {"format": FORMAT, "version": VERSION, "users": _referenced_users(), "objects": objects}
-    return json.dumps(document, cls=serializers.json.DjangoJSONEncoder, indent=1, ensure_ascii=False, sort_keys=True)
+    return json.dumps(document, cls=ExportEncoder, indent=1, ensure_ascii=False, sort_keys=True)
 
 
 def _check_empty() -> None:

@@ -119,3 +119,16 @@ def test_an_edited_export_cannot_put_markup_on_public_pages(demo, client):
     page = client.get(demo.get_absolute_url()).content.decode()
     assert "<p>Kept</p>" in page
     assert "<script>alert" not in page and "onerror" not in page
+
+
+def test_times_survive_a_round_trip_to_the_microsecond(demo):
+    from datetime import UTC, datetime
+
+    from faq.models import CommonQuestion
+
+    CommonQuestion.objects.update(created_at=datetime(2026, 1, 2, 3, 4, 5, 400, tzinfo=UTC))
+    first = content_export()
+    _wipe_content()
+    content_import(first)
+    assert CommonQuestion.objects.values_list("created_at", flat=True).distinct().get().microsecond == 400
+    assert content_export() == first
