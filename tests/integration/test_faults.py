@@ -132,15 +132,16 @@ def test_a_worker_killed_mid_ingest_loses_and_duplicates_nothing(postgres, redis
     env = {"CELERY_VISIBILITY_TIMEOUT": "5", "FEED_LOCK_SECONDS": "4", "CELERY_RESTORE_INTERVAL": "1",
            "CELERY_RESTORE_THROTTLE": "1"}
     first = start_worker(tmp_path, queue, "first", **env)
-    with tasks_sent_to(queue):
-        feed_fetch.delay(feed.pk)
-        wait_for(lambda: any("/slow/3/" in path for path, _ in feed_server.requests), what="the fetch to start",
-                 log=first.log)
-        first.kill()  # SIGKILL, mid-task: the response has not even arrived
-        assert not SourceArticle.objects.filter(outlet=outlet).exists()
+    second = None
+    try:
+        with tasks_sent_to(queue):
+            feed_fetch.delay(feed.pk)
+            wait_for(lambda: any("/slow/3/" in path for path, _ in feed_server.requests), what="the fetch to start",
+                     log=first.log)
+            first.kill()  # SIGKILL, mid-task: the response has not even arrived
+            assert not SourceArticle.objects.filter(outlet=outlet).exists()
 
-        second = start_worker(tmp_path, queue, "second", **env)
-        try:
+            second = start_worker(tmp_path, queue, "second", **env)
             stored = lambda: SourceArticle.objects.filter(outlet=outlet).count()  # noqa: E731
             wait_for(lambda: stored() >= len(expected), timeout=120, what="the redelivered task", log=second.log)
             time.sleep(2)  # room for a duplicate delivery to show itself
@@ -149,6 +150,7 @@ def test_a_worker_killed_mid_ingest_loses_and_duplicates_nothing(postgres, redis
             feed.refresh_from_db()
             assert feed.last_status == Feed.Status.OK
             assert b"task sources.tasks.feed_fetch succeeded" in second.log.read_bytes()  # outcome logged
-        finally:
+    finally:  # no worker outlives the test, whatever failed
+        first.stop()
+        if second is not None:
             second.stop()
-            first.stop()
