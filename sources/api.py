@@ -5,13 +5,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema, path_of, site_url
-from stories.api.references import attach_topics, view_references, with_topic_ids
+from stories.api.references import EMBEDDED_STORIES, latest_live_stories
 from stories.api.serializers import StoryListItemSerializer
-from stories.selectors import story_list_live
 
 from .models import Outlet
-
-EMBEDDED_STORIES = 20
 
 
 class OutletListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
@@ -49,6 +46,5 @@ class OutletViewSet(PublicViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         outlet = self.get_object()
-        stories = list(with_topic_ids(story_list_live().filter(live_outlets=outlet))[:EMBEDDED_STORIES])
-        outlet.latest_stories = attach_topics(stories, view_references(self))
+        outlet.latest_stories = latest_live_stories(self, live_outlets=outlet)
         return Response(self.get_serializer(outlet).data)

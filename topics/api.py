@@ -7,13 +7,10 @@ from rest_framework.response import Response
 
 from faq.models import CommonQuestion
 from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema, path_of, site_url
-from stories.api.references import attach_topics, view_references, with_topic_ids
+from stories.api.references import EMBEDDED_STORIES, latest_live_stories
 from stories.api.serializers import QuestionRefSerializer, StoryListItemSerializer
-from stories.selectors import story_list_live
 
 from .models import Topic
-
-EMBEDDED_STORIES = 20
 
 
 class TopicListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
@@ -57,6 +54,5 @@ class TopicViewSet(PublicViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         topic = self.get_object()
-        stories = list(with_topic_ids(story_list_live().filter(live_topics=topic))[:EMBEDDED_STORIES])
-        topic.latest_stories = attach_topics(stories, view_references(self))
+        topic.latest_stories = latest_live_stories(self, live_topics=topic)
         return Response(self.get_serializer(topic).data)

@@ -19,6 +19,7 @@ from faq.models import CommonQuestion
 from newsroom.api import Fingerprint
 from sources.models import Outlet
 from stories.models import Story
+from stories.selectors import story_list_live
 from topics.models import Topic
 
 
@@ -87,3 +88,13 @@ def attach_topics(stories: list[Story], refs: References) -> list[Story]:
         topics = (refs.topics.get(int(i)) for i in (story.api_topic_ids or "").split(",") if i)
         story.api_topics = sorted((t for t in topics if t is not None), key=lambda t: (t.name, t.id))
     return stories
+
+
+EMBEDDED_STORIES = 20
+
+
+def latest_live_stories(view, **filters) -> list[Story]:
+    """The ``EMBEDDED_STORIES`` newest live stories matching ``filters``, with their topics,
+    for a topic's or an outlet's detail: one query (the topics come from the reference maps)."""
+    stories = list(with_topic_ids(story_list_live().filter(**filters))[:EMBEDDED_STORIES])
+    return attach_topics(stories, view_references(view))
