@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from newsroom.admin_search import BoundedSearchMixin
+from newsroom.admin_mixins import BoundedSearchMixin, ServiceBackedAdminMixin
 
 from .models import CommonQuestion, QuestionItem
 from .services import question_delete, question_save
@@ -13,7 +13,7 @@ class QuestionItemInline(admin.StackedInline):
 
 
 @admin.register(CommonQuestion)
-class CommonQuestionAdmin(BoundedSearchMixin, admin.ModelAdmin):
+class CommonQuestionAdmin(ServiceBackedAdminMixin, BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["question", "status", "updated_at"]
     list_filter = ["status", "topics"]
     search_fields = ["question", "teaser", "slug"]
@@ -21,13 +21,6 @@ class CommonQuestionAdmin(BoundedSearchMixin, admin.ModelAdmin):
     autocomplete_fields = ["topics"]
     inlines = [QuestionItemInline]
 
-    # Saves and deletes go through the services, which record the change for API sync.
-    def save_model(self, request, obj, form, change):
-        question_save(question=obj)
-
-    def delete_model(self, request, obj):
-        question_delete(question=obj)
-
-    def delete_queryset(self, request, queryset):
-        for question in queryset:
-            question_delete(question=question)
+    save_service = staticmethod(question_save)
+    delete_service = staticmethod(question_delete)
+    service_argument = "question"

@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from newsroom.admin_search import BoundedSearchMixin
+from newsroom.admin_mixins import BoundedSearchMixin, ServiceBackedAdminMixin
 
 from .models import ArticleTopic, Feed, Outlet, SourceArticle
 from .selectors import story_list_with_coverage_flag, story_new_coverage
@@ -81,7 +81,7 @@ def feed_health_badge(feed: Feed):
 
 
 @admin.register(Outlet)
-class OutletAdmin(BoundedSearchMixin, admin.ModelAdmin):
+class OutletAdmin(ServiceBackedAdminMixin, BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "country", "language", "feed_count", "failing_feeds", "homepage"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -94,15 +94,9 @@ class OutletAdmin(BoundedSearchMixin, admin.ModelAdmin):
             _failing=Count("feeds", filter=Q(feeds__consecutive_failures__gt=0, feeds__is_active=True), distinct=True),
         )
 
-    def save_model(self, request, obj, form, change):
-        outlet_save(outlet=obj)
-
-    def delete_model(self, request, obj):
-        outlet_delete(outlet=obj)
-
-    def delete_queryset(self, request, queryset):
-        for outlet in queryset:
-            outlet_delete(outlet=outlet)
+    save_service = staticmethod(outlet_save)
+    delete_service = staticmethod(outlet_delete)
+    service_argument = "outlet"
 
     @admin.display(description="feeds", ordering="_feeds")
     def feed_count(self, obj):

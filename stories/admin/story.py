@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.admin_search import BoundedSearchMixin
+from newsroom.admin_mixins import BoundedSearchMixin
 from sources.admin import StoryCoverageAdminMixin  # new coverage on the change page, flag in the list
 
 from .. import workflow

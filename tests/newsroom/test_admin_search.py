@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsroom.admin_search import MAX_SEARCH_WORDS
+from newsroom.admin_mixins import MAX_SEARCH_WORDS
 from tests.factories import StoryFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
