@@ -88,6 +88,8 @@ def main() -> int:
     with _gunicorn(env, port):
         _check_same_bytes(f"{base}/bench/floor/", f"{base}/story/{SLUG.format(0)}/")
         _check_same_bytes(f"{base}/bench/floor/", f"{base}/bench/uncached/story/{SLUG.format(0)}/")
+        _check_cache_header(f"{base}/story/{SLUG.format(0)}/", "hit")
+        _check_cache_header(f"{base}/bench/uncached/story/{SLUG.format(0)}/", None)
         # Interleaved rounds, best of each: other work on a shared machine comes in bursts.
         for _ in range(rounds):
             runs["floor"].append(wrk(f"{base}/bench/floor/", seconds=SECONDS))
@@ -154,6 +156,14 @@ def _check_same_bytes(floor_url: str, page_url: str) -> None:
     page = urllib.request.urlopen(page_url).read()
     if floor != page:
         raise RuntimeError("the floor view does not return the story page's bytes")
+
+
+def _check_cache_header(url: str, expected: str | None) -> None:
+    for _ in range(3):  # each worker's first request may be its miss
+        with urllib.request.urlopen(url) as response:
+            seen = response.headers["X-Page-Cache"]
+    if seen != expected:
+        raise RuntimeError(f"{url} answered X-Page-Cache: {seen}, not {expected}")
 
 
 def _rotation_script(workdir: Path, count: int) -> Path:

@@ -6,10 +6,13 @@ that lists content (home, topic, outlet and question pages, search, feeds,
 sitemaps). A public change replaces the tokens it touches
 (``stories/receivers.py`` → ``tokens_replace``; ``all`` always), so entries
 stored under the old tokens stop matching and the very next request renders
-afresh. Nothing is deleted by pattern and no process keeps state of its own,
-so this works the same on one process or on many hosts sharing Redis.
+afresh. Nothing is deleted by pattern, and what a process keeps in memory is
+dropped as soon as Redis reports a change to it, so this works the same on one
+process or on many hosts sharing Redis.
 
-A hit costs one cache round trip: the entry and its tokens are read together.
+A hit reads the entry and its tokens together. On Redis, each process keeps
+what it has read and Redis pushes it invalidations (``newsroom/tracked_cache.py``),
+so a hit usually costs no round trip at all.
 Tokens are read *before* rendering, so a change that commits while a page is
 being rendered has already replaced them: the stale page is never matched.
 
@@ -30,12 +33,13 @@ from datetime import datetime
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
+CACHE_ALIAS = "pages"  # settings.CACHES: Redis with per-process copies (newsroom/tracked_cache.py), or local memory
 ALL = "all"
 PAGE_PREFIX = "page:v2:"
 TOKEN_PREFIX = "pagetoken:"
@@ -59,15 +63,15 @@ def _new_token() -> str:
 
 def tokens_replace(keys: Iterable[str]) -> None:
     """Give every key in ``keys`` a fresh token (and ``all`` always)."""
-    cache.set_many({TOKEN_PREFIX + k: _new_token() for k in {*keys, ALL}}, timeout=None)
+    caches[CACHE_ALIAS].set_many({TOKEN_PREFIX + k: _new_token() for k in {*keys, ALL}}, timeout=None)
 
 
 def _tokens_fill(found: dict[str, str | None]) -> dict[str, str]:
     """Tokens never seen (or evicted) get one now; whoever adds first wins."""
     for k, value in found.items():
         if value is None:
-            cache.add(TOKEN_PREFIX + k, _new_token(), timeout=None)
-            found[k] = cache.get(TOKEN_PREFIX + k)
+            caches[CACHE_ALIAS].add(TOKEN_PREFIX + k, _new_token(), timeout=None)
+            found[k] = caches[CACHE_ALIAS].get(TOKEN_PREFIX + k)
     return found
 
 
@@ -179,7 +183,7 @@ class PageCacheMiddleware:
         if shared:
             key = _page_key(request, spec.ignore_query)
             names = spec.tokens(request, *match.args, **match.kwargs) if spec.tokens else [ALL]
-            found = cache.get_many([key, *(TOKEN_PREFIX + n for n in names)])
+            found = caches[CACHE_ALIAS].get_many([key, *(TOKEN_PREFIX + n for n in names)])
             current = {n: found.get(TOKEN_PREFIX + n) for n in names}
             entry = found.get(key)
             if entry is not None and None not in current.values() and entry.tokens == current:
@@ -195,6 +199,7 @@ class PageCacheMiddleware:
         # A response with cookies, or with a CSP nonce, belongs to one reader only.
         if shared and not response.cookies and "nonce-" not in response.get("Content-Security-Policy", ""):
             headers = {k: v for k, v in response.items() if k.lower() not in _NOT_KEPT}
-            cache.set(key, CachedPage(response.content, headers, etag, last_modified, current), timeout=spec.timeout)
+            entry = CachedPage(response.content, headers, etag, last_modified, current)
+            caches[CACHE_ALIAS].set(key, entry, timeout=spec.timeout)
             response["X-Page-Cache"] = "miss"
         return _finish(request, response, etag, last_modified, public=anonymous)

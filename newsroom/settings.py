@@ -129,18 +129,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and Celery -----------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    _redis_cache = {
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 2.0},
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+    }
     CACHES = {
-        "default": {
-            # Django's, one client per pool, degrading to misses while Redis is
-            # unreachable (newsroom/redis_cache.py).
-            "BACKEND": "newsroom.redis_cache.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 2.0},
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
-        }
+        # Django's, one client per pool, degrading to misses while Redis is
+        # unreachable (newsroom/redis_cache.py).
+        "default": {"BACKEND": "newsroom.redis_cache.ResilientRedisCache", **_redis_cache},
+        # The page cache: the same, plus what each process has read kept in its
+        # memory until Redis reports a change (newsroom/tracked_cache.py).
+        "pages": {
+            "BACKEND": "newsroom.tracked_cache.TrackedRedisCache",
+            **_redis_cache,
+            "OPTIONS": {**_redis_cache["OPTIONS"], "local_max_bytes": int(os.environ.get("PAGE_CACHE_LOCAL_MB", "32")) << 20},
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
 
 # Anonymous public pages are kept in this cache and invalidated on every public
 # change (newsroom/cache.py); NEWSROOM_PAGE_CACHE=0 turns that off (benchmarks).

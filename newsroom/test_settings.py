@@ -17,7 +17,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in-process unless a test starts a real worker (tests/integration).
 CELERY_TASK_ALWAYS_EAGER = True
 if REDIS_URL:
-    CACHES["default"]["KEY_PREFIX"] = f"newsroom-test-{os.getpid()}"
+    for _alias in CACHES.values():
+        _alias["KEY_PREFIX"] = f"newsroom-test-{os.getpid()}"
 WHITENOISE_AUTOREFRESH = True
 # Receivers of public_content_changed run on commit, which never happens inside
 # a test's transaction: the page cache would not be purged. Tests of the cache

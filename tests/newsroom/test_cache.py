@@ -5,7 +5,7 @@ on-commit callbacks of every write (``commit`` fixture) as a real request would.
 """
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -185,7 +185,7 @@ def test_lost_token_means_a_miss_not_a_stale_page(client, commit, editor):
     with commit():
         story = build_story(headline="Before eviction")
     client.get(story.get_absolute_url())
-    cache.delete_many([f"pagetoken:story-slug:{story.live_slug}", "pagetoken:all"])  # evicted under memory pressure
+    caches["pages"].delete_many([f"pagetoken:story-slug:{story.live_slug}", "pagetoken:all"])  # evicted under memory pressure
     Story.objects.filter(pk=story.pk).update(headline="After eviction")
     story_publish(story=story, actor=editor)  # callbacks not run: only the lost tokens can save us
     assert "After eviction" in client.get(story.get_absolute_url()).content.decode()

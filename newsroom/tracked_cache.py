@@ -1,0 +1,241 @@
+"""A Redis cache whose reads are kept in each process's memory, and dropped the
+moment Redis says they changed (Redis "client-side caching", CLIENT TRACKING).
+
+Why: a cached page costs one Redis round trip, and under load on a small
+machine that round trip (two context switches, redis-py's Python) costs more
+than everything else a cache hit does. With tracking, Redis remembers which
+keys this process has read and pushes an invalidation on its connection when
+any client changes, expires, evicts or flushes one of them. So:
+
+- one RESP3 connection per process, with ``CLIENT TRACKING ON``; every command
+  goes through it (under a lock: threads share the one connection);
+- before any read, pending invalidations are read off the socket (one
+  non-blocking poll when there are none), then keys this process already holds
+  are answered from memory, the rest with one ``MGET`` that Redis then tracks;
+- if nothing has been heard from Redis for ``local_check_seconds`` (default
+  1 s), a ``PING`` goes first: everything Redis queued before the ``PONG`` is
+  read before it, and a silently dead connection is found out;
+- a write drops the written keys here at once, then ``PING``\\s, so that when a
+  write returns, Redis has sent every other process its invalidations;
+- losing the connection forgets everything held locally (invalidations may
+  have been missed); the next command reconnects and tracks afresh.
+
+Held values are the stored bytes, unpickled on each read, so no caller can
+change another's copy. Memory is bounded (``local_max_bytes``, least recently
+used out first). redis-py's own client-side cache needs Redis 7.4; this needs
+only RESP3 and tracking (Redis 6+), and the production Redis is 7.0.
+
+Errors degrade as in ``ResilientRedisCache``: misses and no-ops while Redis is
+unreachable.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import OrderedDict
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from .redis_cache import RedisCacheClient, ResilientRedisCache
+
+_ABSENT = object()  # a key Redis answered as missing (tracked like any other)
+_OK = (b"OK", "OK")
+
+
+class TrackedRedisCacheClient(RedisCacheClient):
+    def __init__(self, servers, *, local_max_bytes: int = 32 << 20, local_check_seconds: float = 1.0, **options):
+        if len(servers) != 1:
+            raise ValueError("TrackedRedisCache takes one Redis server")
+        super().__init__(servers, **{**options, "protocol": 3})
+        self._max_bytes = int(local_max_bytes)
+        self._check_seconds = float(local_check_seconds)
+        self._lock = threading.RLock()
+        self._held: OrderedDict[str, bytes | object] = OrderedDict()
+        self._held_bytes = 0
+        self._conn = None
+        self._pid = None
+        self._heard_at = 0.0
+
+    # --- the connection -------------------------------------------------------------------
+
+    def _connection(self):
+        if self._conn is None or self._pid != os.getpid():  # new, or inherited across a fork
+            self._conn = self._get_connection_pool(True).make_connection()
+            self._conn.register_connect_callback(self._on_connect)
+            self._pid = os.getpid()
+            self._forget_all()
+        return self._conn
+
+    def _on_connect(self, conn) -> None:
+        # A new server session tracks nothing yet: nothing held before can be trusted.
+        self._forget_all()
+        conn._parser.set_invalidation_push_handler(self._on_invalidation)
+        conn.send_command("CLIENT", "TRACKING", "ON")
+        if conn.read_response() not in _OK:
+            raise ResponseError("CLIENT TRACKING ON was refused")
+
+    def _on_invalidation(self, message) -> None:
+        keys = message[1]
+        if keys is None:  # FLUSHDB / FLUSHALL
+            self._forget_all()
+        else:
+            self._forget(k.decode(errors="replace") if isinstance(k, bytes) else k for k in keys)
+
+    def _call(self, *args):
+        conn = self._connection()
+        try:
+            conn.send_command(*args)
+            reply = conn.read_response()
+        except ResponseError:
+            raise
+        except BaseException:
+            # Whatever broke mid-command (a timeout, a reset), the stream cannot be trusted.
+            conn.disconnect()
+            self._forget_all()
+            raise
+        self._heard_at = time.monotonic()
+        return reply
+
+    def _catch_up(self) -> None:
+        """Apply every invalidation Redis has sent; make sure it has sent them all lately."""
+        conn = self._connection()
+        try:
+            while conn.can_read(0):
+                conn.read_response(push_request=True)  # a push; the socket timeout bounds a partial one
+        except (RedisConnectionError, RedisTimeoutError, OSError):
+            # The connection died (Redis restarted, an idle timeout): what it tracked died with it.
+            conn.disconnect()
+            self._forget_all()
+            self._call("PING")  # reconnects and tracks afresh, or raises while Redis is down
+            return
+        except BaseException:
+            conn.disconnect()
+            self._forget_all()
+            raise
+        if time.monotonic() - self._heard_at > self._check_seconds:
+            self._call("PING")
+
+    # --- what this process holds ----------------------------------------------------------
+
+    def _forget_all(self) -> None:
+        self._held.clear()
+        self._held_bytes = 0
+
+    def _forget(self, keys) -> None:
+        for key in keys:
+            value = self._held.pop(key, None)
+            if isinstance(value, bytes):
+                self._held_bytes -= len(value)
+
+    def _hold(self, key: str, value) -> None:
+        self._forget([key])
+        size = len(value) if isinstance(value, bytes) else 0
+        if size > self._max_bytes // 4:
+            return
+        self._held[key] = value
+        self._held_bytes += size
+        while self._held_bytes > self._max_bytes:
+            self._forget([next(iter(self._held))])
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def get_many(self, keys):
+        with self._lock:
+            self._catch_up()
+            found, missing = {}, []
+            for key in keys:
+                value = self._held.get(key)
+                if value is None:
+                    missing.append(key)
+                elif value is not _ABSENT:
+                    self._held.move_to_end(key)
+                    found[key] = value
+            if missing:
+                for key, value in zip(missing, self._call("MGET", *missing), strict=True):
+                    self._hold(key, _ABSENT if value is None else value)
+                    if value is not None:
+                        found[key] = value
+        return {key: self._serializer.loads(value) for key, value in found.items()}
+
+    def get(self, key, default):
+        return self.get_many([key]).get(key, default)
+
+    def has_key(self, key):
+        return key in self.get_many([key])
+
+    # --- writes ---------------------------------------------------------------------------
+
+    def _write(self, keys, *commands):
+        with self._lock:
+            self._forget(keys)
+            replies = [self._call(*command) for command in commands]
+            self._call("PING")  # the other processes' invalidations are on their way once this answers
+            return replies
+
+    def _dumps(self, value) -> bytes | int:
+        return self._serializer.dumps(value)
+
+    def set(self, key, value, timeout):
+        if timeout == 0:
+            self._write([key], ("DEL", key))
+        elif timeout is None:
+            self._write([key], ("SET", key, self._dumps(value)))
+        else:
+            self._write([key], ("SET", key, self._dumps(value), "EX", timeout))
+
+    def add(self, key, value, timeout):
+        expiry = () if timeout is None else ("EX", max(timeout, 1))
+        (reply,) = self._write([key], ("SET", key, self._dumps(value), "NX", *expiry))
+        stored = reply in _OK
+        if stored and timeout == 0:
+            self._write([key], ("DEL", key))
+        return stored
+
+    def set_many(self, data, timeout):
+        expiry = () if timeout is None else ("EX", timeout)
+        if timeout == 0:
+            self._write(list(data), ("DEL", *data))
+        else:
+            self._write(list(data), *(("SET", k, self._dumps(v), *expiry) for k, v in data.items()))
+
+    def touch(self, key, timeout):
+        command = ("PERSIST", key) if timeout is None else ("EXPIRE", key, timeout)
+        (reply,) = self._write([key], command)
+        return bool(reply)
+
+    def delete(self, key):
+        (reply,) = self._write([key], ("DEL", key))
+        return bool(reply)
+
+    def delete_many(self, keys):
+        keys = list(keys)
+        if keys:
+            self._write(keys, ("DEL", *keys))
+
+    def incr(self, key, delta):
+        if not self.has_key(key):
+            raise ValueError(f"Key '{key}' not found.")
+        (reply,) = self._write([key], ("INCRBY", key, delta))
+        return reply
+
+    def clear(self):
+        with self._lock:
+            self._forget_all()
+        (reply,) = self._write([], ("FLUSHDB",))
+        return reply in _OK
+
+
+class TrackedRedisCache(ResilientRedisCache):
+    """``ResilientRedisCache`` with reads held in process memory under Redis's tracking.
+
+    OPTIONS: ``local_max_bytes`` (default 32 MiB per process), ``local_check_seconds``
+    (default 1.0), and redis-py's connection options (``socket_timeout``…).
+    """
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = TrackedRedisCacheClient

@@ -1,0 +1,127 @@
+"""The page cache's Redis backend: reads kept in process memory, never stale.
+
+Each ``TrackedRedisCache`` below has its own connection and its own memory, as
+two web processes would; ``other`` writes the way an editor's process does.
+"""
+
+import uuid
+
+import pytest
+import redis
+
+from newsroom.tracked_cache import TrackedRedisCache
+
+pytestmark = pytest.mark.services
+
+
+@pytest.fixture
+def prefix():
+    return f"tracked-test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def make_cache(redis_url, prefix):
+    made = []
+
+    def make(**options):
+        cache = TrackedRedisCache(redis_url, {"KEY_PREFIX": prefix, "OPTIONS": {"socket_timeout": 2.0, **options}})
+        made.append(cache)
+        return cache
+
+    yield make
+    server = redis.Redis.from_url(redis_url)
+    for key in server.scan_iter(match=f"{prefix}:*"):
+        server.delete(key)
+
+
+def _mget_calls(server: redis.Redis) -> int:
+    return server.info("commandstats").get("cmdstat_mget", {}).get("calls", 0)
+
+
+def test_a_value_read_once_is_then_answered_without_asking_redis(make_cache, redis_url):
+    reader, writer = make_cache(), make_cache()
+    writer.set("page", {"html": "<p>v1</p>"}, 60)
+    assert reader.get("page") == {"html": "<p>v1</p>"}
+    server = redis.Redis.from_url(redis_url)
+    before = _mget_calls(server)
+    assert all(reader.get("page") == {"html": "<p>v1</p>"} for _ in range(200))
+    assert _mget_calls(server) == before
+
+
+def test_a_write_from_another_process_is_seen_on_the_next_read(make_cache):
+    reader, writer = make_cache(), make_cache()
+    writer.set_many({"token:all": "a1", "token:story": "s1"}, None)
+    assert reader.get_many(["token:all", "token:story"]) == {"token:all": "a1", "token:story": "s1"}
+    writer.set_many({"token:all": "a2"}, None)
+    assert reader.get_many(["token:all", "token:story"]) == {"token:all": "a2", "token:story": "s1"}
+    writer.set("token:story", "s2", None)
+    assert reader.get("token:story") == "s2"
+
+
+def test_a_key_first_read_as_missing_is_seen_once_another_process_adds_it(make_cache):
+    reader, writer = make_cache(), make_cache()
+    assert reader.get("token:new") is None
+    assert writer.add("token:new", "t1", None) is True
+    assert reader.get("token:new") == "t1"
+    assert reader.add("token:new", "t2", None) is False
+    assert writer.get("token:new") == "t1"
+
+
+def test_deletes_and_flushes_from_another_process_are_seen(make_cache, redis_url):
+    reader, writer = make_cache(), make_cache()
+    writer.set_many({"a": 1, "b": "two"}, 60)
+    assert reader.get_many(["a", "b"]) == {"a": 1, "b": "two"}
+    writer.delete("a")
+    assert reader.get_many(["a", "b"]) == {"b": "two"}
+    redis.Redis.from_url(redis_url).flushdb()
+    assert reader.get_many(["a", "b"]) == {}
+
+
+def test_a_lost_connection_forgets_what_it_held(make_cache, redis_url):
+    reader = make_cache()
+    server = redis.Redis.from_url(redis_url)
+    reader.set("page", "before", 60)
+    assert reader.get("page") == "before"
+    # Kill the reader's connection, then change the key: no invalidation can reach it.
+    server.client_kill_filter(_id=reader._cache._call("CLIENT", "ID"))
+    server.set(reader.make_key("page"), reader._cache._serializer.dumps("after"))
+    assert reader.get("page") == "after"
+
+
+def test_memory_held_stays_within_its_bound(make_cache):
+    reader, writer = make_cache(local_max_bytes=64 * 1024), make_cache()
+    writer.set_many({f"page-{i}": "x" * 4000 for i in range(100)}, 60)
+    for i in range(100):
+        assert reader.get(f"page-{i}") == "x" * 4000
+    held = reader._cache._held_bytes
+    assert 0 < held <= 64 * 1024
+    assert sum(len(v) for v in reader._cache._held.values() if isinstance(v, bytes)) == held
+
+
+def test_values_handed_out_are_copies(make_cache):
+    reader = make_cache()
+    reader.set("headers", {"Content-Type": "text/html"}, 60)
+    reader.get("headers")["Content-Type"] = "changed by a caller"
+    assert reader.get("headers") == {"Content-Type": "text/html"}
+
+
+def test_counters_and_timeouts_behave_as_a_django_cache(make_cache):
+    cache, other = make_cache(), make_cache()
+    cache.set("n", 1, 60)
+    assert other.get("n") == 1
+    assert cache.incr("n", 5) == 6
+    assert other.get("n") == 6
+    with pytest.raises(ValueError):
+        cache.incr("missing")
+    cache.set("gone", "x", 0)
+    assert other.get("gone") is None
+    assert cache.touch("n", None) is True
+    assert cache.has_key("n") and not cache.has_key("missing")
+
+
+def test_an_unreachable_redis_reads_as_misses():
+    cache = TrackedRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}})
+    assert cache.get("k") is None
+    assert cache.get_many(["a"]) == {}
+    cache.set("k", 1)
+    assert cache.add("k", 1) is False
