@@ -46,6 +46,11 @@ _ABSENT = object()  # a key Redis answered as missing (tracked like any other)
 _OK = (b"OK", "OK")
 
 
+def _size(key: str, value) -> int:
+    """What holding a key costs, roughly: a flood of distinct missing keys must count too."""
+    return len(key) + 100 + (len(value) if isinstance(value, bytes) else 0)
+
+
 class TrackedRedisCacheClient(RedisCacheClient):
     def __init__(self, servers, *, local_max_bytes: int = 32 << 20, local_check_seconds: float = 1.0, **options):
         if len(servers) != 1:
@@ -128,12 +133,12 @@ class TrackedRedisCacheClient(RedisCacheClient):
     def _forget(self, keys) -> None:
         for key in keys:
             value = self._held.pop(key, None)
-            if isinstance(value, bytes):
-                self._held_bytes -= len(value)
+            if value is not None:
+                self._held_bytes -= _size(key, value)
 
     def _hold(self, key: str, value) -> None:
         self._forget([key])
-        size = len(value) if isinstance(value, bytes) else 0
+        size = _size(key, value)
         if size > self._max_bytes // 4:
             return
         self._held[key] = value

@@ -93,9 +93,16 @@ def test_memory_held_stays_within_its_bound(make_cache):
     writer.set_many({f"page-{i}": "x" * 4000 for i in range(100)}, 60)
     for i in range(100):
         assert reader.get(f"page-{i}") == "x" * 4000
-    held = reader._cache._held_bytes
-    assert 0 < held <= 64 * 1024
-    assert sum(len(v) for v in reader._cache._held.values() if isinstance(v, bytes)) == held
+    assert 32 * 1024 < reader._cache._held_bytes <= 64 * 1024
+    assert reader.get("page-99") == "x" * 4000 and reader.get("page-0") == "x" * 4000  # evicted ones come back
+
+
+def test_missing_keys_held_count_against_the_bound_too(make_cache):
+    reader = make_cache(local_max_bytes=64 * 1024)
+    for i in range(5000):  # e.g. a flood of distinct query strings, none of them cached
+        assert reader.get(f"search-{i}") is None
+    assert reader._cache._held_bytes <= 64 * 1024
+    assert len(reader._cache._held) < 1000
 
 
 def test_values_handed_out_are_copies(make_cache):
