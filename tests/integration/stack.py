@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -114,6 +115,39 @@ def http_status(url: str, timeout: float = 5) -> int:
         return exc.code
     except (urllib.error.URLError, OSError):
         return 0
+
+
+class Load:
+    """Threads that fetch the given URLs in a loop, recording (started, url, result) of each.
+
+    ``fetch(url)`` gives the result: the status by default.
+    """
+
+    def __init__(self, urls: list[str], threads: int = 4, fetch=http_status):
+        self.urls, self.fetch, self.results, self._stop = urls, fetch, [], threading.Event()
+        self._threads = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(threads)]
+
+    def _run(self, offset: int):
+        i = offset
+        while not self._stop.is_set():
+            url = self.urls[i % len(self.urls)]
+            started = time.monotonic()
+            self.results.append((started, url, self.fetch(url)))
+            i += 1
+
+    def __enter__(self):
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=15)
+
+    def seen(self, since: float = 0.0, until: float = float("inf")) -> list:
+        """The results of the fetches started between ``since`` and ``until``."""
+        return [result for at, _, result in self.results if since <= at <= until]
 
 
 class Process:

@@ -6,7 +6,6 @@ without restarting the web processes.
 
 import collections
 import os
-import threading
 import time
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from stories.models import Story
 from tests.factories import FeedFactory, OutletFactory
 
 from .stack import (
+    Load,
     http_status,
     new_queue,
     restart_postgresql,
@@ -33,34 +33,6 @@ from .stack import (
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 FEEDS = Path(__file__).resolve().parents[1] / "data" / "feeds"
-
-
-class Load:
-    """Threads that GET the given URLs in a loop, recording (time, url, status)."""
-
-    def __init__(self, urls: list[str], threads: int = 4):
-        self.urls, self.results, self._stop = urls, [], threading.Event()
-        self._threads = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(threads)]
-
-    def _run(self, offset: int):
-        i = offset
-        while not self._stop.is_set():
-            url = self.urls[i % len(self.urls)]
-            self.results.append((time.monotonic(), url, http_status(url, timeout=5)))
-            i += 1
-
-    def __enter__(self):
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=10)
-
-    def statuses(self, since: float = 0.0, until: float = float("inf")) -> list[int]:
-        return [status for at, _, status in self.results if since <= at <= until]
 
 
 # Restarting the machine's PostgreSQL and Redis disturbs anything else using them,
@@ -100,7 +72,7 @@ def test_the_site_recovers_from_a_postgresql_restart_without_restarting_web_proc
         wait_for(lambda: all(http_status(u) == 200 for u in urls), timeout=60, what="the site to answer again")
         recovered = time.monotonic()
         time.sleep(2)
-    after_recovery = load.statuses(since=recovered + 0.5)
+    after_recovery = load.seen(since=recovered + 0.5)
     assert after_recovery and set(after_recovery) == {200}
     assert web.alive() and web.children() == workers  # same master, same workers: no restart
     assert _content_snapshot() == before
@@ -114,7 +86,7 @@ def test_pages_keep_answering_while_redis_restarts(site):
         time.sleep(1)
         restart_redis()
         time.sleep(3)
-    statuses = load.statuses()
+    statuses = load.seen()
     assert len(statuses) > 20
     failed = collections.Counter(s for s in statuses if s != 200)
     assert not failed, f"{sum(failed.values())} of {len(statuses)} failed: {dict(failed)}"

@@ -3,7 +3,6 @@ own memory (newsroom/tracked_cache.py), and a change made in another process
 shows on the very next request to either of them.
 """
 
-import threading
 import time
 import urllib.request
 
@@ -14,36 +13,15 @@ from stories.models import Story
 from stories.workflow import story_publish
 from topics.services import topic_save
 
-from .stack import start_gunicorn
+from .stack import Load, start_gunicorn
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-class Readers:
-    """Threads GETting one URL in a loop, recording (started, cache header, body) of each response."""
-
-    def __init__(self, url: str, threads: int = 4):
-        self.url, self.seen, self._stop = url, [], threading.Event()
-        self._threads = [threading.Thread(target=self._run, daemon=True) for _ in range(threads)]
-
-    def _run(self):
-        while not self._stop.is_set():
-            started = time.monotonic()
-            with urllib.request.urlopen(self.url, timeout=10) as response:
-                self.seen.append((started, response.headers["X-Page-Cache"], response.read().decode()))
-
-    def __enter__(self):
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=15)
-
-    def since(self, moment: float) -> list[tuple[float, str, str]]:
-        return [seen for seen in self.seen if seen[0] > moment]
+def _page(url: str) -> tuple[str, str]:
+    """(X-Page-Cache, body) of a GET."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.headers["X-Page-Cache"], response.read().decode()
 
 
 @pytest.fixture
@@ -56,14 +34,13 @@ def served(postgres, redis_url, tmp_path):
 
 
 def _changed_while_read(url: str, change) -> tuple[list, list]:
-    """Readers before and after ``change()`` returns, as (started, X-Page-Cache, body) tuples."""
-    with Readers(url) as readers:
+    """(X-Page-Cache, body) of the GETs started before ``change()`` returned, and of those started after."""
+    with Load([url], fetch=_page) as readers:
         time.sleep(1.5)
         change()
         changed = time.monotonic()
         time.sleep(1.5)
-    before = [seen for seen in readers.seen if seen[0] < changed]
-    return before, readers.since(changed)
+    return readers.seen(until=changed), readers.seen(since=changed)
 
 
 def test_a_correction_published_elsewhere_is_on_every_next_page_from_every_worker(served, editor):
@@ -74,11 +51,11 @@ def test_a_correction_published_elsewhere_is_on_every_next_page_from_every_worke
         story_publish(story=Story.objects.get(pk=story.pk), actor=editor, note="We corrected the headline.")
 
     before, after = _changed_while_read(url, correct)
-    assert sum(1 for _, cache, _ in before if cache == "hit") > 50  # the workers were answering from memory
+    assert sum(1 for cache, _ in before if cache == "hit") > 50  # the workers were answering from memory
     assert len(after) > 50
-    stale = [seen for seen in after if "A corrected headline for the cache test" not in seen[2]]
+    stale = [page for _, page in after if "A corrected headline for the cache test" not in page]
     assert len(stale) == 0, f"{len(stale)} of {len(after)} pages after the correction were stale"
-    assert sum(1 for _, cache, _ in after if cache == "hit") > 40  # and answer from memory again
+    assert sum(1 for cache, _ in after if cache == "hit") > 40  # and answer from memory again
 
 
 def test_a_topic_renamed_elsewhere_is_on_every_next_page(served):
@@ -91,5 +68,5 @@ def test_a_topic_renamed_elsewhere_is_on_every_next_page(served):
 
     _, after = _changed_while_read(url, rename)
     assert len(after) > 50
-    stale = [seen for seen in after if "A renamed topic for the cache test" not in seen[2]]
+    stale = [page for _, page in after if "A renamed topic for the cache test" not in page]
     assert len(stale) == 0, f"{len(stale)} of {len(after)} pages after the rename were stale"
