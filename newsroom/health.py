@@ -3,7 +3,7 @@
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -24,9 +24,10 @@ def _check_database() -> None:
 
 
 def _check_cache() -> None:
-    cache.set("readyz-probe", "1", 10)
-    if cache.get("readyz-probe") != "1":
-        raise RuntimeError("cache did not return what was stored")
+    for alias in settings.CACHES:  # the page cache has its own connection (newsroom/tracked_cache.py)
+        caches[alias].set("readyz-probe", "1", 10)
+        if caches[alias].get("readyz-probe") != "1":
+            raise RuntimeError(f"cache {alias!r} did not return what was stored")
 
 
 def _check_broker() -> None:

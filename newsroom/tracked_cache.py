@@ -73,6 +73,14 @@ class TrackedRedisCacheClient(RedisCacheClient):
             self._conn.register_connect_callback(self._on_connect)
             self._pid = os.getpid()
             self._forget_all()
+        if not self._conn.is_connected:
+            try:
+                self._conn.connect()
+            except ResponseError as exc:
+                # A server without RESP3 or tracking (Redis < 6, some proxies): serve
+                # misses and say why, rather than fail every page.
+                self._conn.disconnect()
+                raise RedisConnectionError(f"Redis refused RESP3 or client tracking: {exc}") from exc
         return self._conn
 
     def _on_connect(self, conn) -> None:

@@ -4,12 +4,16 @@ Each ``TrackedRedisCache`` below has its own connection and its own memory, as
 two web processes would; ``other`` writes the way an editor's process does.
 """
 
+import shutil
+import subprocess
 import uuid
 
 import pytest
 import redis
 
 from newsroom.tracked_cache import TrackedRedisCache
+from tests.conftest import service_missing
+from tests.integration.stack import free_port, wait_for
 
 pytestmark = pytest.mark.services
 
@@ -132,3 +136,37 @@ def test_an_unreachable_redis_reads_as_misses():
     assert cache.get_many(["a"]) == {}
     cache.set("k", 1)
     assert cache.add("k", 1) is False
+
+
+@pytest.fixture
+def redis_without_tracking(tmp_path):
+    """A real Redis whose CLIENT command is switched off, as on servers or proxies without tracking."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        service_missing("redis-server is not installed")
+    port = free_port()
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--rename-command", "CLIENT", "", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    wait_for(lambda: _answers(url), what="redis-server")
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        return False
+
+
+def test_a_redis_refusing_tracking_reads_as_misses_and_says_why(redis_without_tracking, caplog, monkeypatch):
+    monkeypatch.setattr("newsroom.redis_cache._last_warning", 0.0)  # the outage warning is once per 10 s
+    cache = TrackedRedisCache(redis_without_tracking, {})
+    cache.set("k", "v")
+    assert cache.get("k") is None and cache.get_many(["k"]) == {}
+    assert "refused RESP3 or client tracking" in caplog.text
