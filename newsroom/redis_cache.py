@@ -19,6 +19,7 @@ import time
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import OutOfMemoryError, ReadOnlyError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,15 @@ class RedisCache(DjangoRedisCache):
 
 
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
+# Redis up but refusing writes: out of memory without eviction, a replica after a
+# failover, a failed snapshot (MISCONF). A cache that cannot store is a miss, not a 500.
+REFUSING = (OutOfMemoryError, ReadOnlyError)
+
+
+def _unavailable(exc: Exception) -> bool:
+    if isinstance(exc, UNAVAILABLE + REFUSING):
+        return True
+    return isinstance(exc, ResponseError) and str(exc).startswith("MISCONF")
 _last_warning = 0.0
 
 
@@ -60,7 +70,9 @@ def _degrading(operation: str, fallback):
     def method(self, *args, **kwargs):
         try:
             return getattr(super(ResilientRedisCache, self), operation)(*args, **kwargs)
-        except UNAVAILABLE as exc:
+        except (*UNAVAILABLE, ResponseError) as exc:
+            if not _unavailable(exc):
+                raise
             _warn(operation, exc)
             return fallback(args, kwargs) if callable(fallback) else fallback
 

@@ -7,26 +7,33 @@ than everything else a cache hit does. With tracking, Redis remembers which
 keys this process has read and pushes an invalidation on its connection when
 any client changes, expires, evicts or flushes one of them. So:
 
-- one RESP3 connection per process, with ``CLIENT TRACKING ON``; every command
-  goes through it (under a lock: threads share the one connection);
-- before any read, pending invalidations are read off the socket (one
-  non-blocking poll when there are none), then keys this process already holds
-  are answered from memory, the rest with one ``MGET`` that Redis then tracks;
+- one RESP3 connection per process, with ``CLIENT TRACKING ON``, shared by the
+  process's threads under a lock (Django makes a cache object per thread; they
+  all share one client, see ``TrackedRedisCache._cache``);
+- before every command, invalidations waiting on the socket are applied (one
+  non-blocking poll when there are none); keys this process holds are then
+  answered from memory, the rest fetched in one round trip (``MGET`` and each
+  key's ``PTTL``, so nothing held outlives its timeout);
 - if nothing has been heard from Redis for ``local_check_seconds`` (default
   1 s), a ``PING`` goes first: everything Redis queued before the ``PONG`` is
   read before it, and a silently dead connection is found out;
-- a write drops the written keys here at once, then ``PING``\\s, so that when a
-  write returns, Redis has sent every other process its invalidations;
-- losing the connection forgets everything held locally (invalidations may
-  have been missed); the next command reconnects and tracks afresh.
+- a write drops the written keys here at once, runs in one ``MULTI``/``EXEC``
+  (all of it or none), then sends a ``PING``: when a write returns, Redis has
+  written every other process's invalidation to its socket;
+- losing the connection forgets everything held (invalidations may have been
+  missed); the next command reconnects and tracks afresh.
 
 Held values are the stored bytes, unpickled on each read, so no caller can
 change another's copy. Memory is bounded (``local_max_bytes``, least recently
 used out first). redis-py's own client-side cache needs Redis 7.4; this needs
 only RESP3 and tracking (Redis 6+), and the production Redis is 7.0.
 
+Web processes on other hosts than Redis: an invalidation still crossing the
+network when the next request arrives can lose that race by the network's
+latency; the 1 s ``PING`` bounds how long anything could be served stale.
+
 Errors degrade as in ``ResilientRedisCache``: misses and no-ops while Redis is
-unreachable.
+unreachable or refuses writes.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ import threading
 import time
 from collections import OrderedDict
 
+from django.utils.functional import cached_property
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -49,6 +57,15 @@ _OK = (b"OK", "OK")
 def _size(key: str, value) -> int:
     """What holding a key costs, roughly: a flood of distinct missing keys must count too."""
     return len(key) + 100 + (len(value) if isinstance(value, bytes) else 0)
+
+
+def _broken(exc: BaseException) -> RedisConnectionError:
+    """Whatever broke mid-command, for the degrading wrapper: the stream is dropped and so is what was held."""
+    if isinstance(exc, RedisConnectionError | RedisTimeoutError):
+        return exc
+    error = RedisConnectionError(f"Redis connection dropped after {type(exc).__name__}: {exc}")
+    error.__cause__ = exc
+    return error
 
 
 class TrackedRedisCacheClient(RedisCacheClient):
@@ -98,37 +115,51 @@ class TrackedRedisCacheClient(RedisCacheClient):
         else:
             self._forget(k.decode(errors="replace") if isinstance(k, bytes) else k for k in keys)
 
-    def _call(self, *args):
+    def _drain(self, conn) -> None:
+        """Apply the invalidations waiting on the socket, one at a time (never deep recursion in the parser)."""
+        while conn.can_read(0):
+            conn.read_response(push_request=True)  # a push; the socket timeout bounds a partial one
+
+    def _pipeline(self, commands):
+        """Send ``commands`` at once and read their replies: one round trip."""
         conn = self._connection()
         try:
-            conn.send_command(*args)
-            reply = conn.read_response()
-        except ResponseError:
-            raise
-        except BaseException:
-            # Whatever broke mid-command (a timeout, a reset), the stream cannot be trusted.
+            self._drain(conn)
+            conn.send_packed_command(conn.pack_commands(commands))
+            replies = []
+            for _ in commands:
+                try:
+                    replies.append(conn.read_response())
+                except ResponseError as exc:  # an error reply; the stream is still in step
+                    replies.append(exc)
+        except BaseException as exc:
             conn.disconnect()
             self._forget_all()
-            raise
+            raise _broken(exc) from exc
         self._heard_at = time.monotonic()
-        return reply
+        for reply in replies:
+            if isinstance(reply, ResponseError):
+                raise reply
+        return replies
+
+    def _call(self, *args):
+        return self._pipeline([args])[0]
 
     def _catch_up(self) -> None:
         """Apply every invalidation Redis has sent; make sure it has sent them all lately."""
         conn = self._connection()
         try:
-            while conn.can_read(0):
-                conn.read_response(push_request=True)  # a push; the socket timeout bounds a partial one
+            self._drain(conn)
         except (RedisConnectionError, RedisTimeoutError, OSError):
             # The connection died (Redis restarted, an idle timeout): what it tracked died with it.
             conn.disconnect()
             self._forget_all()
             self._call("PING")  # reconnects and tracks afresh, or raises while Redis is down
             return
-        except BaseException:
+        except BaseException as exc:
             conn.disconnect()
             self._forget_all()
-            raise
+            raise _broken(exc) from exc
         if time.monotonic() - self._heard_at > self._check_seconds:
             self._call("PING")
 
@@ -140,16 +171,17 @@ class TrackedRedisCacheClient(RedisCacheClient):
 
     def _forget(self, keys) -> None:
         for key in keys:
-            value = self._held.pop(key, None)
-            if value is not None:
-                self._held_bytes -= _size(key, value)
+            held = self._held.pop(key, None)
+            if held is not None:
+                self._held_bytes -= _size(key, held[0])
 
-    def _hold(self, key: str, value) -> None:
+    def _hold(self, key: str, value, deadline: float | None) -> None:
+        """Keep ``value`` (bytes, or _ABSENT) until Redis invalidates it or ``deadline`` (monotonic) passes."""
         self._forget([key])
         size = _size(key, value)
         if size > self._max_bytes // 4:
             return
-        self._held[key] = value
+        self._held[key] = (value, deadline)
         self._held_bytes += size
         while self._held_bytes > self._max_bytes:
             self._forget([next(iter(self._held))])
@@ -159,17 +191,20 @@ class TrackedRedisCacheClient(RedisCacheClient):
     def get_many(self, keys):
         with self._lock:
             self._catch_up()
+            now = time.monotonic()
             found, missing = {}, []
             for key in keys:
-                value = self._held.get(key)
-                if value is None:
+                held = self._held.get(key)
+                if held is None or (held[1] is not None and held[1] <= now):
                     missing.append(key)
-                elif value is not _ABSENT:
+                elif held[0] is not _ABSENT:
                     self._held.move_to_end(key)
-                    found[key] = value
+                    found[key] = held[0]
             if missing:
-                for key, value in zip(missing, self._call("MGET", *missing), strict=True):
-                    self._hold(key, _ABSENT if value is None else value)
+                values, *ttls = self._pipeline([("MGET", *missing), *(("PTTL", key) for key in missing)])
+                now = time.monotonic()
+                for key, value, ttl in zip(missing, values, ttls, strict=True):
+                    self._hold(key, _ABSENT if value is None else value, now + ttl / 1000 if ttl >= 0 else None)
                     if value is not None:
                         found[key] = value
         return {key: self._serializer.loads(value) for key, value in found.items()}
@@ -183,11 +218,15 @@ class TrackedRedisCacheClient(RedisCacheClient):
     # --- writes ---------------------------------------------------------------------------
 
     def _write(self, keys, *commands):
+        """Run ``commands`` as one transaction; their replies, once the others' invalidations are out."""
         with self._lock:
             self._forget(keys)
-            replies = [self._call(*command) for command in commands]
-            self._call("PING")  # the other processes' invalidations are on their way once this answers
-            return replies
+            *_, replies = self._pipeline([("MULTI",), *commands, ("EXEC",)])
+            self._call("PING")  # answered only after Redis has written the invalidations of the EXEC
+        for reply in replies:
+            if isinstance(reply, ResponseError):
+                raise reply
+        return replies
 
     def _dumps(self, value) -> bytes | int:
         return self._serializer.dumps(value)
@@ -242,6 +281,10 @@ class TrackedRedisCacheClient(RedisCacheClient):
         return reply in _OK
 
 
+_clients: dict[tuple, TrackedRedisCacheClient] = {}
+_clients_lock = threading.Lock()
+
+
 class TrackedRedisCache(ResilientRedisCache):
     """``ResilientRedisCache`` with reads held in process memory under Redis's tracking.
 
@@ -249,6 +292,12 @@ class TrackedRedisCache(ResilientRedisCache):
     (default 1.0), and redis-py's connection options (``socket_timeout``…).
     """
 
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = TrackedRedisCacheClient
+    @cached_property
+    def _cache(self):
+        # Django builds one cache object per thread: they share one client, so one
+        # connection, one lock and one memory budget per process.
+        identity = (tuple(self._servers), repr(sorted(self._options.items())))
+        with _clients_lock:
+            if identity not in _clients:
+                _clients[identity] = TrackedRedisCacheClient(self._servers, **self._options)
+            return _clients[identity]

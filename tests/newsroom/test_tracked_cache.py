@@ -4,8 +4,11 @@ Each ``TrackedRedisCache`` below has its own connection and its own memory, as
 two web processes would; ``other`` writes the way an editor's process does.
 """
 
+import gc
 import shutil
 import subprocess
+import threading
+import time
 import uuid
 
 import pytest
@@ -139,22 +142,28 @@ def test_an_unreachable_redis_reads_as_misses():
 
 
 @pytest.fixture
-def redis_without_tracking(tmp_path):
-    """A real Redis whose CLIENT command is switched off, as on servers or proxies without tracking."""
+def spare_redis(tmp_path):
+    """Start a real Redis of our own with the given settings; its URL."""
     binary = shutil.which("redis-server")
     if binary is None:
         service_missing("redis-server is not installed")
-    port = free_port()
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--rename-command", "CLIENT", "", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    wait_for(lambda: _answers(url), what="redis-server")
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    servers = []
+
+    def start(*settings: str) -> str:
+        port = free_port()
+        servers.append(subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(tmp_path), *settings],
+            stdout=subprocess.DEVNULL,
+        ))
+        url = f"redis://127.0.0.1:{port}/0"
+        wait_for(lambda: _answers(url), what="redis-server")
+        return url
+
+    yield start
+    for server in servers:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def _answers(url: str) -> bool:
@@ -164,9 +173,63 @@ def _answers(url: str) -> bool:
         return False
 
 
-def test_a_redis_refusing_tracking_reads_as_misses_and_says_why(redis_without_tracking, caplog, monkeypatch):
+def test_a_redis_refusing_tracking_reads_as_misses_and_says_why(spare_redis, caplog, monkeypatch):
     monkeypatch.setattr("newsroom.redis_cache._last_warning", 0.0)  # the outage warning is once per 10 s
-    cache = TrackedRedisCache(redis_without_tracking, {})
+    cache = TrackedRedisCache(spare_redis("--rename-command", "CLIENT", ""), {})  # as servers without tracking
     cache.set("k", "v")
     assert cache.get("k") is None and cache.get_many(["k"]) == {}
     assert "refused RESP3 or client tracking" in caplog.text
+
+
+def test_a_redis_out_of_memory_makes_writes_no_ops_not_errors(spare_redis):
+    cache = TrackedRedisCache(spare_redis("--maxmemory", "2mb", "--maxmemory-policy", "noeviction"), {})
+    for i in range(20):
+        cache.set(f"page-{i}", "x" * 200_000, 60)  # past 2 MB Redis refuses with OOM
+    assert cache.get("page-19") is None
+    assert cache.get("page-0") == "x" * 200_000
+
+
+def test_a_write_behind_thousands_of_pending_invalidations_completes_whole(make_cache):
+    reader, writer = make_cache(local_max_bytes=64 << 20), make_cache()
+    keys = [f"page-{i}" for i in range(3000)]
+    writer.set_many(dict.fromkeys(keys, "v1"), 60)
+    assert len(reader.get_many(keys)) == 3000
+    writer.set_many(dict.fromkeys(keys, "v2"), 60)  # 3,000 invalidations now wait on the reader's socket
+    reader.set_many({"token:all": "new", "token:story": "new"}, None)
+    assert writer.get_many(["token:all", "token:story"]) == {"token:all": "new", "token:story": "new"}
+    assert set(reader.get_many(keys).values()) == {"v2"}
+
+
+def test_a_value_is_not_served_past_its_timeout(spare_redis):
+    url = spare_redis("--enable-debug-command", "yes")
+    redis.Redis.from_url(url).execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "0")  # expired keys linger until read
+    reader, writer = TrackedRedisCache(url, {}), TrackedRedisCache(url, {})
+    writer.set("lock", "held", 1)
+    assert reader.get("lock") == "held"
+    time.sleep(1.2)  # Redis has not deleted it, so no invalidation came: the held copy must expire by itself
+    assert reader.get("lock") is None
+    assert reader.add("lock", "mine", 5) is True
+
+
+def test_threads_of_a_process_share_one_connection(redis_url):
+    from django.core.cache import caches
+
+    server = redis.Redis.from_url(redis_url)
+
+    def tracking_clients() -> int:
+        return sum(1 for client in server.client_list() if "t" in client["flags"])
+
+    caches["pages"].set("page", "shared", 60)
+    assert caches["pages"].get("page") == "shared"
+    before, seen = tracking_clients(), []
+    threads = [threading.Thread(target=lambda: seen.append(caches["pages"].get("page"))) for _ in range(8)]
+    gc.disable()  # connections left by threads would otherwise close only when a collection finds them
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert seen == ["shared"] * 8
+        assert tracking_clients() == before
+    finally:
+        gc.enable()
