@@ -76,7 +76,7 @@ class TrackedRedisCacheClient(RedisCacheClient):
         self._max_bytes = int(local_max_bytes)
         self._check_seconds = float(local_check_seconds)
         self._lock = threading.RLock()
-        self._held: OrderedDict[str, bytes | object] = OrderedDict()
+        self._held: OrderedDict[str, tuple[bytes | object, float | None]] = OrderedDict()  # key: (value, deadline)
         self._held_bytes = 0
         self._conn = None
         self._pid = None
