@@ -55,6 +55,8 @@ def _unavailable(exc: Exception) -> bool:
     if isinstance(exc, UNAVAILABLE + REFUSING):
         return True
     return isinstance(exc, ResponseError) and str(exc).startswith("MISCONF")
+
+
 _last_warning = 0.0
 
 
