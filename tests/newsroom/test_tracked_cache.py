@@ -31,7 +31,9 @@ def make_cache(redis_url, prefix):
     made = []
 
     def make(**options):
-        cache = TrackedRedisCache(redis_url, {"KEY_PREFIX": prefix, "OPTIONS": {"socket_timeout": 2.0, **options}})
+        # A client name of its own: caches of one configuration share one client per process.
+        options = {"socket_timeout": 2.0, "client_name": f"tracked-test-{len(made)}", **options}
+        cache = TrackedRedisCache(redis_url, {"KEY_PREFIX": prefix, "OPTIONS": options})
         made.append(cache)
         return cache
 
@@ -203,7 +205,8 @@ def test_a_write_behind_thousands_of_pending_invalidations_completes_whole(make_
 def test_a_value_is_not_served_past_its_timeout(spare_redis):
     url = spare_redis("--enable-debug-command", "yes")
     redis.Redis.from_url(url).execute_command("DEBUG", "SET-ACTIVE-EXPIRE", "0")  # expired keys linger until read
-    reader, writer = TrackedRedisCache(url, {}), TrackedRedisCache(url, {})
+    reader = TrackedRedisCache(url, {"OPTIONS": {"client_name": "reader"}})
+    writer = TrackedRedisCache(url, {"OPTIONS": {"client_name": "writer"}})
     writer.set("lock", "held", 1)
     assert reader.get("lock") == "held"
     time.sleep(1.2)  # Redis has not deleted it, so no invalidation came: the held copy must expire by itself
