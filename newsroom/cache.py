@@ -61,9 +61,10 @@ def _new_token() -> str:
     return uuid.uuid4().hex[:16]
 
 
-def tokens_replace(keys: Iterable[str]) -> None:
-    """Give every key in ``keys`` a fresh token (and ``all`` always)."""
-    caches[CACHE_ALIAS].set_many({TOKEN_PREFIX + k: _new_token() for k in {*keys, ALL}}, timeout=None)
+def tokens_replace(keys: Iterable[str]) -> bool:
+    """Give every key in ``keys`` a fresh token (and ``all`` always); False if the cache could not store them."""
+    failed = caches[CACHE_ALIAS].set_many({TOKEN_PREFIX + k: _new_token() for k in {*keys, ALL}}, timeout=None)
+    return not failed
 
 
 def _tokens_fill(found: dict[str, str | None]) -> dict[str, str]:

@@ -183,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stories.tasks.publish_scheduled_stories",
         "schedule": timedelta(minutes=1),
     },
+    # A purge lost while the cache was unreachable is made good within a minute (stories/receivers.py).
+    "reconcile-page-cache": {
+        "task": "stories.tasks.page_cache_reconcile",
+        "schedule": timedelta(minutes=1),
+    },
     "enqueue-due-feeds": {
         "task": "sources.tasks.feeds_enqueue_due",
         "schedule": timedelta(seconds=int(os.environ.get("FEED_POLL_SECONDS", "60"))),

@@ -9,13 +9,16 @@ are replaced: the next request of any page showing the change renders it.
 """
 
 import logging
+from datetime import datetime, timedelta
 
+from django.core.cache import caches
 from django.dispatch import receiver
+from django.utils import timezone
 
-from newsroom.cache import token_key, tokens_replace
+from newsroom.cache import CACHE_ALIAS, token_key, tokens_replace
 from newsroom.signals import public_content_changed
 
-from .models import LivePage, SlugRedirect, Story, StorySearchDocument
+from .models import ChangeEvent, LivePage, SlugRedirect, Story, StorySearchDocument
 from .rendering import live_page_outdated, live_pages_expire, story_prerender
 from .search import story_search_index
 
@@ -43,6 +46,40 @@ def on_public_content_changed(sender, *, kind: str, object_id: int, action: str 
         if kind == "topic":
             story_search_index(story_ids=story_ids)  # topic names are in the documents
     tokens_replace(_story_page_tokens(story_ids))
+
+
+RECONCILED_KEY = "pagecache:reconciled-at"
+# Changes are logged when written but purged once committed: a transaction that
+# commits this long after writing its ChangeEvent is still caught by the next run.
+RECONCILE_OVERLAP = timedelta(minutes=1)
+RECONCILE_FIRST_WINDOW = timedelta(minutes=10)
+
+
+def page_cache_reconcile() -> int:
+    """Purge again the pages of every public change since the last run (beat, each minute); the changes seen.
+
+    A purge is lost when the cache is unreachable just as a change commits
+    (``newsroom/redis_cache.py`` turns that into a no-op so that publishing
+    still works); without this, pages cached before it would match their old
+    tokens until they expire, up to an hour later. The time of the last run
+    that reached the cache is kept in the cache: while it is unreachable it
+    does not move, so the run after it recovers covers the whole outage.
+    """
+    pages = caches[CACHE_ALIAS]
+    started = timezone.now()
+    last = pages.get(RECONCILED_KEY)
+    since = (last if isinstance(last, datetime) else started - RECONCILE_FIRST_WINDOW) - RECONCILE_OVERLAP
+    events = list(ChangeEvent.objects.filter(created_at__gte=since).values_list("kind", "object_id", "slug"))
+    story_ids = {object_id for kind, object_id, _ in events if kind == "story"}
+    tokens = {token_key("story-slug", slug) for kind, _, slug in events if kind == "story"}
+    for kind, object_id, _ in events:
+        if kind in _SHOWN_ON:
+            story_ids.update(Story.objects.filter(**{_SHOWN_ON[kind]: object_id}).values_list("pk", flat=True))
+    tokens.update(_story_page_tokens(list(story_ids)))
+    purged = not events or tokens_replace(tokens)
+    if not purged or pages.set_many({RECONCILED_KEY: started}, timeout=None):  # set_many: the keys it failed to store
+        logger.warning("page cache reconcile could not reach the cache; the next run covers these %d changes", len(events))
+    return len(events)
 
 
 def _story_page_tokens(story_ids: list[int]) -> list[str]:

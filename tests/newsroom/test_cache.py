@@ -4,14 +4,19 @@ The receivers that purge the cache run on commit; these tests run the
 on-commit callbacks of every write (``commit`` fixture) as a real request would.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from faq.models import CommonQuestion
 from stories.changes import change_record
 from stories.models import ChangeEvent, Story
+from stories.receivers import RECONCILED_KEY, page_cache_reconcile
 from stories.workflow import story_publish, story_unpublish
 from tests.factories import OutletFactory, build_story
 
@@ -197,3 +202,52 @@ def test_pages_are_cached_on_redis_when_configured(client, commit, settings, red
     client.get(story.get_absolute_url())
     assert _get(client, story.get_absolute_url())["X-Page-Cache"] == "hit"
     assert "redis" in settings.CACHES["default"]["BACKEND"]
+
+
+def _publish_with_its_purge_lost(story, editor, headline: str) -> None:
+    """Publish a change whose on-commit purge never runs, as when the cache is unreachable at that moment."""
+    Story.objects.filter(pk=story.pk).update(headline=headline)
+    story_publish(story=Story.objects.get(pk=story.pk), actor=editor)
+
+
+def test_a_purge_lost_in_an_outage_is_made_good_by_the_next_reconcile(client, commit, editor):
+    with commit():
+        story = build_story(headline="Before the outage")
+    page_cache_reconcile()
+    for url in (story.get_absolute_url(), "/"):
+        assert "Before the outage" in client.get(url).content.decode()
+    _publish_with_its_purge_lost(story, editor, "Published during the outage")
+    assert "Before the outage" in client.get(story.get_absolute_url()).content.decode()  # what readers would get
+    assert page_cache_reconcile() >= 1
+    for url in (story.get_absolute_url(), "/"):
+        content = client.get(url).content.decode()
+        assert "Published during the outage" in content and "Before the outage" not in content, url
+
+
+def test_a_reconcile_that_cannot_reach_the_cache_leaves_its_changes_to_the_next(client, commit, editor, settings, caplog):
+    with commit():
+        story = build_story(headline="Before the outage")
+    page_cache_reconcile()
+    client.get(story.get_absolute_url())
+    _publish_with_its_purge_lost(story, editor, "Published during the outage")
+    # The change is older than the overlap between runs, and the last run before it older still.
+    ChangeEvent.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    caches["pages"].set(RECONCILED_KEY, timezone.now() - timedelta(minutes=6), None)
+    unreachable = {"BACKEND": "newsroom.tracked_cache.TrackedRedisCache", "LOCATION": "redis://127.0.0.1:1/0",
+                   "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}
+    with override_settings(CACHES={**settings.CACHES, "pages": unreachable}):
+        page_cache_reconcile()
+    assert "could not reach the cache" in caplog.text
+    assert "Before the outage" in client.get(story.get_absolute_url()).content.decode()
+    page_cache_reconcile()
+    assert "Published during the outage" in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_beat_runs_the_reconcile_task_every_minute(settings, commit):
+    from stories.tasks import reconcile_page_cache
+
+    (entry,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == reconcile_page_cache.name]
+    assert entry["schedule"] == timedelta(minutes=1)
+    with commit():
+        build_story()
+    assert reconcile_page_cache.delay().get() >= 1  # the change is seen
