@@ -33,7 +33,10 @@ class ChangeEvent(models.Model):
         ordering = ["id"]
         verbose_name = "change event"
         verbose_name_plural = "change events"
-        indexes = [models.Index(fields=["kind", "object_id"], name="changeevent_object")]
+        indexes = [
+            models.Index(fields=["kind", "object_id"], name="changeevent_object"),
+            models.Index(fields=["created_at"], name="changeevent_created"),  # the page-cache reconcile's window
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.slug} {self.action}"
