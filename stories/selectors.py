@@ -159,8 +159,8 @@ def story_address_check(*, slug: str) -> None:
 
 
 def story_preview_token(*, story: Story) -> str:
-    """A signed token that lets anyone holding it read the story's working copy until it expires."""
-    return TimestampSigner(salt=PREVIEW_SALT).sign(str(story.pk))
+    """A signed token that lets anyone holding it read the story's working copy until it expires or is revoked."""
+    return TimestampSigner(salt=PREVIEW_SALT).sign(f"{story.pk}:{story.preview_key}")
 
 
 def story_preview_expires(*, token: str) -> datetime:
@@ -174,9 +174,11 @@ def story_preview_page(*, token: str, max_age: int | None = None) -> StoryPage:
     """The working copy behind a preview token.
 
     Raises ``signing.BadSignature`` (or ``SignatureExpired``) for a bad token, and ``Story.DoesNotExist``
-    when the story is gone or was unpublished: a story taken down has no shareable preview.
+    when the story is gone or was unpublished (a story taken down has no shareable preview), or when its
+    links were revoked (``story_preview_revoke``).
     """
     max_age = getattr(settings, "STORY_PREVIEW_MAX_AGE", PREVIEW_MAX_AGE) if max_age is None else max_age
-    pk = TimestampSigner(salt=PREVIEW_SALT).unsign(token, max_age=max_age)
-    story = Story.objects.exclude(status=Story.Status.UNPUBLISHED).select_related("author").get(pk=int(pk))
+    pk, _, key = TimestampSigner(salt=PREVIEW_SALT).unsign(token, max_age=max_age).partition(":")
+    stories = Story.objects.exclude(status=Story.Status.UNPUBLISHED).select_related("author")
+    story = stories.get(pk=int(pk), preview_key=key)  # links signed before revocation name the old key
     return story_page_from_snapshot(story=story, data=story_snapshot(story=story))

@@ -8,6 +8,7 @@ system (scheduled publishing, the demo loader).
 """
 
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -281,6 +282,15 @@ def story_saved(*, story: Story, actor, message: str = "") -> Revision:
     revision = Revision.objects.create(story=story, kind=Revision.Kind.SAVE, data=data, author=actor, message=message)
     _after_working_copy_change(story=story, actor=actor, data=data)
     return revision
+
+
+def story_preview_revoke(*, story: Story, actor) -> Story:
+    """Stop every shared preview link of ``story`` given out so far; links shared from now on work."""
+    if not story_can_edit(story=story, actor=actor):
+        raise WorkflowError("Only someone who may edit this story may revoke its preview links.")
+    story.preview_key = secrets.token_urlsafe(12)
+    Story.objects.filter(pk=story.pk).update(preview_key=story.preview_key)
+    return story
 
 
 def story_keep_conflict(*, story: Story, data: dict, actor) -> Revision:

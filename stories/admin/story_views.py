@@ -38,6 +38,9 @@ class StoryViewsMixin:
         return [
             path("<int:object_id>/transition/<str:action>/", view(self.transition_view), name="stories_story_transition"),
             path("<int:object_id>/preview/", view(self.preview_view), name="stories_story_preview"),
+            path(
+                "<int:object_id>/preview/revoke/", view(self.preview_revoke_view), name="stories_story_preview_revoke"
+            ),
             path("<int:object_id>/compare/", view(self.compare_view), name="stories_story_compare"),
             path(
                 "<int:object_id>/restore/<int:revision_id>/", view(self.restore_view), name="stories_story_restore"
@@ -98,6 +101,19 @@ class StoryViewsMixin:
         response = render(request, "stories/story_preview.html", {"page": page, "revision_label": label})
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+    def preview_revoke_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        story = self._story_or_404(request, object_id)
+        try:
+            workflow.story_preview_revoke(story=story, actor=request.user)
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            self.log_change(request, story, "Revoked the shared preview links.")
+            messages.success(request, "The preview links shared so far no longer work; the link below is a new one.")
+        return HttpResponseRedirect(self._change_url(story))
 
     def compare_view(self, request, object_id):
         story = self._story_or_404(request, object_id)

@@ -63,6 +63,10 @@ class Story(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name="last saved by", editable=False,
     )
+    preview_key = models.CharField(
+        "preview key", max_length=32, blank=True, default="", editable=False,
+        help_text="Part of every shared preview link; replacing it revokes the links given out so far.",
+    )
 
     # --- live copy (written only by publishing) --------------------------
     live_revision = models.ForeignKey(

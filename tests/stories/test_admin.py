@@ -374,6 +374,38 @@ def test_share_link_stops_working_once_the_story_is_unpublished(client, editor):
     assert "Working copy text." not in response.content.decode()
 
 
+def _share_link(client, story) -> str:
+    page = client.get(change_url(story)).content.decode()
+    return re.search(r'value="http://testserver(/preview/[^"]+)"', page).group(1)
+
+
+def test_revoking_share_links_stops_those_given_out_and_offers_a_new_one(client, editor):
+    story = story_in(S.IN_REVIEW)
+    story.blocks.update(body="<p>Shared draft text.</p>")
+    login(client, editor)
+    old = _share_link(client, story)
+    assert client.get(old).status_code == 200
+    response = client.post(f"/admin/stories/story/{story.pk}/preview/revoke/", follow=True)
+    assert "no longer work" in response.content.decode()
+    new = _share_link(client, story)
+    client.logout()
+    assert new != old
+    gone = client.get(old)
+    assert gone.status_code == 404 and "Shared draft text." not in gone.content.decode()
+    assert "Shared draft text." in client.get(new).content.decode()
+
+
+def test_only_someone_who_may_edit_the_story_revokes_its_share_links(client, writer):
+    story = story_in(S.IN_REVIEW)  # writers edit drafts only
+    link = story_preview_token(story=story)
+    login(client, writer)
+    revoke = f"/admin/stories/story/{story.pk}/preview/revoke/"
+    assert client.get(revoke).status_code == 405
+    response = client.post(revoke, follow=True)
+    assert "may revoke" in response.content.decode()
+    assert client.get(f"/preview/{link}/").status_code == 200
+
+
 def test_tampered_or_expired_share_link_is_404(client):
     story = story_in(S.DRAFT)
     token = story_preview_token(story=story)
