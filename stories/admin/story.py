@@ -168,6 +168,7 @@ class StoryAdmin(BoundedSearchMixin, StoryCoverageAdminMixin, StoryViewsMixin, a
             is_overdue=story.is_overdue(),
             share_url=request.build_absolute_uri(reverse("stories:preview", args=[token])),
             share_days=PREVIEW_MAX_AGE // 86400,
+            can_revoke_previews=workflow.story_can_edit(story=story, actor=request.user),
             now_local=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         )
 

@@ -383,6 +383,7 @@ def test_revoking_share_links_stops_those_given_out_and_offers_a_new_one(client,
     story = story_in(S.IN_REVIEW)
     story.blocks.update(body="<p>Shared draft text.</p>")
     login(client, editor)
+    assert "Revoke shared preview links" in client.get(change_url(story)).content.decode()
     old = _share_link(client, story)
     assert client.get(old).status_code == 200
     response = client.post(f"/admin/stories/story/{story.pk}/preview/revoke/", follow=True)
@@ -399,6 +400,8 @@ def test_only_someone_who_may_edit_the_story_revokes_its_share_links(client, wri
     story = story_in(S.IN_REVIEW)  # writers edit drafts only
     link = story_preview_token(story=story)
     login(client, writer)
+    page = client.get(change_url(story))
+    assert page.status_code == 200 and "Revoke shared preview links" not in page.content.decode()
     revoke = f"/admin/stories/story/{story.pk}/preview/revoke/"
     assert client.get(revoke).status_code == 405
     response = client.post(revoke, follow=True)
