@@ -1,6 +1,8 @@
 """The ingestion pipeline against a real local HTTP server and the fixture corpus."""
 
+import socket
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import fastfeedparser
 import pytest
@@ -373,6 +375,27 @@ def test_a_redirect_to_a_private_address_is_refused_before_it_is_followed(settin
     assert result.status == S.BLOCKED and feed.last_status == S.BLOCKED
     assert f"127.0.0.1:{port}/feeds/rss20.xml" in feed.last_error
     assert _paths(feed_server, before) == ["/to-metadata"]  # the redirect's target was never asked
+    assert SourceArticle.objects.count() == 0
+
+
+def test_a_dns_answer_that_turns_private_after_the_check_is_refused_at_connect(settings, feed_server, monkeypatch):
+    """DNS rebinding: the name first resolves to a public address, then (at connect) to loopback."""
+    from sources.ingest import fetch
+
+    settings.FEED_ALLOW_PRIVATE_HOSTS = False
+    answers = iter(["93.184.216.34"])  # the attacker's first answer; every later one is loopback
+
+    def resolve(host, port, *args, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers, "127.0.0.1"), port))]
+
+    monkeypatch.setattr(fetch, "socket", SimpleNamespace(getaddrinfo=resolve, SOCK_STREAM=socket.SOCK_STREAM))
+    monkeypatch.setattr(fetch._local, "client", None, raising=False)  # no kept-alive connection to reuse
+    # "localhost" is what the machine's own resolver answers at connect time: the rebound address.
+    feed = FeedFactory(url=f"http://localhost:{feed_server.server_address[1]}/feeds/rss20.xml")
+    before = len(feed_server.requests)
+    result = ingest(feed)
+    assert result.status == S.BLOCKED and "resolves to 127.0.0.1" in feed.last_error
+    assert _paths(feed_server, before) == []
     assert SourceArticle.objects.count() == 0
 
 
