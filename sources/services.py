@@ -5,35 +5,42 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from newsroom.signals import public_content_changed
-
 from .models import ArticleTopic, Outlet, SourceArticle
 
 
 @transaction.atomic
 def outlet_save(*, outlet: Outlet) -> Outlet:
-    """Save ``outlet``; the live stories citing it change with it (their pages show its name).
-
-    Outlets are not in the API change log themselves; the live stories that
-    show the outlet are recorded as changed (API sync re-sends them), and the
-    outlet change is announced on commit (their kept pages and cached pages expire).
-    """
+    """Save ``outlet``; it and the live stories citing it (their pages show its name) are recorded as changed."""
     outlet.save()
-    _live_stories_changed(stories=outlet.live_stories.live().values_list("id", "live_slug"))
-    _announce(outlet_id=outlet.pk, action="upsert")
+    outlet_record_change(outlet=outlet)
     return outlet
+
+
+def outlet_record_change(*, outlet: Outlet) -> None:
+    """Log a created or changed outlet for API sync, with the live stories that show it.
+
+    On commit the receivers expire those stories' kept and cached pages. Every
+    path that creates or changes an outlet calls this (the admin through
+    ``outlet_save``, OPML import, the demo loader), so replaying the log gives every outlet.
+    """
+    from stories.changes import change_record
+    from stories.models import ChangeEvent
+
+    change_record(kind=ChangeEvent.Kind.OUTLET, object_id=outlet.pk, slug=outlet.slug, action=ChangeEvent.Action.UPSERT)
+    _live_stories_changed(stories=outlet.live_stories.live().values_list("id", "live_slug"))
 
 
 @transaction.atomic
 def outlet_delete(*, outlet: Outlet) -> None:
-    """Delete ``outlet``; the live stories that showed it are recorded as changed."""
-    from stories.models import Story
+    """Delete ``outlet``; it is logged as gone and the live stories that showed it as changed."""
+    from stories.changes import change_record
+    from stories.models import ChangeEvent, Story
 
     story_ids = list(outlet.live_stories.live().values_list("id", flat=True))
-    pk = outlet.pk
+    pk, slug = outlet.pk, outlet.slug
     outlet.delete()
+    change_record(kind=ChangeEvent.Kind.OUTLET, object_id=pk, slug=slug, action=ChangeEvent.Action.DELETE)
     _live_stories_changed(stories=Story.objects.filter(pk__in=story_ids).values_list("id", "live_slug"))
-    _announce(outlet_id=pk, action="delete")
 
 
 def _live_stories_changed(*, stories) -> None:
@@ -42,12 +49,6 @@ def _live_stories_changed(*, stories) -> None:
 
     for story_id, story_slug in stories:
         change_record(kind=ChangeEvent.Kind.STORY, object_id=story_id, slug=story_slug, action=ChangeEvent.Action.UPSERT)
-
-
-def _announce(*, outlet_id: int, action: str) -> None:
-    transaction.on_commit(
-        lambda: public_content_changed.send(sender=Outlet, kind="outlet", object_id=outlet_id, action=action)
-    )
 
 
 class CiteError(Exception):

@@ -15,6 +15,7 @@ from faq.models import CommonQuestion, QuestionItem
 from faq.services import question_record_change
 from newsroom.richtext import sanitize_html, text_to_html
 from sources.models import Feed, Outlet
+from sources.services import outlet_record_change
 from topics.models import Topic
 from topics.services import topic_record_change
 
@@ -74,10 +75,13 @@ def demo_load(*, path: Path = DEMO_FILE) -> LoadReport:
 
 
 def _load_outlet(o: dict, report: LoadReport) -> Outlet:
+    changes = _change_count(report)
     outlet = _upsert(
         Outlet, report, {"slug": o["slug"]},
         {"name": o["name"], "homepage": o["homepage"], "country": o["country"], "language": o["language"]},
     )
+    if _change_count(report) != changes:
+        outlet_record_change(outlet=outlet)  # the API's sync feed and cache purges hear of it
     for feed in o.get("feeds", []):
         _upsert(Feed, report, {"url": feed["url"]}, {"outlet": outlet, "title": feed["title"]})
     return outlet

@@ -27,6 +27,8 @@ from rest_framework.response import Response
 
 from faq.api import QuestionDetailSerializer, question_public_queryset
 from newsroom.api import BAD_REQUEST, THROTTLED, AnonymousThrottle, ConditionalGetMixin
+from sources.api import OutletListItemSerializer
+from sources.models import Outlet
 from stories.models import ChangeEvent
 from stories.selectors import story_live_queryset, story_page_with
 from topics.api import TopicListItemSerializer
@@ -128,6 +130,9 @@ def _public_objects(keys, *, context: dict, refs) -> dict:
     if ids["question"]:
         for question in question_public_queryset(with_items=True).filter(id__in=ids["question"]):
             found[("question", question.id)] = QuestionDetailSerializer(question, context=context).data
+    if ids["outlet"]:
+        for outlet in Outlet.objects.filter(id__in=ids["outlet"]):
+            found[("outlet", outlet.id)] = OutletListItemSerializer(outlet, context=context).data
     return found
 
 

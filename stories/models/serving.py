@@ -18,6 +18,7 @@ class ChangeEvent(models.Model):
         STORY = "story", "Story"
         TOPIC = "topic", "Topic"
         QUESTION = "question", "Common question"
+        OUTLET = "outlet", "Outlet"
 
     class Action(models.TextChoices):
         UPSERT = "upsert", "Created or changed"

@@ -4,6 +4,8 @@ import pytest
 
 from faq.models import CommonQuestion
 from faq.services import question_delete, question_save
+from sources.models import Outlet
+from sources.services import outlet_delete, outlet_save
 from stories.changes import change_record
 from stories.models import ChangeEvent, Story, StoryTopic
 from stories.workflow import story_publish, story_unpublish
@@ -48,6 +50,8 @@ def published_set(client) -> dict:
         )
     for question in CommonQuestion.objects.published():
         state[("question", question.pk)] = client.get(f"/api/v1/questions/{question.slug}/").json()
+    for outlet in client.get("/api/v1/outlets/", {"page_size": 100}).json()["results"]:
+        state[("outlet", outlet["id"])] = outlet
     return state
 
 
@@ -77,11 +81,14 @@ def test_replay_from_any_cursor_ends_with_the_published_set(client):
     peru, mexico = _topic("Peru"), _topic("Mexico")
     a, b, c = _tagged_story(peru), _tagged_story(mexico), _tagged_story(peru, mexico)
     why = _question("why")
+    wire, gone = outlet_save(outlet=Outlet(name="Wire", slug="wire")), outlet_save(outlet=Outlet(name="Gone", slug="gone"))
     checkpoint()
     story_unpublish(story=b, actor=None)                       # unpublish
     mexico.name = "Mexico (country)"
     topic_save(topic=mexico)                                   # a rename reaches the stories that show it
     draft = _question("not-yet", status=CommonQuestion.Status.DRAFT)
+    wire.name = "Wire Service"
+    outlet_save(outlet=wire)                                   # an outlet renamed
     checkpoint()
     Story.objects.filter(pk=a.pk).update(slug="a-new-address", headline="Corrected")
     story_publish(story=Story.objects.get(pk=a.pk), actor=None)  # correction under a new slug
@@ -96,6 +103,7 @@ def test_replay_from_any_cursor_ends_with_the_published_set(client):
     Story.objects.filter(pk=c.pk).update(live_revision=None, live_slug=None)
     Story.objects.filter(pk=c.pk).delete()                     # a story deleted
     question_delete(question=draft)
+    outlet_delete(outlet=gone)                                 # an outlet deleted
 
     expected = published_set(client)
     assert {k for k in expected if k[0] == "story"} == {("story", a.pk), ("story", b.pk)}
@@ -105,6 +113,7 @@ def test_replay_from_any_cursor_ends_with_the_published_set(client):
     assert expected[("story", a.pk)]["slug"] == "a-new-address"
     assert expected[("topic", mexico.pk)]["name"] == "Mexico (country)"
     assert expected[("story", b.pk)]["topics"][0]["name"] == "Mexico (country)"
+    assert expected[("outlet", wire.pk)]["name"] == "Wire Service" and ("outlet", gone.pk) not in expected
 
 
 def test_a_page_sends_each_object_once_with_its_current_state(client):
@@ -143,4 +152,4 @@ def test_a_bad_cursor_is_a_400_naming_it(client, query):
 
 def test_the_demo_content_replays_completely(client, demo):
     assert replay(client)[0] == published_set(client)
-    assert {kind for kind, _ in published_set(client)} == {"story", "topic", "question"}
+    assert {kind for kind, _ in published_set(client)} == {"story", "topic", "question", "outlet"}

@@ -168,11 +168,12 @@ def test_outlet_renamed_in_the_admin_shows_on_cached_story_pages_and_in_api_sync
     page = client.get(story.get_absolute_url()).content.decode()
     assert "New Wire Name" in page and "Old Wire Name" not in page
     changes = client.get("/api/v1/sync/", {"since": cursor}).json()["changes"]
-    assert [(c["kind"], c["id"]) for c in changes] == [("story", story.pk)]
-    assert "New Wire Name" in str(changes[0]["data"]) and "Old Wire Name" not in str(changes[0]["data"])
+    assert [(c["kind"], c["id"]) for c in changes] == [("outlet", outlet.pk), ("story", story.pk)]
+    assert changes[0]["data"]["name"] == "New Wire Name"
+    assert "New Wire Name" in str(changes[1]["data"]) and "Old Wire Name" not in str(changes[1]["data"])
 
 
-def test_outlet_deleted_in_the_admin_is_recorded_for_the_live_stories_showing_it(admin_client, commit):
+def test_outlet_deleted_in_the_admin_is_recorded_with_the_live_stories_showing_it(admin_client, commit):
     from stories.models import ChangeEvent
     from tests.factories import build_story
 
@@ -187,7 +188,7 @@ def test_outlet_deleted_in_the_admin_is_recorded_for_the_live_stories_showing_it
     assert response.status_code == 302
     assert not type(outlet).objects.filter(pk=outlet.pk).exists()
     events = list(ChangeEvent.objects.all()[before:].values_list("kind", "object_id", "action"))
-    assert events == [("story", story.pk, "upsert")]
+    assert events == [("outlet", outlet.pk, "delete"), ("story", story.pk, "upsert")]
 
 
 def _login(client, user):

@@ -53,6 +53,16 @@ def test_import_opml_creates_outlets_by_site_and_feeds(tmp_path):
     assert Feed.objects.count() == 4
 
 
+def test_outlets_created_by_an_opml_import_reach_api_sync(tmp_path, client, settings):
+    settings.API_SYNC_SETTLE_SECONDS = 0
+    path = tmp_path / "wires.opml"
+    path.write_bytes(OPML)
+    run("import_opml", str(path))
+    changes = client.get("/api/v1/sync/", {"since": 0}).json()["changes"]
+    synced = {c["data"]["name"] for c in changes if c["kind"] == "outlet" and c["action"] == "upsert"}
+    assert synced == {"BBC News", "Al Jazeera", "Reuters"}
+
+
 def test_import_opml_refuses_a_file_that_is_not_opml(tmp_path):
     path = tmp_path / "x.opml"
     path.write_bytes(b"<html><body>hi</body></html>")
