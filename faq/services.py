@@ -7,8 +7,8 @@ public. Live stories that link the question ("Go deeper") change with it.
 
 from django.db import transaction
 
-from stories.changes import change_record
-from stories.models import ChangeEvent
+from stories.changes import change_record, stories_record_change
+from stories.models import ChangeEvent, Story
 
 from .models import CommonQuestion
 
@@ -38,19 +38,14 @@ def question_record_change(*, question: CommonQuestion, was_published: bool) -> 
 def question_delete(*, question: CommonQuestion) -> None:
     """Delete ``question``; a tombstone when it was public."""
     was_published = CommonQuestion.objects.filter(pk=question.pk, status=CommonQuestion.Status.PUBLISHED).exists()
-    stories = list(question.live_stories.live().values_list("id", "live_slug")) if was_published else []
+    story_ids = list(question.live_stories.values_list("id", flat=True))
     pk, slug = question.pk, question.slug
     question.delete()
     if was_published:
         change_record(kind=ChangeEvent.Kind.QUESTION, object_id=pk, slug=slug, action=ChangeEvent.Action.DELETE)
-        _stories_changed(stories)
+        stories_record_change(stories=Story.objects.filter(pk__in=story_ids))
 
 
 def _record(*, question: CommonQuestion, action: str) -> None:
     change_record(kind=ChangeEvent.Kind.QUESTION, object_id=question.pk, slug=question.slug, action=action)
-    _stories_changed(question.live_stories.live().values_list("id", "live_slug"))
-
-
-def _stories_changed(stories) -> None:
-    for story_id, story_slug in stories:
-        change_record(kind=ChangeEvent.Kind.STORY, object_id=story_id, slug=story_slug, action=ChangeEvent.Action.UPSERT)
+    stories_record_change(stories=question.live_stories)

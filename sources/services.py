@@ -23,32 +23,24 @@ def outlet_record_change(*, outlet: Outlet) -> None:
     path that creates or changes an outlet calls this (the admin through
     ``outlet_save``, OPML import, the demo loader), so replaying the log gives every outlet.
     """
-    from stories.changes import change_record
+    from stories.changes import change_record, stories_record_change
     from stories.models import ChangeEvent
 
     change_record(kind=ChangeEvent.Kind.OUTLET, object_id=outlet.pk, slug=outlet.slug, action=ChangeEvent.Action.UPSERT)
-    _live_stories_changed(stories=outlet.live_stories.live().values_list("id", "live_slug"))
+    stories_record_change(stories=outlet.live_stories)
 
 
 @transaction.atomic
 def outlet_delete(*, outlet: Outlet) -> None:
     """Delete ``outlet``; it is logged as gone and the live stories that showed it as changed."""
-    from stories.changes import change_record
+    from stories.changes import change_record, stories_record_change
     from stories.models import ChangeEvent, Story
 
-    story_ids = list(outlet.live_stories.live().values_list("id", flat=True))
+    story_ids = list(outlet.live_stories.values_list("id", flat=True))
     pk, slug = outlet.pk, outlet.slug
     outlet.delete()
     change_record(kind=ChangeEvent.Kind.OUTLET, object_id=pk, slug=slug, action=ChangeEvent.Action.DELETE)
-    _live_stories_changed(stories=Story.objects.filter(pk__in=story_ids).values_list("id", "live_slug"))
-
-
-def _live_stories_changed(*, stories) -> None:
-    from stories.changes import change_record
-    from stories.models import ChangeEvent
-
-    for story_id, story_slug in stories:
-        change_record(kind=ChangeEvent.Kind.STORY, object_id=story_id, slug=story_slug, action=ChangeEvent.Action.UPSERT)
+    stories_record_change(stories=Story.objects.filter(pk__in=story_ids))
 
 
 class CiteError(Exception):

@@ -14,3 +14,9 @@ def change_record(*, kind: str, object_id: int, slug: str, action: str) -> Chang
         lambda: public_content_changed.send(sender=ChangeEvent, kind=kind, object_id=object_id, action=action)
     )
     return event
+
+
+def stories_record_change(*, stories) -> None:
+    """Record the live ones of ``stories`` (a Story queryset) as changed: they show something that changed."""
+    for story_id, slug in stories.live().values_list("id", "live_slug"):
+        change_record(kind=ChangeEvent.Kind.STORY, object_id=story_id, slug=slug, action=ChangeEvent.Action.UPSERT)

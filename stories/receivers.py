@@ -69,13 +69,12 @@ def page_cache_reconcile() -> int:
     started = timezone.now()
     last = pages.get(RECONCILED_KEY)
     since = (last if isinstance(last, datetime) else started - RECONCILE_FIRST_WINDOW) - RECONCILE_OVERLAP
+    # Topic, question and outlet changes log the live stories showing them too
+    # (stories.changes.stories_record_change): story events name every page.
     events = list(ChangeEvent.objects.filter(created_at__gte=since).values_list("kind", "object_id", "slug"))
-    story_ids = {object_id for kind, object_id, _ in events if kind == "story"}
-    tokens = {token_key("story-slug", slug) for kind, _, slug in events if kind == "story"}
-    for kind, object_id, _ in events:
-        if kind in _SHOWN_ON:
-            story_ids.update(Story.objects.filter(**{_SHOWN_ON[kind]: object_id}).values_list("pk", flat=True))
-    tokens.update(_story_page_tokens(list(story_ids)))
+    stories = {object_id: slug for kind, object_id, slug in events if kind == ChangeEvent.Kind.STORY}
+    tokens = {token_key("story-slug", slug) for slug in stories.values()}  # the address when it changed
+    tokens.update(_story_page_tokens(list(stories)))  # and its addresses now
     purged = not events or tokens_replace(tokens)
     if not purged or pages.set_many({RECONCILED_KEY: started}, timeout=None):  # set_many: the keys it failed to store
         logger.warning("page cache reconcile could not reach the cache; the next run covers these %d changes", len(events))

@@ -4,7 +4,7 @@ together with the live stories that show the topic."""
 
 from django.db import transaction
 
-from stories.changes import change_record
+from stories.changes import change_record, stories_record_change
 from stories.models import ChangeEvent, Story
 
 from .models import Topic
@@ -21,7 +21,7 @@ def topic_save(*, topic: Topic) -> Topic:
 def topic_record_change(*, topic: Topic) -> None:
     """Record a saved ``topic`` (and the live stories showing it) as changed, for writers that save it themselves."""
     change_record(kind=ChangeEvent.Kind.TOPIC, object_id=topic.pk, slug=topic.slug, action=ChangeEvent.Action.UPSERT)
-    _live_stories_changed(topic=topic)
+    stories_record_change(stories=topic.live_stories)  # they embed its name and kind
 
 
 @transaction.atomic
@@ -31,11 +31,4 @@ def topic_delete(*, topic: Topic) -> None:
     pk, slug = topic.pk, topic.slug
     topic.delete()
     change_record(kind=ChangeEvent.Kind.TOPIC, object_id=pk, slug=slug, action=ChangeEvent.Action.DELETE)
-    _live_stories_changed(stories=Story.objects.filter(pk__in=story_ids))
-
-
-def _live_stories_changed(*, topic: Topic | None = None, stories=None) -> None:
-    # Live stories embed the topic's name and kind: their public form changed too.
-    stories = topic.live_stories if topic is not None else stories
-    for story_id, story_slug in stories.live().values_list("id", "live_slug"):
-        change_record(kind=ChangeEvent.Kind.STORY, object_id=story_id, slug=story_slug, action=ChangeEvent.Action.UPSERT)
+    stories_record_change(stories=Story.objects.filter(pk__in=story_ids))  # they lose its card

@@ -19,6 +19,7 @@ from stories.models import ChangeEvent, Story
 from stories.receivers import RECONCILED_KEY, page_cache_reconcile
 from stories.workflow import story_publish, story_unpublish
 from tests.factories import OutletFactory, build_story
+from topics.services import topic_save
 
 pytestmark = pytest.mark.django_db
 
@@ -204,6 +205,24 @@ def test_pages_are_cached_on_redis_when_configured(client, commit, settings, red
     assert "redis" in settings.CACHES["default"]["BACKEND"]
 
 
+UNREACHABLE = {"BACKEND": "newsroom.tracked_cache.TrackedRedisCache", "LOCATION": "redis://127.0.0.1:1/0",
+               "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}
+
+
+def test_a_topic_renamed_while_the_cache_is_unreachable_shows_after_the_reconcile(client, commit, settings):
+    with commit():
+        story = build_story(topics=1)
+    page_cache_reconcile()
+    topic = story.live_topics.get()
+    assert topic.name in client.get(story.get_absolute_url()).content.decode()
+    with override_settings(CACHES={**settings.CACHES, "pages": UNREACHABLE}), commit():
+        topic.name = "Renamed during the outage"
+        topic_save(topic=topic)  # committed; its receivers run, and their purge finds no cache
+    assert "Renamed during the outage" not in client.get(story.get_absolute_url()).content.decode()
+    page_cache_reconcile()
+    assert "Renamed during the outage" in client.get(story.get_absolute_url()).content.decode()
+
+
 def _publish_with_its_purge_lost(story, editor, headline: str) -> None:
     """Publish a change whose on-commit purge never runs, as when the cache is unreachable at that moment."""
     Story.objects.filter(pk=story.pk).update(headline=headline)
@@ -233,9 +252,7 @@ def test_a_reconcile_that_cannot_reach_the_cache_leaves_its_changes_to_the_next(
     # The change is older than the overlap between runs, and the last run before it older still.
     ChangeEvent.objects.update(created_at=timezone.now() - timedelta(minutes=5))
     caches["pages"].set(RECONCILED_KEY, timezone.now() - timedelta(minutes=6), None)
-    unreachable = {"BACKEND": "newsroom.tracked_cache.TrackedRedisCache", "LOCATION": "redis://127.0.0.1:1/0",
-                   "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}
-    with override_settings(CACHES={**settings.CACHES, "pages": unreachable}):
+    with override_settings(CACHES={**settings.CACHES, "pages": UNREACHABLE}):
         page_cache_reconcile()
     assert "could not reach the cache" in caplog.text
     assert "Before the outage" in client.get(story.get_absolute_url()).content.decode()

@@ -56,6 +56,15 @@ def test_readyz_names_an_unreachable_cache(client):
     assert "cache" in response.json()["failing"]
 
 
+def test_readyz_names_an_unreachable_page_cache(client, settings):
+    pages = {"BACKEND": "newsroom.tracked_cache.TrackedRedisCache", "LOCATION": UNREACHABLE_REDIS,
+             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}
+    with override_settings(CACHES={**settings.CACHES, "pages": pages}):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["cache"]
+
+
 def test_every_response_carries_a_request_id_and_logs_carry_it(client, caplog):
     response = client.get("/healthz", HTTP_X_REQUEST_ID="abc-123")
     assert response["X-Request-ID"] == "abc-123"
