@@ -11,12 +11,12 @@ from django.utils.http import http_date
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from faq.api import QuestionViewSet
 from newsroom.api import AnonymousThrottle
-from sources.api import OutletViewSet
+from stories.api.outlets import OutletViewSet
+from stories.api.questions import QuestionViewSet
 from stories.api.sync import SyncView
+from stories.api.topics import TopicViewSet
 from stories.api.views import StoryViewSet
-from topics.api import TopicViewSet
 
 app_name = "api"
 
@@ -43,9 +43,9 @@ def static_validators(view):
         response["ETag"] = '"' + hashlib.blake2b(response.content, digest_size=12).hexdigest() + '"'
         response["Last-Modified"] = http_date(STARTED_AT)
         patch_cache_control(response, public=True, max_age=3600)
-        return get_conditional_response(
-            request, etag=response["ETag"], last_modified=int(STARTED_AT), response=response
-        ) or response
+        return (
+            get_conditional_response(request, etag=response["ETag"], last_modified=int(STARTED_AT), response=response) or response
+        )
 
     return wrapped
 

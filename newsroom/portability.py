@@ -51,8 +51,7 @@ class ExportEncoder(serializers.json.DjangoJSONEncoder):
 def content_models() -> list:
     """Every concrete model of the content apps, in a dependency-safe order."""
     return [
-        m for label in CONTENT_APPS for m in apps.get_app_config(label).get_models()
-        if m._meta.label_lower not in DERIVED_MODELS
+        m for label in CONTENT_APPS for m in apps.get_app_config(label).get_models() if m._meta.label_lower not in DERIVED_MODELS
     ]
 
 
@@ -64,10 +63,7 @@ def _referenced_users() -> list[dict]:
             if field.is_relation and field.related_model is User:
                 ids.update(model.objects.exclude(**{field.attname: None}).values_list(field.attname, flat=True))
     users = User.objects.filter(pk__in=ids).order_by(User.USERNAME_FIELD)
-    return [
-        {"username": u.get_username(), "first_name": u.first_name, "last_name": u.last_name, "email": u.email}
-        for u in users
-    ]
+    return [{"username": u.get_username(), "first_name": u.first_name, "last_name": u.last_name, "email": u.email} for u in users]
 
 
 def content_export() -> str:
@@ -98,8 +94,13 @@ def _ensure_users(users: Iterable[dict]) -> None:
     for data in users:
         username = data["username"]
         if not User.objects.filter(**{User.USERNAME_FIELD: username}).exists():
-            user = User(**{User.USERNAME_FIELD: username}, first_name=data.get("first_name", ""),
-                        last_name=data.get("last_name", ""), email=data.get("email", ""), is_active=False)
+            user = User(
+                **{User.USERNAME_FIELD: username},
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                email=data.get("email", ""),
+                is_active=False,
+            )
             user.set_unusable_password()
             try:
                 user.full_clean(exclude=["password"])

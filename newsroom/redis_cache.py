@@ -44,7 +44,6 @@ class RedisCache(DjangoRedisCache):
         self._class = RedisCacheClient
 
 
-
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
 # Redis up but refusing writes: out of memory without eviction, a replica after a
 # failover, a failed snapshot (MISCONF). A cache that cannot store is a miss, not a 500.

@@ -60,7 +60,8 @@ def news_article(page) -> dict:
         "datePublished": page.published_at.isoformat() if page.published_at else None,
         "dateModified": (page.updated_at or page.published_at).isoformat() if page.published_at else None,
         "author": (
-            [{"@type": "Person", "name": page.author_name}] if page.author_name
+            [{"@type": "Person", "name": page.author_name}]
+            if page.author_name
             else [{"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")}]
         ),
         "publisher": publisher(),
@@ -80,8 +81,11 @@ def news_article(page) -> dict:
                 "@type": "NewsArticle",
                 "url": c.url,
                 "abstract": c.claim,
-                "publisher": {"@type": "NewsMediaOrganization", "name": c.outlet.name,
-                              **({"url": c.outlet.homepage} if c.outlet.homepage else {})},
+                "publisher": {
+                    "@type": "NewsMediaOrganization",
+                    "name": c.outlet.name,
+                    **({"url": c.outlet.homepage} if c.outlet.homepage else {}),
+                },
             }
             for c in page.citations
         ]

@@ -38,8 +38,7 @@ if not SECRET_KEY:
         SECRET_KEY = "insecure-development-key-do-not-use-in-production"
     else:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set SECRET_KEY in the environment, "
-            "or set DEBUG=1 for a local development run."
+            "SECRET_KEY is not set. Set SECRET_KEY in the environment, or set DEBUG=1 for a local development run."
         )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
@@ -69,6 +68,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_prose_editor",
     "axes",
+    "newsroom.changes",
     "topics",
     "sources",
     "faq",
@@ -156,6 +156,11 @@ else:
 # change (newsroom/cache.py); NEWSROOM_PAGE_CACHE=0 turns that off (benchmarks).
 PUBLIC_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
 
+# The public-change pipeline (newsroom/changes/): what runs, in order, once a
+# recorded change commits, and what the beat's reconcile runs again each minute.
+PUBLIC_CHANGE_STEPS = ["stories.after_change.live_copies_refresh", "stories.after_change.page_cache_purge"]
+PUBLIC_CHANGE_RECONCILE_STEPS = ["stories.after_change.page_cache_purge"]
+
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
@@ -183,9 +188,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stories.tasks.publish_scheduled_stories",
         "schedule": timedelta(minutes=1),
     },
-    # A purge lost while the cache was unreachable is made good within a minute (stories/receivers.py).
+    # A purge lost while the cache was unreachable is made good within a minute (newsroom/changes/reconcile.py).
     "reconcile-page-cache": {
-        "task": "stories.tasks.page_cache_reconcile",
+        "task": "changes.tasks.reconcile",
         "schedule": timedelta(minutes=1),
     },
     "enqueue-due-feeds": {
@@ -259,7 +264,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "TopicKindEnum": "topics.models.Topic.Kind",
-        "ChangeKindEnum": "stories.models.ChangeEvent.Kind",
+        "ChangeKindEnum": "newsroom.changes.models.ChangeEvent.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -276,8 +281,6 @@ API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "120/min")
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 # Anonymous API bodies are kept in the cache under their ETag this long (seconds); 0 switches it off.
 API_RESPONSE_CACHE_SECONDS = int(os.environ.get("API_RESPONSE_CACHE_SECONDS", "300"))
-# The sync cursor does not move past changes younger than this (a transaction may still commit below them).
-API_SYNC_SETTLE_SECONDS = int(os.environ.get("API_SYNC_SETTLE_SECONDS", "5"))
 
 # --- Security -------------------------------------------------------------
 # Content-Security-Policy (Django's own middleware): only our own origin; the

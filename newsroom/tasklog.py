@@ -28,17 +28,25 @@ def _ids(args, kwargs, result=None) -> dict:
 @task_success.connect
 def _succeeded(sender=None, result=None, **extra):
     request = sender.request
-    logger.info("task %s succeeded", sender.name,
-                extra={"task": sender.name, "task_id": request.id, **_ids(request.args, request.kwargs, result)})
+    logger.info(
+        "task %s succeeded",
+        sender.name,
+        extra={"task": sender.name, "task_id": request.id, **_ids(request.args, request.kwargs, result)},
+    )
 
 
 @task_failure.connect
 def _failed(sender=None, task_id=None, exception=None, args=None, kwargs=None, **extra):
-    logger.error("task %s failed: %r", sender.name, exception,
-                 extra={"task": sender.name, "task_id": task_id, **_ids(args, kwargs)})
+    logger.error(
+        "task %s failed: %r", sender.name, exception, extra={"task": sender.name, "task_id": task_id, **_ids(args, kwargs)}
+    )
 
 
 @task_retry.connect
 def _retried(sender=None, request=None, reason=None, **extra):
-    logger.warning("task %s retrying: %s", sender.name, reason,
-                   extra={"task": sender.name, "task_id": request.id, **_ids(request.args, request.kwargs)})
+    logger.warning(
+        "task %s retrying: %s",
+        sender.name,
+        reason,
+        extra={"task": sender.name, "task_id": request.id, **_ids(request.args, request.kwargs)},
+    )

@@ -10,8 +10,10 @@ from django.db import transaction
 from django.utils.text import slugify
 from lxml import etree
 
+from newsroom.changes.models import ChangeEvent
+from newsroom.changes.record import change_record
+
 from .models import Feed, Outlet
-from .services import outlet_record_change
 
 # "BBC News - World" → outlet "BBC News", feed "World".
 _TITLE_SPLIT = re.compile(r"\s+[-–—|:]\s+")
@@ -105,7 +107,7 @@ def opml_import(*, source: bytes, outlet: Outlet | None = None) -> OpmlImportRes
                 homepage=html_url if html_url.startswith(("http://", "https://")) else f"{scheme}://{host}/",
                 language=(node.get("language") or "")[:16],
             )
-            outlet_record_change(outlet=target)
+            change_record(ChangeEvent.Kind.OUTLET, target)  # new: nothing shows it yet
             result.outlets_created.append(target.name)
             outlets_by_host[host] = outlets_by_name[target.name.casefold()] = target
         Feed.objects.create(outlet=target, url=xml_url, title=feed_title)

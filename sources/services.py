@@ -5,42 +5,29 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from newsroom.changes.models import ChangeEvent
+from newsroom.changes.record import public_change
+
 from .models import ArticleTopic, Outlet, SourceArticle
 
 
 @transaction.atomic
 def outlet_save(*, outlet: Outlet) -> Outlet:
-    """Save ``outlet``; it and the live stories citing it (their pages show its name) are recorded as changed."""
-    outlet.save()
-    outlet_record_change(outlet=outlet)
-    return outlet
+    """Save ``outlet``; it and what shows it (live stories citing it) are recorded as changed.
 
-
-def outlet_record_change(*, outlet: Outlet) -> None:
-    """Log a created or changed outlet for API sync, with the live stories that show it.
-
-    On commit the receivers expire those stories' kept and cached pages. Every
-    path that creates or changes an outlet calls this (the admin through
-    ``outlet_save``, OPML import, the demo loader), so replaying the log gives every outlet.
+    Every path that creates or changes an outlet goes through here (the admin,
+    OPML import, the demo loader), so replaying the log gives every outlet.
     """
-    from stories.changes import change_record, stories_record_change
-    from stories.models import ChangeEvent
-
-    change_record(kind=ChangeEvent.Kind.OUTLET, object_id=outlet.pk, slug=outlet.slug, action=ChangeEvent.Action.UPSERT)
-    stories_record_change(stories=outlet.live_stories)
+    with public_change(ChangeEvent.Kind.OUTLET, outlet):
+        outlet.save()
+    return outlet
 
 
 @transaction.atomic
 def outlet_delete(*, outlet: Outlet) -> None:
     """Delete ``outlet``; it is logged as gone and the live stories that showed it as changed."""
-    from stories.changes import change_record, stories_record_change
-    from stories.models import ChangeEvent, Story
-
-    story_ids = list(outlet.live_stories.values_list("id", flat=True))
-    pk, slug = outlet.pk, outlet.slug
-    outlet.delete()
-    change_record(kind=ChangeEvent.Kind.OUTLET, object_id=pk, slug=slug, action=ChangeEvent.Action.DELETE)
-    stories_record_change(stories=Story.objects.filter(pk__in=story_ids))
+    with public_change(ChangeEvent.Kind.OUTLET, outlet):
+        outlet.delete()
 
 
 class CiteError(Exception):

@@ -12,12 +12,11 @@ from pathlib import Path
 from django.db import transaction
 
 from faq.models import CommonQuestion, QuestionItem
-from faq.services import question_record_change
+from newsroom.changes.models import ChangeEvent
+from newsroom.changes.record import change_record
 from newsroom.richtext import sanitize_html, text_to_html
 from sources.models import Feed, Outlet
-from sources.services import outlet_record_change
 from topics.models import Topic
-from topics.services import topic_record_change
 
 from .models import Citation, SectionBlock, Story, StoryQuestion, StoryTopic
 from .revisions import snapshot_content, story_snapshot
@@ -77,11 +76,13 @@ def demo_load(*, path: Path = DEMO_FILE) -> LoadReport:
 def _load_outlet(o: dict, report: LoadReport) -> Outlet:
     changes = _change_count(report)
     outlet = _upsert(
-        Outlet, report, {"slug": o["slug"]},
+        Outlet,
+        report,
+        {"slug": o["slug"]},
         {"name": o["name"], "homepage": o["homepage"], "country": o["country"], "language": o["language"]},
     )
     if _change_count(report) != changes:
-        outlet_record_change(outlet=outlet)  # the API's sync feed and cache purges hear of it
+        change_record(ChangeEvent.Kind.OUTLET, outlet)  # the API's sync feed and cache purges hear of it
     for feed in o.get("feeds", []):
         _upsert(Feed, report, {"url": feed["url"]}, {"outlet": outlet, "title": feed["title"]})
     return outlet
@@ -90,14 +91,19 @@ def _load_outlet(o: dict, report: LoadReport) -> Outlet:
 def _load_topic(t: dict, report: LoadReport) -> Topic:
     changes = _change_count(report)
     topic = _upsert(
-        Topic, report, {"slug": t["slug"]},
+        Topic,
+        report,
+        {"slug": t["slug"]},
         {
-            "name": t["name"], "kind": t["kind"], "description": t["description"],
-            "aliases": "\n".join(t.get("aliases", [])), "external_url": t.get("external_url", ""),
+            "name": t["name"],
+            "kind": t["kind"],
+            "description": t["description"],
+            "aliases": "\n".join(t.get("aliases", [])),
+            "external_url": t.get("external_url", ""),
         },
     )
     if _change_count(report) != changes:
-        topic_record_change(topic=topic)  # the API's sync feed and cache purges hear of it
+        change_record(ChangeEvent.Kind.TOPIC, topic)  # the API's sync feed and cache purges hear of it
     return topic
 
 
@@ -108,7 +114,9 @@ def _change_count(report: LoadReport) -> int:
 def _load_question(q: dict, topics: dict, report: LoadReport) -> CommonQuestion:
     changes = _change_count(report)
     question = _upsert(
-        CommonQuestion, report, {"slug": q["slug"]},
+        CommonQuestion,
+        report,
+        {"slug": q["slug"]},
         {"question": q["question"], "teaser": q["teaser"], "status": CommonQuestion.Status.PUBLISHED},
     )
     if question.published_at is None:
@@ -120,45 +128,60 @@ def _load_question(q: dict, topics: dict, report: LoadReport) -> CommonQuestion:
         report.updated.append(f"topics of {question}")
     wanted = [(i["question"], sanitize_html(text_to_html(i["answer"]))) for i in q["items"]]
     _sync_rows(
-        question.items.all(), report, f"items of {question}",
-        list(question.items.values_list("question", "answer")), wanted,
-        lambda pos, row: QuestionItem.objects.create(
-            common_question=question, position=pos, question=row[0], answer=row[1]
-        ),
+        question.items.all(),
+        report,
+        f"items of {question}",
+        list(question.items.values_list("question", "answer")),
+        wanted,
+        lambda pos, row: QuestionItem.objects.create(common_question=question, position=pos, question=row[0], answer=row[1]),
     )
     if _change_count(report) != changes:
-        question_record_change(question=question, was_published=True)
+        change_record(ChangeEvent.Kind.QUESTION, question)
     return question
 
 
 def _load_story(s: dict, outlets: dict, topics: dict, questions: dict, report: LoadReport) -> Story:
     changes = _change_count(report)
     story = _upsert(
-        Story, report, {"slug": s["slug"]},
+        Story,
+        report,
+        {"slug": s["slug"]},
         {"headline": s["headline"], "summary": s["summary"], "event_date": _date(s.get("event_date"))},
     )
     blocks = [(b["kind"], b.get("heading", ""), sanitize_html(text_to_html(b["body"]))) for b in s["blocks"]]
     _sync_rows(
-        story.blocks.all(), report, f"sections of {story}",
-        list(story.blocks.values_list("kind", "heading", "body")), blocks,
+        story.blocks.all(),
+        report,
+        f"sections of {story}",
+        list(story.blocks.values_list("kind", "heading", "body")),
+        blocks,
         lambda pos, row: SectionBlock.objects.create(story=story, position=pos, kind=row[0], heading=row[1], body=row[2]),
     )
     citations = [(outlets[c["outlet"]].pk, c["url"], c["claim"], c.get("quote", "")) for c in s["citations"]]
     _sync_rows(
-        story.citations.all(), report, f"citations of {story}",
-        list(story.citations.values_list("outlet_id", "url", "claim", "quote")), citations,
+        story.citations.all(),
+        report,
+        f"citations of {story}",
+        list(story.citations.values_list("outlet_id", "url", "claim", "quote")),
+        citations,
         lambda pos, row: Citation.objects.create(
             story=story, position=pos, outlet_id=row[0], url=row[1], claim=row[2], quote=row[3]
         ),
     )
     _sync_rows(
-        story.story_topics.all(), report, f"topics of {story}",
-        list(story.story_topics.values_list("topic_id", flat=True)), [topics[t].pk for t in s["topics"]],
+        story.story_topics.all(),
+        report,
+        f"topics of {story}",
+        list(story.story_topics.values_list("topic_id", flat=True)),
+        [topics[t].pk for t in s["topics"]],
         lambda pos, pk: StoryTopic.objects.create(story=story, topic_id=pk, position=pos),
     )
     _sync_rows(
-        story.story_questions.all(), report, f"questions of {story}",
-        list(story.story_questions.values_list("question_id", flat=True)), [questions[q].pk for q in s["questions"]],
+        story.story_questions.all(),
+        report,
+        f"questions of {story}",
+        list(story.story_questions.values_list("question_id", flat=True)),
+        [questions[q].pk for q in s["questions"]],
         lambda pos, pk: StoryQuestion.objects.create(story=story, question_id=pk, position=pos),
     )
     if _change_count(report) != changes:

@@ -43,9 +43,7 @@ class LatestStoriesFeed(Feed):
 
     def items(self, obj=None):
         # One extra query for every item's topics (the feed's categories).
-        return self.stories(obj).prefetch_related(Prefetch("live_topics", queryset=Topic.objects.only("id", "name")))[
-            :FEED_SIZE
-        ]
+        return self.stories(obj).prefetch_related(Prefetch("live_topics", queryset=Topic.objects.only("id", "name")))[:FEED_SIZE]
 
     def item_title(self, item) -> str:
         return item.live_headline

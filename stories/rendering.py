@@ -67,8 +67,13 @@ def render_version() -> str:
 
 
 KEPT_TEMPLATES = (
-    PAGE_TEMPLATE, "base.html", "stories/includes/story_head.html", "stories/includes/story_body.html",
-    "stories/includes/citations.html", "includes/social_meta.html", "includes/search_form.html",
+    PAGE_TEMPLATE,
+    "base.html",
+    "stories/includes/story_head.html",
+    "stories/includes/story_body.html",
+    "stories/includes/citations.html",
+    "includes/social_meta.html",
+    "includes/search_form.html",
 )
 
 
@@ -104,30 +109,32 @@ def story_prerender(*, story_ids: list[int]) -> int:
 def _keep(story: Story, page: StoryPage) -> LivePage:
     """Render the page and serialise the API detail of ``page``, and keep both (one upsert query)."""
     kept = LivePage(
-        story_id=story.pk, key=live_page_key(story), html=story_page_render(page=page), rendered_at=timezone.now(),
+        story_id=story.pk,
+        key=live_page_key(story),
+        html=story_page_render(page=page),
+        rendered_at=timezone.now(),
         **_api_fields(page),
     )
     # Safe when two requests render the same page at once.
     LivePage.objects.bulk_create(
-        [kept], update_conflicts=True, unique_fields=["story"],
+        [kept],
+        update_conflicts=True,
+        unique_fields=["story"],
         update_fields=["key", "html", "rendered_at", *API_FIELDS],
     )
     return kept
 
 
-def live_page_outdated(*, story_id: int) -> bool:
-    """True when the live story has no kept page rendered from its current live revision.
+def live_pages_outdated(*, story_ids: list[int]) -> list[int]:
+    """The live stories among ``story_ids`` with no kept page rendered from their current live revision.
 
     A page expired by an edit of what it shows is not outdated in this sense
     (same revision): it is rendered again on its next request.
     """
-    story = Story.objects.live().filter(pk=story_id).select_related("live_page").only(
-        "id", "live_revision_id", "live_page__key"
-    ).first()
-    if story is None:
-        return False
-    kept = getattr(story, "live_page", None)
-    return kept is None or not kept.key.startswith(f"{story.live_revision_id}:")
+    if not story_ids:
+        return []
+    rows = Story.objects.live().filter(pk__in=story_ids).values_list("id", "live_revision_id", "live_page__key")
+    return [pk for pk, revision, key in rows if key is None or not key.startswith(f"{revision}:")]
 
 
 EXPIRED = "~"
@@ -157,7 +164,9 @@ def _live_page_sql() -> tuple[str, tuple, int]:
     Compiling the query costs more than running it; this is the hottest query of the site.
     """
     queryset = (
-        Story.objects.live().filter(live_slug=_SLUG).order_by()
+        Story.objects.live()
+        .filter(live_slug=_SLUG)
+        .order_by()
         .values_list("id", "live_revision_id", "live_page__key", "live_page__html", "live_page__rendered_at")[:1]
     )
     sql, params = queryset.query.sql_with_params()
@@ -245,7 +254,9 @@ def _api_key(revision_id: int, signature: str) -> str:
 def _api_json_sql() -> tuple[str, tuple, int]:
     """The kept detail's lookup, compiled once from ``Story.objects.live()`` (the gate)."""
     queryset = (
-        Story.objects.live().filter(live_slug=_SLUG).order_by()
+        Story.objects.live()
+        .filter(live_slug=_SLUG)
+        .order_by()
         .values_list("live_revision_id", "live_page__api_key", "live_page__api_refs", "live_page__api_json")[:1]
     )
     sql, params = queryset.query.sql_with_params()

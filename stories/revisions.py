@@ -24,10 +24,7 @@ def story_snapshot(*, story: Story) -> dict:
         "summary": story.summary,
         "event_date": story.event_date.isoformat() if story.event_date else None,
         "author_name": _author_name(story),
-        "blocks": [
-            {"kind": b.kind, "heading": b.display_heading, "body": b.body}
-            for b in story.blocks.all()
-        ],
+        "blocks": [{"kind": b.kind, "heading": b.display_heading, "body": b.body} for b in story.blocks.all()],
         "citations": [
             {
                 "outlet_id": c.outlet_id,
@@ -118,11 +115,7 @@ def snapshot_diff(*, old: dict, new: dict) -> list[FieldDiff]:
 def _diff_text(label: str, old: str, new: str) -> FieldDiff | None:
     if old == new:
         return None
-    lines = [
-        (line[0], line[2:])
-        for line in difflib.ndiff(old.splitlines(), new.splitlines())
-        if not line.startswith("?")
-    ]
+    lines = [(line[0], line[2:]) for line in difflib.ndiff(old.splitlines(), new.splitlines()) if not line.startswith("?")]
     return FieldDiff(label=label, lines=lines)
 
 

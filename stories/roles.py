@@ -12,23 +12,40 @@ from django.contrib.auth.management import create_permissions
 
 STORY_CHILDREN = ["sectionblock", "citation", "storytopic", "storyquestion"]
 REFERENCE_DATA = [
-    ("topics", "topic"), ("sources", "outlet"), ("sources", "feed"), ("faq", "commonquestion"), ("faq", "questionitem"),
+    ("topics", "topic"),
+    ("sources", "outlet"),
+    ("sources", "feed"),
+    ("faq", "commonquestion"),
+    ("faq", "questionitem"),
 ]
 
 WRITER = [
-    ("stories", "add_story"), ("stories", "change_story"), ("stories", "view_story"), ("stories", "submit_story"),
+    ("stories", "add_story"),
+    ("stories", "change_story"),
+    ("stories", "view_story"),
+    ("stories", "submit_story"),
     *[("stories", f"{verb}_{model}") for model in STORY_CHILDREN for verb in ("add", "change", "delete", "view")],
-    ("stories", "view_revision"), ("stories", "view_transition"), ("stories", "view_updatenote"),
-    ("topics", "view_topic"), ("sources", "view_outlet"), ("sources", "view_feed"),
-    ("sources", "view_sourcearticle"), ("faq", "view_commonquestion"), ("faq", "view_questionitem"),
+    ("stories", "view_revision"),
+    ("stories", "view_transition"),
+    ("stories", "view_updatenote"),
+    ("topics", "view_topic"),
+    ("sources", "view_outlet"),
+    ("sources", "view_feed"),
+    ("sources", "view_sourcearticle"),
+    ("faq", "view_commonquestion"),
+    ("faq", "view_questionitem"),
 ]
 
 EDITOR = WRITER + [
-    ("stories", "publish_story"), ("stories", "delete_story"),
-    ("stories", "view_slugredirect"), ("stories", "change_slugredirect"), ("stories", "delete_slugredirect"),
+    ("stories", "publish_story"),
+    ("stories", "delete_story"),
+    ("stories", "view_slugredirect"),
+    ("stories", "change_slugredirect"),
+    ("stories", "delete_slugredirect"),
     *[(app, f"{verb}_{model}") for app, model in REFERENCE_DATA for verb in ("add", "change", "delete", "view")],
     # Confirming or removing an ingested article's topic matches (list actions and the article's inline).
-    ("sources", "change_sourcearticle"), ("sources", "view_sourcearticle"),
+    ("sources", "change_sourcearticle"),
+    ("sources", "view_sourcearticle"),
     *[("sources", f"{verb}_articletopic") for verb in ("add", "change", "delete", "view")],
 ]
 

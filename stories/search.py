@@ -89,8 +89,15 @@ def _search_postgres(query: str) -> QuerySet[Story]:
         .annotate(
             rank=SearchRank(F("search_document__vector"), ts_query, normalization=Value(32)),
             snippet_raw=SearchHeadline(
-                _BODY_TEXT, ts_query, config=SEARCH_CONFIG, start_sel=_START, stop_sel=_STOP,
-                max_words=35, min_words=15, max_fragments=2, fragment_delimiter=" … ",
+                _BODY_TEXT,
+                ts_query,
+                config=SEARCH_CONFIG,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
             ),
         )
         .order_by("-rank", "-first_published_at", "-id")

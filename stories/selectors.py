@@ -22,10 +22,20 @@ PREVIEW_MAX_AGE = 3 * 24 * 3600  # seconds a shared preview link stays readable
 
 def story_list_live() -> QuerySet[Story]:
     """Live stories, newest first, with only the columns a list shows."""
-    return Story.objects.live().only(
-        "id", "live_slug", "live_headline", "live_summary", "first_published_at", "last_published_at",
-        "status", "live_revision_id",
-    ).order_by("-first_published_at", "-id")
+    return (
+        Story.objects.live()
+        .only(
+            "id",
+            "live_slug",
+            "live_headline",
+            "live_summary",
+            "first_published_at",
+            "last_published_at",
+            "status",
+            "live_revision_id",
+        )
+        .order_by("-first_published_at", "-id")
+    )
 
 
 @dataclass
@@ -58,10 +68,14 @@ def story_live_queryset() -> QuerySet[Story]:
     # One query for the story and its live revision, one each for topics,
     # published questions and cited outlets: four in all, whatever the
     # number of blocks, citations, topics or questions.
-    return Story.objects.live().select_related("live_revision").prefetch_related(
-        "live_topics",
-        "live_outlets",
-        Prefetch("live_questions", queryset=CommonQuestion.objects.published()),
+    return (
+        Story.objects.live()
+        .select_related("live_revision")
+        .prefetch_related(
+            "live_topics",
+            "live_outlets",
+            Prefetch("live_questions", queryset=CommonQuestion.objects.published()),
+        )
     )
 
 
@@ -86,8 +100,13 @@ def story_page_with(*, story: Story, topics: dict, questions: dict, outlets: dic
     while public content is unchanged, so a detail costs one query.
     """
     return _story_page(
-        story=story, data=story.live_revision.data, topics=topics, questions=questions, outlets=outlets,
-        published_at=story.first_published_at, updated_at=story.last_published_at,
+        story=story,
+        data=story.live_revision.data,
+        topics=topics,
+        questions=questions,
+        outlets=outlets,
+        published_at=story.first_published_at,
+        updated_at=story.last_published_at,
     )
 
 

@@ -3,7 +3,7 @@
 Each transition checks the actor's permission and the current state, does
 the work in one transaction with the story row locked, stores a revision and
 a ``Transition`` audit row, and leaves side effects (cache purge, sync feed)
-to ``change_record``, which fires after commit. ``actor=None`` means the
+to the public-change pipeline (``newsroom/changes``), which runs them after commit. ``actor=None`` means the
 system (scheduled publishing, the demo loader).
 """
 
@@ -15,9 +15,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from .changes import change_record
+from newsroom.changes.models import ChangeEvent
+from newsroom.changes.record import public_change
+
 from .models import (
-    ChangeEvent,
     Citation,
     Revision,
     SectionBlock,
@@ -110,8 +111,7 @@ def _check(*, story: Story, actor, action: str) -> Rule:
     if story.status not in rule.sources:
         allowed = ", ".join(Story.Status(s).label.lower() for s in sorted(rule.sources))
         raise WorkflowError(
-            f"Cannot {rule.label.lower()} a story that is {story.get_status_display().lower()}; "
-            f"only a story that is {allowed}."
+            f"Cannot {rule.label.lower()} a story that is {story.get_status_display().lower()}; only a story that is {allowed}."
         )
     return rule
 
@@ -123,12 +123,20 @@ def _lock(story: Story) -> Story:
 def _record(*, story: Story, actor, action: str, from_status: str, comment: str, revision: Revision | None = None):
     if revision is None:
         revision = Revision.objects.create(
-            story=story, kind=Revision.Kind.TRANSITION, data=story_snapshot(story=story), author=actor,
+            story=story,
+            kind=Revision.Kind.TRANSITION,
+            data=story_snapshot(story=story),
+            author=actor,
             message=f"{RULES[action].label}{': ' + comment if comment else ''}"[:500],
         )
     return Transition.objects.create(
-        story=story, action=action, from_status=from_status, to_status=story.status,
-        actor=actor, comment=comment, revision=revision,
+        story=story,
+        action=action,
+        from_status=from_status,
+        to_status=story.status,
+        actor=actor,
+        comment=comment,
+        revision=revision,
     )
 
 
@@ -177,7 +185,13 @@ def story_publish(*, story: Story, actor=None, message: str = "", note: str = ""
     """
     story = _lock(story)
     _check(story=story, actor=actor, action="publish")
-    now = now or timezone.now()
+    with public_change(ChangeEvent.Kind.STORY, story):
+        _go_live(story=story, actor=actor, message=message, note=note, now=now or timezone.now())
+    return story
+
+
+def _go_live(*, story: Story, actor, message: str, note: str, now: datetime) -> None:
+    """Freeze the working copy of the locked ``story`` as its live revision, with the columns lists read."""
     from_status = story.status
     data = story_snapshot(story=story)
     _check_live_slug_free(story=story, slug=data["slug"])
@@ -203,24 +217,30 @@ def story_publish(*, story: Story, actor=None, message: str = "", note: str = ""
     story.has_unpublished_changes = False
     story.save(
         update_fields=[
-            "status", "live_revision", "live_slug", "live_headline", "live_summary", "live_search_text",
-            "first_published_at", "last_published_at", "publish_at", "has_unpublished_changes", "updated_at",
+            "status",
+            "live_revision",
+            "live_slug",
+            "live_headline",
+            "live_summary",
+            "live_search_text",
+            "first_published_at",
+            "last_published_at",
+            "publish_at",
+            "has_unpublished_changes",
+            "updated_at",
         ]
     )
     story.live_topics.set(data["topic_ids"])
     story.live_questions.set(data["question_ids"])
     story.live_outlets.set({c["outlet_id"] for c in data["citations"]})
     _record(story=story, actor=actor, action="publish", from_status=from_status, comment=note or message, revision=revision)
-    change_record(kind=ChangeEvent.Kind.STORY, object_id=story.pk, slug=story.live_slug, action=ChangeEvent.Action.UPSERT)
-    return story
 
 
 @transaction.atomic
 def story_unpublish(*, story: Story, actor, comment: str = "") -> Story:
     """Take a story down: it leaves every public list and its address answers 410 Gone."""
-    story = _move(story=story, actor=actor, action="unpublish", comment=comment)
-    change_record(kind=ChangeEvent.Kind.STORY, object_id=story.pk, slug=story.live_slug, action=ChangeEvent.Action.DELETE)
-    return story
+    with public_change(ChangeEvent.Kind.STORY, story):
+        return _move(story=story, actor=actor, action="unpublish", comment=comment)
 
 
 def story_publish_due(*, now: datetime | None = None) -> list[Story]:
@@ -296,7 +316,10 @@ def story_preview_revoke(*, story: Story, actor) -> Story:
 def story_keep_conflict(*, story: Story, data: dict, actor) -> Revision:
     """Keep a refused (conflicting) version as a revision so nothing typed is lost."""
     return Revision.objects.create(
-        story=story, kind=Revision.Kind.CONFLICT, data=data, author=actor,
+        story=story,
+        kind=Revision.Kind.CONFLICT,
+        data=data,
+        author=actor,
         message="Refused: someone else saved the story first",
     )
 
@@ -319,7 +342,10 @@ def story_restore(*, story: Story, revision: Revision, actor) -> Story:
     story.refresh_from_db()
     data = story_snapshot(story=story)
     Revision.objects.create(
-        story=story, kind=Revision.Kind.RESTORE, data=data, author=actor,
+        story=story,
+        kind=Revision.Kind.RESTORE,
+        data=data,
+        author=actor,
         message=f"Restored the revision of {timezone.localtime(revision.created_at):%d %b %Y %H:%M}",
     )
     _after_working_copy_change(story=story, actor=actor, data=data)
@@ -334,8 +360,12 @@ def _write_children(*, story: Story, data: dict) -> None:
     story.blocks.all().delete()
     SectionBlock.objects.bulk_create(
         SectionBlock(
-            story=story, position=i, kind=b["kind"], body=b["body"],
-            heading="" if b["kind"] != SectionBlock.Kind.CUSTOM and b["heading"] == SectionBlock.Kind(b["kind"]).label
+            story=story,
+            position=i,
+            kind=b["kind"],
+            body=b["body"],
+            heading=""
+            if b["kind"] != SectionBlock.Kind.CUSTOM and b["heading"] == SectionBlock.Kind(b["kind"]).label
             else b["heading"],
         )
         for i, b in enumerate(data["blocks"])
@@ -345,7 +375,8 @@ def _write_children(*, story: Story, data: dict) -> None:
     story.citations.all().delete()
     Citation.objects.bulk_create(
         Citation(story=story, position=i, outlet_id=c["outlet_id"], url=c["url"], claim=c["claim"], quote=c["quote"])
-        for i, c in enumerate(data["citations"]) if c["outlet_id"] in outlets
+        for i, c in enumerate(data["citations"])
+        if c["outlet_id"] in outlets
     )
     topics = set(Topic.objects.filter(pk__in=data["topic_ids"]).values_list("pk", flat=True))
     story.story_topics.all().delete()
@@ -364,6 +395,8 @@ def _after_working_copy_change(*, story: Story, actor, data: dict) -> None:
     story.updated_by = actor
     story.has_unpublished_changes = snapshot_differs_from_live(story=story, data=data)
     Story.objects.filter(pk=story.pk).update(
-        version=story.version, updated_by=actor, has_unpublished_changes=story.has_unpublished_changes,
+        version=story.version,
+        updated_by=actor,
+        has_unpublished_changes=story.has_unpublished_changes,
         updated_at=timezone.now(),
     )

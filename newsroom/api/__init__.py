@@ -28,8 +28,24 @@ from .conditional import API_VERSION, ConditionalGetMixin, Fingerprint, api_fing
 from .pagination import KeysetPagination
 
 __all__ = [
-    "API_VERSION", "BAD_REQUEST", "FIELDS_PARAMETER", "NOT_FOUND", "THROTTLED", "AnonymousThrottle",
-    "ConditionalGetMixin", "Fingerprint", "KeysetPagination", "PlainRepresentation", "PublicViewSet",
-    "SparseFieldsMixin", "absolute_url", "api_fingerprint", "detail_schema", "iso", "list_schema", "path_of",
-    "schema_sparse_fields_hook", "site_url",
+    "API_VERSION",
+    "BAD_REQUEST",
+    "FIELDS_PARAMETER",
+    "NOT_FOUND",
+    "THROTTLED",
+    "AnonymousThrottle",
+    "ConditionalGetMixin",
+    "Fingerprint",
+    "KeysetPagination",
+    "PlainRepresentation",
+    "PublicViewSet",
+    "SparseFieldsMixin",
+    "absolute_url",
+    "api_fingerprint",
+    "detail_schema",
+    "iso",
+    "list_schema",
+    "path_of",
+    "schema_sparse_fields_hook",
+    "site_url",
 ]

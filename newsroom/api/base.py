@@ -101,11 +101,14 @@ def site_url(url_name: str, slug: str) -> str:
 
 
 FIELDS_PARAMETER = OpenApiParameter(
-    "fields", str, description="Comma-separated fields to return for each item (slug is always returned).",
+    "fields",
+    str,
+    description="Comma-separated fields to return for each item (slug is always returned).",
 )
 
 ErrorSerializer = inline_serializer(
-    "Error", fields={"detail": serializers.CharField(help_text="What went wrong.")},
+    "Error",
+    fields={"detail": serializers.CharField(help_text="What went wrong.")},
 )
 BAD_REQUEST = OpenApiResponse(
     description="A query parameter is invalid; the body maps each bad parameter to its messages.",

@@ -4,14 +4,16 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from rest_framework.response import Response
+
+from newsroom.changes.feed import changes_state
 
 API_VERSION = "1"
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -23,33 +25,21 @@ class Fingerprint:
 
     key: str
     last_modified: datetime
-    last_event_at: datetime | None
+    horizon: int | None = None  # up to where the change log was final (newsroom/changes/feed.py)
 
 
 def api_fingerprint() -> Fingerprint:
     """A fingerprint of all public content and the time it last changed, in one cheap query.
 
-    Every public change appends a ``ChangeEvent`` (stories, topics, questions),
-    so the last event's id moves whenever any API response may change; outlets
-    are reference data edited in place, so their count and latest edit time
-    stand in for them. Each part is an index lookup or a scan of a small table.
+    Every public change (stories, topics, questions, outlets, and whatever
+    shows them) appends to the change log in its transaction, so its key
+    (``newsroom/changes/feed.py``) moves whenever any API response may change.
+    Outlets' count and latest edit join it, so an outlet saved in place
+    without going through its service still shows at once.
     """
-    from sources.models import Outlet
-    from stories.models import ChangeEvent
-
-    events, outlets = ChangeEvent._meta.db_table, Outlet._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT id FROM {events} ORDER BY id DESC LIMIT 1),"  # table names from _meta
-            f" (SELECT created_at FROM {events} ORDER BY id DESC LIMIT 1),"
-            f" (SELECT COUNT(*) FROM {outlets}), (SELECT MAX(updated_at) FROM {outlets})"
-        )
-        last_id, last_at, outlet_count, outlet_at = cursor.fetchone()
-    last_at, outlet_at = _aware(last_at), _aware(outlet_at)
-    times = [t for t in (last_at, outlet_at) if t is not None]
-    return Fingerprint(
-        key=f"{last_id}.{last_at}.{outlet_count}.{outlet_at}", last_modified=max(times, default=EPOCH), last_event_at=last_at
-    )
+    outlets = apps.get_model("sources", "Outlet")._meta.db_table  # by label: this layer imports no app
+    state = changes_state(also=(f"(SELECT COUNT(*) FROM {outlets})", f"(SELECT MAX(updated_at) FROM {outlets})"))
+    return Fingerprint(key=state.key, last_modified=_aware(state.last_at) or EPOCH, horizon=state.horizon)
 
 
 def _aware(value) -> datetime | None:

@@ -109,11 +109,16 @@ class KeysetPagination(BasePagination):
     def get_schema_operation_parameters(self, view):
         return [
             {
-                "name": self.cursor_query_param, "in": "query", "required": False,
-                "description": "Opaque cursor from a previous page's `next_cursor`.", "schema": {"type": "string"},
+                "name": self.cursor_query_param,
+                "in": "query",
+                "required": False,
+                "description": "Opaque cursor from a previous page's `next_cursor`.",
+                "schema": {"type": "string"},
             },
             {
-                "name": self.page_size_query_param, "in": "query", "required": False,
+                "name": self.page_size_query_param,
+                "in": "query",
+                "required": False,
                 "description": f"Rows per page (default {self.page_size}, at most {self.max_page_size}).",
                 "schema": {"type": "integer", "minimum": 1},
             },

@@ -28,7 +28,8 @@ class _RefusedSave(Exception):
 
 class StoryAdminForm(forms.ModelForm):
     expected_version = forms.IntegerField(
-        widget=forms.HiddenInput, required=False,
+        widget=forms.HiddenInput,
+        required=False,
         help_text="The version this form was opened at; a save based on an older one is refused.",
     )
 
@@ -53,6 +54,7 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.filter(status=Story.Status.SCHEDULED, publish_at__lt=timezone.now() - SCHEDULE_GRACE)
         return queryset
+
 
 @admin.register(Story)
 class StoryAdmin(BoundedSearchMixin, StoryCoverageAdminMixin, StoryViewsMixin, admin.ModelAdmin):
@@ -97,9 +99,7 @@ class StoryAdmin(BoundedSearchMixin, StoryCoverageAdminMixin, StoryViewsMixin, a
     # --- permissions -----------------------------------------------------
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and workflow.story_can_edit(
-            story=obj, actor=request.user
-        )
+        return super().has_change_permission(request, obj) and workflow.story_can_edit(story=obj, actor=request.user)
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}

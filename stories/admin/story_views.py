@@ -38,13 +38,9 @@ class StoryViewsMixin:
         return [
             path("<int:object_id>/transition/<str:action>/", view(self.transition_view), name="stories_story_transition"),
             path("<int:object_id>/preview/", view(self.preview_view), name="stories_story_preview"),
-            path(
-                "<int:object_id>/preview/revoke/", view(self.preview_revoke_view), name="stories_story_preview_revoke"
-            ),
+            path("<int:object_id>/preview/revoke/", view(self.preview_revoke_view), name="stories_story_preview_revoke"),
             path("<int:object_id>/compare/", view(self.compare_view), name="stories_story_compare"),
-            path(
-                "<int:object_id>/restore/<int:revision_id>/", view(self.restore_view), name="stories_story_restore"
-            ),
+            path("<int:object_id>/restore/<int:revision_id>/", view(self.restore_view), name="stories_story_restore"),
         ] + super().get_urls()
 
     def _story_or_404(self, request, object_id) -> Story:
@@ -124,9 +120,14 @@ class StoryViewsMixin:
         new = self._version(story, b)
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.model._meta, "original": story, "title": f"Compare versions of “{story}”",
-            "revisions": listed, "a": a or str(story.live_revision_id or ""), "b": b,
-            "old_label": old[0], "new_label": new[0],
+            "opts": self.model._meta,
+            "original": story,
+            "title": f"Compare versions of “{story}”",
+            "revisions": listed,
+            "a": a or str(story.live_revision_id or ""),
+            "b": b,
+            "old_label": old[0],
+            "new_label": new[0],
             "diffs": snapshot_diff(old=old[1], new=new[1]) if old[1] and new[1] else None,
         }
         return TemplateResponse(request, "admin/stories/story/revision_compare.html", context)
@@ -161,7 +162,9 @@ class StoryViewsMixin:
             return HttpResponseRedirect(self._change_url(story))
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.model._meta, "original": story, "title": f"Restore a revision of “{story}”",
+            "opts": self.model._meta,
+            "original": story,
+            "title": f"Restore a revision of “{story}”",
             "revision_label": self._revision_label(revision),
             "can_restore": workflow.story_can_edit(story=story, actor=request.user),
             "diffs": snapshot_diff(old=story_snapshot(story=story), new=revision.data),

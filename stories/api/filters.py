@@ -47,12 +47,8 @@ class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 
 class StoryFilter(django_filters.FilterSet):
-    topic = SlugListFilter(
-        method="filter_topic", help_text="Stories tagged with any of these topic slugs (comma-separated)."
-    )
-    outlet = SlugListFilter(
-        method="filter_outlet", help_text="Stories citing any of these outlet slugs (comma-separated)."
-    )
+    topic = SlugListFilter(method="filter_topic", help_text="Stories tagged with any of these topic slugs (comma-separated).")
+    outlet = SlugListFilter(method="filter_outlet", help_text="Stories citing any of these outlet slugs (comma-separated).")
     published_after = UtcDateTimeFilter(
         field_name="first_published_at", lookup_expr="gte", help_text="First published at or after (ISO 8601)."
     )
@@ -93,7 +89,5 @@ class StoryFilter(django_filters.FilterSet):
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchQuery
 
-            return queryset.filter(
-                search_document__vector=SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-            )
+            return queryset.filter(search_document__vector=SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch"))
         return queryset.filter(id__in=story_search(query=query).values("id"))

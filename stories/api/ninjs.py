@@ -50,10 +50,15 @@ def story_ninjs(*, page: StoryPage) -> dict:
     sources = {}
     for citation in page.citations:
         outlet = citation.outlet
-        sources.setdefault(outlet.pk, {
-            "name": outlet.name, "role": "cited", "literal": outlet.slug,
-            **({"uri": outlet.homepage} if outlet.homepage else {}),
-        })
+        sources.setdefault(
+            outlet.pk,
+            {
+                "name": outlet.name,
+                "role": "cited",
+                "literal": outlet.slug,
+                **({"uri": outlet.homepage} if outlet.homepage else {}),
+            },
+        )
     if sources:
         item["infosources"] = list(sources.values())
     return item
@@ -65,17 +70,17 @@ def _body(block: dict, page: StoryPage) -> dict:
         html += "<ul>" + "".join(_citation_html(c) for c in page.citations) + "</ul>"
     text = html_to_text(html)
     return {
-        "role": block["kind"], "contenttype": "text/html", "value": html,
-        "charcount": len(text), "wordcount": len(text.split()),
+        "role": block["kind"],
+        "contenttype": "text/html",
+        "value": html,
+        "charcount": len(text),
+        "wordcount": len(text.split()),
     }
 
 
 def _citation_html(citation) -> str:
     quote = f" “{escape(citation.quote)}”" if citation.quote else ""
-    return (
-        f'<li><a href="{escape(citation.url)}">{escape(citation.outlet.name)}</a>: '
-        f"{escape(citation.claim)}{quote}</li>"
-    )
+    return f'<li><a href="{escape(citation.url)}">{escape(citation.outlet.name)}</a>: {escape(citation.claim)}{quote}</li>'
 
 
 def _topic_uri(topic: Topic) -> str:

@@ -12,15 +12,18 @@ Nothing is shared between processes; each checks the database's fingerprint.
 import threading
 from dataclasses import dataclass
 
-from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
-from django.db.models.functions import Cast
+from django.db.models import CharField, F, OuterRef, StringAgg, Subquery, Value, Window
+from django.db.models.functions import Cast, RowNumber
 
 from faq.models import CommonQuestion
-from newsroom.api import Fingerprint
+from newsroom.api import Fingerprint, api_fingerprint
 from sources.models import Outlet
 from stories.models import Story
 from stories.selectors import story_list_live
 from topics.models import Topic
+
+# What a topic's references and its detail show (the sync feed serialises details from these rows).
+TOPIC_FIELDS = ("id", "slug", "name", "kind", "description", "external_url", "updated_at")
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ def references_for(*, fingerprint: Fingerprint) -> References:
     with _lock:
         fresh = References(
             key=fingerprint.key,
-            topics=Topic.objects.only("id", "slug", "name", "kind", "external_url").in_bulk(),
+            topics=Topic.objects.only(*TOPIC_FIELDS).in_bulk(),
             outlets=Outlet.objects.only("id", "slug", "name", "homepage", "country", "language").in_bulk(),
             questions=CommonQuestion.objects.published().only("id", "slug", "question", "teaser").in_bulk(),
         )
@@ -64,8 +67,6 @@ def reset() -> None:
 
 def view_references(view) -> References:
     """The references for a request, from the fingerprint its view computed first."""
-    from newsroom.api import api_fingerprint
-
     return references_for(fingerprint=getattr(view, "fingerprint", None) or api_fingerprint())
 
 
@@ -98,3 +99,21 @@ def latest_live_stories(view, **filters) -> list[Story]:
     for a topic's or an outlet's detail: one query (the topics come from the reference maps)."""
     stories = list(with_topic_ids(story_list_live().filter(**filters))[:EMBEDDED_STORIES])
     return attach_topics(stories, view_references(view))
+
+
+def latest_live_stories_by(relation: str, ids: list[int], refs: References) -> dict[int, list[Story]]:
+    """``latest_live_stories`` for many topics (``relation="live_topics"``) or outlets at once: one query.
+
+    Ranks each one's live stories in the list's order (newest first) with a
+    window function and keeps the first ``EMBEDDED_STORIES`` of each.
+    """
+    order = [F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in story_list_live().query.order_by]
+    ranked = (
+        with_topic_ids(story_list_live().filter(**{f"{relation}__in": ids}))
+        .annotate(owner=F(relation), rank=Window(RowNumber(), partition_by=F(relation), order_by=order))
+        .filter(rank__lte=EMBEDDED_STORIES)
+    )
+    found: dict[int, list[Story]] = {pk: [] for pk in ids}
+    for story in attach_topics(sorted(ranked, key=lambda s: (s.owner, s.rank)), refs):
+        found[story.owner].append(story)
+    return found

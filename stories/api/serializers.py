@@ -28,14 +28,20 @@ def topic_ref(topic: Topic) -> dict:
 
 def outlet_ref(outlet: Outlet) -> dict:
     return {
-        "slug": outlet.slug, "name": outlet.name, "homepage": outlet.homepage, "country": outlet.country,
-        "language": outlet.language, "url": site_url("sources:outlet", outlet.slug),
+        "slug": outlet.slug,
+        "name": outlet.name,
+        "homepage": outlet.homepage,
+        "country": outlet.country,
+        "language": outlet.language,
+        "url": site_url("sources:outlet", outlet.slug),
     }
 
 
 def question_ref(question: CommonQuestion) -> dict:
     return {
-        "slug": question.slug, "question": question.question, "teaser": question.teaser,
+        "slug": question.slug,
+        "question": question.question,
+        "teaser": question.teaser,
         "url": site_url("faq:detail", question.slug),
     }
 
@@ -109,8 +115,12 @@ class StoryListItemSerializer(SparseFieldsMixin, PlainRepresentation, serializer
 
     def represent(self, story):
         return {
-            "id": story.id, "slug": story.live_slug, "headline": story.live_headline, "summary": story.live_summary,
-            "url": story_url(story.live_slug), "published_at": iso(story.first_published_at),
+            "id": story.id,
+            "slug": story.live_slug,
+            "headline": story.live_headline,
+            "summary": story.live_summary,
+            "url": story_url(story.live_slug),
+            "published_at": iso(story.first_published_at),
             "updated_at": iso(story.last_published_at),
             "topics": [topic_ref(t) for t in story.api_topics],
         }
@@ -138,14 +148,19 @@ class StoryDetailSerializer(PlainRepresentation, serializers.Serializer):
     def represent(self, page: StoryPage):
         story = page.story
         return {
-            "id": story.id, "slug": story.live_slug, "headline": page.headline, "summary": page.summary,
-            "event_date": page.event_date.isoformat() if page.event_date else None, "author": page.author_name,
-            "url": story_url(story.live_slug), "published_at": iso(page.published_at),
-            "updated_at": iso(page.updated_at), "revision": story.live_revision_id,
+            "id": story.id,
+            "slug": story.live_slug,
+            "headline": page.headline,
+            "summary": page.summary,
+            "event_date": page.event_date.isoformat() if page.event_date else None,
+            "author": page.author_name,
+            "url": story_url(story.live_slug),
+            "published_at": iso(page.published_at),
+            "updated_at": iso(page.updated_at),
+            "revision": story.live_revision_id,
             "blocks": [_block(b) for b in page.blocks],
             "citations": [
-                {"outlet": outlet_ref(c.outlet), "url": c.url, "claim": c.claim, "quote": c.quote}
-                for c in page.citations
+                {"outlet": outlet_ref(c.outlet), "url": c.url, "claim": c.claim, "quote": c.quote} for c in page.citations
             ],
             "topics": [topic_ref(t) for t in page.topics],
             "questions": [question_ref(q) for q in page.questions],

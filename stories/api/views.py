@@ -45,7 +45,10 @@ class StoryViewSet(PublicViewSet):
             return super().retrieve(request, *args, **kwargs)
         refs = view_references(self)
         body = story_live_api_json(
-            slug=kwargs["slug"], topics=refs.topics, outlets=refs.outlets, questions=refs.questions,
+            slug=kwargs["slug"],
+            topics=refs.topics,
+            outlets=refs.outlets,
+            questions=refs.questions,
             page=self.get_object,
         )
         return HttpResponse(body, content_type=JSONRenderer.media_type)

@@ -12,11 +12,10 @@ change log, pages rendered at publish, search documents).
 """
 
 from .history import Revision, SlugRedirect, Transition, UpdateNote
-from .serving import ChangeEvent, LivePage, StorySearchDocument
+from .serving import LivePage, StorySearchDocument
 from .story import SCHEDULE_GRACE, Citation, SectionBlock, Story, StoryQuerySet, StoryQuestion, StoryTopic
 
 __all__ = [
-    "ChangeEvent",
     "Citation",
     "LivePage",
     "Revision",

@@ -22,7 +22,11 @@ class Revision(models.Model):
     kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.SAVE)
     data = models.JSONField("snapshot", help_text="The story tree as it was.")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="author",
     )
     message = models.CharField("message", max_length=500, blank=True)
@@ -48,12 +52,22 @@ class Transition(models.Model):
     from_status = models.CharField("from", max_length=20, choices=Story.Status.choices)
     to_status = models.CharField("to", max_length=20, choices=Story.Status.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name="by", help_text="Empty when the system did it (scheduled publishing, imports).",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="by",
+        help_text="Empty when the system did it (scheduled publishing, imports).",
     )
     comment = models.TextField("comment", blank=True, help_text="Why: a reviewer's comment or a publishing note.")
     revision = models.ForeignKey(
-        Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="revision",
+        Revision,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="revision",
         help_text="The story as it was at this transition.",
     )
     created_at = models.DateTimeField("at", auto_now_add=True, db_index=True)
@@ -82,7 +96,11 @@ class UpdateNote(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="update_notes", verbose_name="story")
     text = models.CharField("text", max_length=500, help_text="What changed, in one sentence readers will see.")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="author",
     )
     created_at = models.DateTimeField("at", default=timezone.now, db_index=True)

@@ -29,7 +29,9 @@ class Story(models.Model):
     # --- working copy ----------------------------------------------------
     headline = models.CharField("headline", max_length=300, help_text="The story's title, in sentence case.")
     slug = models.SlugField(
-        "slug", max_length=200, unique=True,
+        "slug",
+        max_length=200,
+        unique=True,
         help_text="The story's address: /story/this-slug/. Changing it after publication keeps the old address as a redirect.",
     )
     summary = models.TextField("summary", blank=True, help_text="The standfirst: one or two sentences under the headline.")
@@ -37,21 +39,31 @@ class Story(models.Model):
         "event date", null=True, blank=True, help_text="The date the dateline refers to (when it happened)."
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="stories", verbose_name="author", help_text="The writer responsible for the story.",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories",
+        verbose_name="author",
+        help_text="The writer responsible for the story.",
     )
     status = models.CharField(
-        "status", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False,
+        "status",
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        editable=False,
         help_text="Changed only through the workflow actions.",
     )
-    publish_at = models.DateTimeField(
-        "publish at", null=True, blank=True, help_text="For a scheduled story: when it goes live."
-    )
+    publish_at = models.DateTimeField("publish at", null=True, blank=True, help_text="For a scheduled story: when it goes live.")
     topics = models.ManyToManyField(
         "topics.Topic", through="StoryTopic", blank=True, related_name="stories", verbose_name="topics"
     )
     questions = models.ManyToManyField(
-        "faq.CommonQuestion", through="StoryQuestion", blank=True, related_name="stories",
+        "faq.CommonQuestion",
+        through="StoryQuestion",
+        blank=True,
+        related_name="stories",
         verbose_name="common questions",
     )
     version = models.PositiveIntegerField(
@@ -60,18 +72,32 @@ class Story(models.Model):
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="last saved by", editable=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="last saved by",
+        editable=False,
     )
     preview_key = models.CharField(
-        "preview key", max_length=32, blank=True, default="", editable=False,
+        "preview key",
+        max_length=32,
+        blank=True,
+        default="",
+        editable=False,
         help_text="Part of every shared preview link; replacing it revokes the links given out so far.",
     )
 
     # --- live copy (written only by publishing) --------------------------
     live_revision = models.ForeignKey(
-        "Revision", on_delete=models.RESTRICT, null=True, blank=True, related_name="+",
-        editable=False, verbose_name="live revision",
+        "Revision",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name="live revision",
     )
     live_slug = models.SlugField("live slug", max_length=200, unique=True, null=True, blank=True, editable=False)
     live_headline = models.CharField("live headline", max_length=300, blank=True, editable=False)
@@ -79,19 +105,15 @@ class Story(models.Model):
     live_search_text = models.TextField(
         "live search text", blank=True, editable=False, help_text="Plain text of the live revision, for search."
     )
-    live_topics = models.ManyToManyField(
-        "topics.Topic", blank=True, related_name="live_stories", editable=False
-    )
-    live_outlets = models.ManyToManyField(
-        "sources.Outlet", blank=True, related_name="live_stories", editable=False
-    )
-    live_questions = models.ManyToManyField(
-        "faq.CommonQuestion", blank=True, related_name="live_stories", editable=False
-    )
+    live_topics = models.ManyToManyField("topics.Topic", blank=True, related_name="live_stories", editable=False)
+    live_outlets = models.ManyToManyField("sources.Outlet", blank=True, related_name="live_stories", editable=False)
+    live_questions = models.ManyToManyField("faq.CommonQuestion", blank=True, related_name="live_stories", editable=False)
     first_published_at = models.DateTimeField("first published", null=True, blank=True, editable=False)
     last_published_at = models.DateTimeField("last published", null=True, blank=True, editable=False)
     has_unpublished_changes = models.BooleanField(
-        "has unpublished changes", default=False, editable=False,
+        "has unpublished changes",
+        default=False,
+        editable=False,
         help_text="The working copy differs from the live revision: readers see the older version until it is published.",
     )
 
@@ -137,12 +159,13 @@ class SectionBlock(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="blocks", verbose_name="story")
     position = models.PositiveIntegerField("position", default=0, help_text="Order on the page, lowest first.")
     kind = models.CharField(
-        "kind", max_length=20, choices=Kind.choices, default=Kind.CUSTOM,
+        "kind",
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.CUSTOM,
         help_text="The standard sections carry their own heading; a custom one needs a heading.",
     )
-    heading = models.CharField(
-        "heading", max_length=200, blank=True, help_text="Leave blank to use the kind's standard heading."
-    )
+    heading = models.CharField("heading", max_length=200, blank=True, help_text="Leave blank to use the kind's standard heading.")
     body = RichTextField("body", blank=True, help_text="The section's text.")
 
     class Meta:
@@ -167,17 +190,23 @@ class Citation(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="citations", verbose_name="story")
     position = models.PositiveIntegerField("position", default=0, help_text="Order on the page, lowest first.")
     outlet = models.ForeignKey(
-        "sources.Outlet", on_delete=models.PROTECT, related_name="citations", verbose_name="outlet",
+        "sources.Outlet",
+        on_delete=models.PROTECT,
+        related_name="citations",
+        verbose_name="outlet",
         help_text="The outlet whose reporting is cited.",
     )
     url = models.URLField("article URL", max_length=1000, help_text="The cited article's address.")
     source_article = models.ForeignKey(
-        "sources.SourceArticle", on_delete=models.SET_NULL, null=True, blank=True, related_name="citations",
-        verbose_name="source article", help_text="The ingested article, when it came from a feed.",
+        "sources.SourceArticle",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="citations",
+        verbose_name="source article",
+        help_text="The ingested article, when it came from a feed.",
     )
-    claim = models.CharField(
-        "claim", max_length=600, help_text="The outlet's claim or stance, in one sentence."
-    )
+    claim = models.CharField("claim", max_length=600, help_text="The outlet's claim or stance, in one sentence.")
     quote = models.TextField("quote", blank=True, help_text="An optional short quote from the article.")
 
     class Meta:

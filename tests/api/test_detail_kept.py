@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.renderers import JSONRenderer
 
+from newsroom.changes.models import ChangeEvent
+from newsroom.changes.record import change_record
 from stories import rendering
 from stories.api.serializers import StoryDetailSerializer
-from stories.changes import change_record
 from stories.models import LivePage, Story
 from stories.selectors import story_live_queryset, story_page_from
 from stories.workflow import story_unpublish
@@ -86,7 +87,7 @@ def test_a_topic_edit_serialises_the_detail_again(client, commit):
     with commit():
         topic.name = "Renamed topic"
         topic.save()
-        change_record(kind="topic", object_id=topic.pk, slug=topic.slug, action="upsert")
+        change_record(ChangeEvent.Kind.TOPIC, topic)
     assert LivePage.objects.get(story=story).api_key == ""
     assert "Renamed topic" in [t["name"] for t in client.get(url).json()["topics"]]
     kept = LivePage.objects.get(story=story)

@@ -18,7 +18,6 @@ SECRET = "SECRET"
 @pytest.fixture
 def world(settings):
     """One visible story, and every way a story or question can be not public, all on one topic and outlet."""
-    settings.API_SYNC_SETTLE_SECONDS = 0
     topic, other_topic, outlet = TopicFactory(), TopicFactory(), OutletFactory()
     draft_question = CommonQuestionFactory(question=f"{SECRET} draft question?", status=CommonQuestion.Status.DRAFT)
     draft_question.topics.add(topic)

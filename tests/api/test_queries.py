@@ -34,7 +34,8 @@ EXPECTED = {
     "question": 4,         # question, topics, items
     "outlets": 2,
     "outlet": 3,           # outlet, stories
-    "sync": 7,             # events, stories, topics, questions (with topics and items)
+    "sync": 9,             # events, stories; topics: their questions, their latest stories; questions (with topics and
+                           # items); outlets: their latest stories (topic and outlet rows come from the reference maps)
 }
 RELOAD = 3
 

@@ -58,7 +58,6 @@ def validate(openapi: dict, path: str, response, status: int = 200) -> None:
 @pytest.fixture
 def content(demo, settings):
     settings.API_THROTTLE_ANON = ""
-    settings.API_SYNC_SETTLE_SECONDS = 0
     topic = topic_save(topic=demo.live_topics.first())
     question = question_save(question=demo.live_questions.first())
     QuestionItemFactory(common_question=question)

@@ -4,7 +4,8 @@ import pytest
 
 from faq.models import CommonQuestion
 from faq.services import question_delete, question_save
-from stories.models import ChangeEvent, StoryQuestion
+from newsroom.changes.models import ChangeEvent
+from stories.models import StoryQuestion
 from stories.workflow import story_publish
 from tests.factories import UserFactory, build_story
 

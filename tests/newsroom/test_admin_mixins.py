@@ -2,7 +2,8 @@
 
 import pytest
 
-from stories.models import ChangeEvent, Revision, Transition
+from newsroom.changes.models import ChangeEvent
+from stories.models import Revision, Transition
 from tests.factories import TopicFactory, UserFactory, build_story
 
 pytestmark = pytest.mark.django_db

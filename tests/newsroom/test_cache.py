@@ -14,9 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from faq.models import CommonQuestion
-from stories.changes import change_record
-from stories.models import ChangeEvent, Story
-from stories.receivers import RECONCILED_KEY, page_cache_reconcile
+from newsroom.changes.models import ChangeEvent
+from newsroom.changes.reconcile import RECONCILED_KEY
+from newsroom.changes.reconcile import changes_reconcile as page_cache_reconcile
+from newsroom.changes.record import change_record
+from stories.models import Story
 from stories.workflow import story_publish, story_unpublish
 from tests.factories import OutletFactory, build_story
 from topics.services import topic_save
@@ -111,7 +113,7 @@ def test_topic_edit_shows_on_the_story_page_on_the_next_request(client, commit):
     with commit():
         topic.name = "Renamed topic"
         topic.save()
-        change_record(kind=ChangeEvent.Kind.TOPIC, object_id=topic.pk, slug=topic.slug, action="upsert")
+        change_record(ChangeEvent.Kind.TOPIC, topic)
     content = client.get(story.get_absolute_url()).content.decode()
     assert "Renamed topic" in content
     assert '"name":"Renamed topic"' in content  # the JSON-LD too
@@ -124,7 +126,7 @@ def test_question_taken_down_leaves_the_story_page_on_the_next_request(client, c
     assert question.question in client.get(story.get_absolute_url()).content.decode()
     with commit():
         CommonQuestion.objects.filter(pk=question.pk).update(status=CommonQuestion.Status.DRAFT)
-        change_record(kind=ChangeEvent.Kind.QUESTION, object_id=question.pk, slug=question.slug, action="delete")
+        change_record(ChangeEvent.Kind.QUESTION, question)
     assert question.question not in client.get(story.get_absolute_url()).content.decode()
     assert client.get(question.get_absolute_url()).status_code == 404
 
@@ -140,7 +142,7 @@ def test_outlet_rename_shows_on_story_and_outlet_pages(client, commit):
     with commit():
         outlet.name = "New Outlet Name"
         outlet.save()
-        change_record(kind="outlet", object_id=outlet.pk, slug=outlet.slug, action="upsert")
+        change_record(ChangeEvent.Kind.OUTLET, outlet)
     assert "New Outlet Name" in client.get(story.get_absolute_url()).content.decode()
     assert "New Outlet Name" in client.get(outlet.get_absolute_url()).content.decode()
 
@@ -261,7 +263,7 @@ def test_a_reconcile_that_cannot_reach_the_cache_leaves_its_changes_to_the_next(
 
 
 def test_beat_runs_the_reconcile_task_every_minute(settings, commit):
-    from stories.tasks import reconcile_page_cache
+    from newsroom.changes.tasks import reconcile as reconcile_page_cache
 
     (entry,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == reconcile_page_cache.name]
     assert entry["schedule"] == timedelta(minutes=1)

@@ -149,7 +149,6 @@ def test_outlet_renamed_in_the_admin_shows_on_cached_story_pages_and_in_api_sync
     from tests.factories import build_story
 
     settings.PUBLIC_PAGE_CACHE = True
-    settings.API_SYNC_SETTLE_SECONDS = 0
     outlet = OutletFactory(name="Old Wire Name")
     with commit():
         story = build_story(publish=False)
@@ -174,7 +173,7 @@ def test_outlet_renamed_in_the_admin_shows_on_cached_story_pages_and_in_api_sync
 
 
 def test_outlet_deleted_in_the_admin_is_recorded_with_the_live_stories_showing_it(admin_client, commit):
-    from stories.models import ChangeEvent
+    from newsroom.changes.models import ChangeEvent
     from tests.factories import build_story
 
     outlet = OutletFactory()

@@ -54,7 +54,6 @@ def test_import_opml_creates_outlets_by_site_and_feeds(tmp_path):
 
 
 def test_outlets_created_by_an_opml_import_reach_api_sync(tmp_path, client, settings):
-    settings.API_SYNC_SETTLE_SECONDS = 0
     path = tmp_path / "wires.opml"
     path.write_bytes(OPML)
     run("import_opml", str(path))

@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from newsroom.changes.models import ChangeEvent
+from newsroom.changes.record import change_record
 from stories import rendering
-from stories.changes import change_record
 from stories.models import LivePage, Story
 from stories.workflow import story_publish
 from tests.factories import build_story
@@ -47,7 +48,7 @@ def test_topic_edit_marks_only_the_pages_showing_it_for_rendering_on_their_next_
     with commit():
         topic.name = "Renamed"
         topic.save()
-        change_record(kind="topic", object_id=topic.pk, slug=topic.slug, action="upsert")
+        change_record(ChangeEvent.Kind.TOPIC, topic)
     assert LivePage.objects.get(story=tagged).key.endswith("~")
     assert not LivePage.objects.get(story=other).key.endswith("~")
     count, html = _queries(client, tagged.get_absolute_url())
@@ -93,7 +94,7 @@ def test_republishing_a_page_expired_by_a_topic_edit_renders_and_indexes_the_new
     with commit():
         story = build_story(headline="First headline", topics=1)
         topic = story.live_topics.get()
-        change_record(kind="topic", object_id=topic.pk, slug=topic.slug, action="upsert")
+        change_record(ChangeEvent.Kind.TOPIC, topic)
     Story.objects.filter(pk=story.pk).update(headline="Second headline")
     with commit():
         story_publish(story=story, actor=editor)

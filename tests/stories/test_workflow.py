@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from stories.models import ChangeEvent, Revision, SlugRedirect, Story
+from newsroom.changes.models import ChangeEvent
+from stories.models import Revision, SlugRedirect, Story
 from stories.workflow import (
     WorkflowError,
     story_publish,

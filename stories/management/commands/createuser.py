@@ -23,9 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
-        parser.add_argument(
-            "--password", help="The password (prompted for when omitted and a terminal is attached)."
-        )
+        parser.add_argument("--password", help="The password (prompted for when omitted and a terminal is attached).")
 
     def handle(self, *args, username, role, email, first_name, last_name, password, **options):
         roles_sync()  # the groups exist after migrate; this also repairs them if someone deleted one

@@ -10,7 +10,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--admin", action="store_true",
+            "--admin",
+            action="store_true",
             help="Also create a demo superuser (admin / newsroom-demo) on the embedded default database.",
         )
 

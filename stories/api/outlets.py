@@ -5,10 +5,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema, path_of, site_url
-from stories.api.references import EMBEDDED_STORIES, latest_live_stories
-from stories.api.serializers import StoryListItemSerializer
+from sources.models import Outlet
 
-from .models import Outlet
+from .references import EMBEDDED_STORIES, latest_live_stories
+from .serializers import StoryListItemSerializer
 
 
 class OutletListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):

@@ -7,10 +7,10 @@ from rest_framework.response import Response
 
 from faq.models import CommonQuestion
 from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema, path_of, site_url
-from stories.api.references import EMBEDDED_STORIES, latest_live_stories
-from stories.api.serializers import QuestionRefSerializer, StoryListItemSerializer
+from topics.models import Topic
 
-from .models import Topic
+from .references import EMBEDDED_STORIES, latest_live_stories
+from .serializers import QuestionRefSerializer, StoryListItemSerializer
 
 
 class TopicListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):

@@ -4,12 +4,12 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import serializers
 
+from faq.models import CommonQuestion, QuestionItem
 from newsroom.api import PublicViewSet, SparseFieldsMixin, detail_schema, list_schema, site_url
 from newsroom.richtext import html_to_text, sanitize_html
-from stories.api.serializers import TopicRefSerializer
 from topics.models import Topic
 
-from .models import CommonQuestion, QuestionItem
+from .serializers import TopicRefSerializer
 
 
 class QuestionItemSerializer(serializers.ModelSerializer):

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ChangesConfig(AppConfig):
+    name = "newsroom.changes"
+    label = "changes"
+    verbose_name = "Public changes"

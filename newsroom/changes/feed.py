@@ -1,0 +1,111 @@
+"""Reading the change log in an order no later commit can break (the API's sync feed).
+
+Ids are handed out when an entry is written but become visible when its
+transaction commits, so id order is not commit order: a transaction still
+open may commit an id below one a client already has. The feed therefore
+reads entries in ``(txid, id)`` order, where ``txid`` is the writing
+transaction's id, and only those written by transactions older than the
+oldest one still running (``pg_snapshot_xmin``, taken in the same statement).
+
+**The guarantee**: an entry that becomes visible after a page was read has a
+transaction id at or above that page's horizon, so it always sorts after
+every cursor the feed has handed out; replaying from any cursor misses nothing.
+
+A long transaction holds the feed back (not the writes) until it ends. On
+SQLite one transaction writes at a time, so id order is commit order and
+every visible entry is final. A reader's own uncommitted entries (a test's
+transaction) are visible to it, as its own writes always are.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
+from .models import ChangeEvent
+
+_HORIZON = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+_OWN_TXID = "pg_current_xact_id_if_assigned()::text::bigint"
+# The fingerprint counts entries of recent transactions from a horizon rounded down to this many ids,
+# so it moves when a late transaction commits an entry below the last id (see ``changes_state``).
+_WINDOW = 4096
+
+
+class UnknownCursor(ValueError):
+    """``since`` names no entry of the log (the feed hands out only entries' ids, and 0)."""
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    entries: list[ChangeEvent]
+    next_cursor: int
+    has_more: bool
+
+
+def changes_after(*, since: int, limit: int, horizon: int | None = None) -> FeedPage:
+    """Up to ``limit`` final entries after the entry ``since`` (0: from the start): one query.
+
+    ``horizon`` is a ``LogState.horizon`` read earlier in the request: entries are
+    then bounded by what was final at that moment, so data read since (reference
+    maps keyed by that state, rows read after it) is never older than an entry sent.
+    """
+    if connection.vendor == "postgresql":
+        bound = RawSQL(_HORIZON, ()) if horizon is None else horizon
+        final = Q(txid__lt=bound) | Q(txid=RawSQL(_OWN_TXID, ()))
+    else:
+        final = Q() if horizon is None else Q(pk__lte=horizon)
+    if since:
+        position = ChangeEvent.objects.filter(pk=since).values("txid")[:1]
+        after = (Q(txid__gt=position) | Q(txid=position, pk__gt=since)) & final
+        # The cursor's own entry comes first (it sorts before everything after it): its absence means a foreign cursor.
+        wanted = after | Q(pk=since)
+    else:
+        wanted = final
+    rows = list(ChangeEvent.objects.filter(wanted).order_by("txid", "id")[: limit + 2 if since else limit + 1])
+    if since:
+        if not rows or rows[0].pk != since:
+            raise UnknownCursor(since)
+        rows = rows[1:]
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    return FeedPage(entries=rows, next_cursor=rows[-1].pk if rows else since, has_more=has_more)
+
+
+@dataclass(frozen=True)
+class LogState:
+    """What the log shows readers now: a ``key`` that moves with any change, the last entry's time,
+    and the ``horizon`` that makes entries final (PostgreSQL: the oldest running transaction; SQLite: the last id)."""
+
+    key: str
+    last_at: object
+    horizon: int | None
+
+
+def changes_state(*, also: tuple[str, ...] = ()) -> LogState:
+    """The log's state in one query (the API computes it first in every request, for its validators).
+
+    The last id alone misses a transaction that commits an entry below it; on
+    PostgreSQL the key also counts the entries of transactions from a rounded
+    horizon (any late entry is among them) and those the feed still holds back.
+    ``also``: more scalar SQL expressions whose values join the key, read in the same query.
+    """
+    table = ChangeEvent._meta.db_table
+    parts = [f"(SELECT id FROM {table} ORDER BY id DESC LIMIT 1)", f"(SELECT created_at FROM {table} ORDER BY id DESC LIMIT 1)"]
+    source = ""
+    if connection.vendor == "postgresql":
+        parts += [
+            "h.horizon",
+            "h.floor",
+            f"(SELECT count(*) FROM {table} WHERE txid >= h.floor)",
+            f"(SELECT count(*) FROM {table} WHERE txid >= h.horizon)",
+        ]
+        source = f" FROM (SELECT x AS horizon, x - x % {_WINDOW} AS floor FROM (SELECT {_HORIZON} AS x) s) h"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join([*parts, *also])}{source}")
+        row = cursor.fetchone()
+    if connection.vendor == "postgresql":
+        last_id, last_at, horizon, *rest = row
+        return LogState(key=".".join(map(str, (last_id, *rest))), last_at=last_at, horizon=horizon)
+    last_id, last_at, *rest = row
+    return LogState(key=".".join(map(str, (last_id, *rest))), last_at=last_at, horizon=last_id or 0)
