@@ -44,8 +44,11 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Lint, formatting and which way the apps depend (the import contracts in pyproject.toml).
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # The real stack's processes (need DATABASE_URL, REDIS_URL, SECRET_KEY).
 serve: $(VENV)/.runtime

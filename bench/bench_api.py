@@ -59,7 +59,11 @@ def main() -> int:
     stories = int(os.environ.get("BENCH_STORIES", "10000"))
     seeded = subprocess.run(
         [PYTHON, "-c", f"import bench.bench_api as b; b.seed({stories})"],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     detail_slug = seeded.stdout.strip().splitlines()[-1]
     port = int(os.environ.get("BENCH_PORT", "8765"))
@@ -78,7 +82,8 @@ def _measure(env: dict, port: int, detail_slug: str) -> dict:
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-c", "newsroom/gunicorn.conf.py", "--log-level", "warning", "newsroom.wsgi"],
-        cwd=ROOT, env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", "GUNICORN_MAX_REQUESTS": "0"},
+        cwd=ROOT,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", "GUNICORN_MAX_REQUESTS": "0"},
     )
     try:
         wait_until_up(f"{base}/bench/floor/")
@@ -107,29 +112,24 @@ def _measure(env: dict, port: int, detail_slug: str) -> dict:
         server.wait(timeout=30)
 
 
-
-
-
-
-
-
-
-
-
-
-
 def _report(results: dict, *, stories: int, load) -> None:
-    print(f"\nAPI benchmark: {stories} published stories, PostgreSQL, gunicorn 2 sync workers, wrk "
-          f"{os.environ.get('BENCH_CONNECTIONS', '4')} connections, {os.environ.get('BENCH_SECONDS', '10')} s each")
+    print(
+        f"\nAPI benchmark: {stories} published stories, PostgreSQL, gunicorn 2 sync workers, wrk "
+        f"{os.environ.get('BENCH_CONNECTIONS', '4')} connections, {os.environ.get('BENCH_SECONDS', '10')} s each"
+    )
     print(f"{'endpoint':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'floor':>8} {'x floor':>8} {'target':>10} {'errors':>7}")
     for name, r in results.items():
         target = TARGETS.get(name.removesuffix(" (cached)"))
         ratio = r["rps"] / r["floor"] if r["floor"] else 0
         verdict = "" if target is None else (f">={target}" + (" ok" if ratio >= target else " MISS"))
-        print(f"{name:<16} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['floor']:>8.0f} {ratio:>8.2f} "
-              f"{verdict:>10} {r['errors']:>7}")
-    print(f"load average before/after: {load[0][0]:.2f} / {load[1][0]:.2f} "
-          f"({os.cpu_count()} cores; other work on the machine skews the figures)")
+        print(
+            f"{name:<16} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['floor']:>8.0f} {ratio:>8.2f} "
+            f"{verdict:>10} {r['errors']:>7}"
+        )
+    print(
+        f"load average before/after: {load[0][0]:.2f} / {load[1][0]:.2f} "
+        f"({os.cpu_count()} cores; other work on the machine skews the figures)"
+    )
 
 
 # --- seeding (runs inside Django) ---------------------------------------------------------
@@ -147,8 +147,16 @@ def seed(count: int) -> None:
         from django.db import connection
 
         with connection.cursor() as cursor:  # fresh statistics, or the planner guesses from an empty table
-            for table in ("stories_story", "stories_revision", "stories_story_live_topics", "stories_story_live_outlets",
-                          "stories_story_live_questions", "stories_changeevent", "topics_topic", "sources_outlet"):
+            for table in (
+                "stories_story",
+                "stories_revision",
+                "stories_story_live_topics",
+                "stories_story_live_outlets",
+                "stories_story_live_questions",
+                "stories_changeevent",
+                "topics_topic",
+                "sources_outlet",
+            ):
                 cursor.execute(f"VACUUM ANALYZE {table}")
     print(Story.objects.live().filter(live_slug__startswith="bench-story-").order_by("id").values_list("live_slug", flat=True)[0])
 
@@ -166,23 +174,44 @@ def _seed(count: int) -> None:
     from topics.models import Topic
 
     kinds = list(Topic.Kind)
-    topics = [Topic(name=f"Bench topic {i}", slug=f"bench-topic-{i}", kind=kinds[i % len(kinds)],
-                    description="A topic for the benchmark.") for i in range(60)]
+    topics = [
+        Topic(
+            name=f"Bench topic {i}", slug=f"bench-topic-{i}", kind=kinds[i % len(kinds)], description="A topic for the benchmark."
+        )
+        for i in range(60)
+    ]
     Topic.objects.bulk_create(topics, ignore_conflicts=True)
     topics = list(Topic.objects.filter(slug__startswith="bench-topic-"))
-    Outlet.objects.bulk_create([Outlet(name=f"Bench outlet {i}", slug=f"bench-outlet-{i}",
-                                       homepage=f"https://outlet{i}.example.com/") for i in range(25)],
-                               ignore_conflicts=True)
+    Outlet.objects.bulk_create(
+        [
+            Outlet(name=f"Bench outlet {i}", slug=f"bench-outlet-{i}", homepage=f"https://outlet{i}.example.com/")
+            for i in range(25)
+        ],
+        ignore_conflicts=True,
+    )
     outlets = list(Outlet.objects.filter(slug__startswith="bench-outlet-"))
-    CommonQuestion.objects.bulk_create([CommonQuestion(question=f"Bench question {i}?", slug=f"bench-question-{i}",
-                                                       status="published", teaser="Why it matters.")
-                                        for i in range(12)], ignore_conflicts=True)
+    CommonQuestion.objects.bulk_create(
+        [
+            CommonQuestion(
+                question=f"Bench question {i}?", slug=f"bench-question-{i}", status="published", teaser="Why it matters."
+            )
+            for i in range(12)
+        ],
+        ignore_conflicts=True,
+    )
     questions = list(CommonQuestion.objects.filter(slug__startswith="bench-question-"))
     if not QuestionItem.objects.filter(common_question__in=questions).exists():
-        QuestionItem.objects.bulk_create([QuestionItem(common_question=q, position=j, question=f"Part {j}?",
-                                                       answer="<p>An answer.</p>") for q in questions for j in range(3)])
-    paragraph = ("Officials met on Tuesday to discuss the dispute, which has simmered for months. "
-                 "Both governments said talks would continue, while analysts expect little progress before the vote. ")
+        QuestionItem.objects.bulk_create(
+            [
+                QuestionItem(common_question=q, position=j, question=f"Part {j}?", answer="<p>An answer.</p>")
+                for q in questions
+                for j in range(3)
+            ]
+        )
+    paragraph = (
+        "Officials met on Tuesday to discuss the dispute, which has simmered for months. "
+        "Both governments said talks would continue, while analysts expect little progress before the vote. "
+    )
     body = "".join(f"<p>{paragraph * 2}</p>" for _ in range(3))
     block_kinds = ["whats_happened", "behind_headline", "papers_say", "how_we_got_here"]
     start = Story.objects.filter(slug__startswith="bench-story-").count()
@@ -190,28 +219,57 @@ def _seed(count: int) -> None:
     for first in range(start, count, 500):
         numbers = range(first, min(first + 500, count))
         with transaction.atomic():
-            stories = Story.objects.bulk_create([
-                Story(headline=f"Bench story {i}: talks resume over the border dispute", slug=f"bench-story-{i}",
-                      summary="Both sides return to the table after months of silence.", status="published")
-                for i in numbers])
+            stories = Story.objects.bulk_create(
+                [
+                    Story(
+                        headline=f"Bench story {i}: talks resume over the border dispute",
+                        slug=f"bench-story-{i}",
+                        summary="Both sides return to the table after months of silence.",
+                        status="published",
+                    )
+                    for i in numbers
+                ]
+            )
             blocks, citations, links, qlinks, revisions = [], [], [], [], []
             for i, story in zip(numbers, stories, strict=True):
                 story_topics = [topics[(i + k) % len(topics)] for k in range(3)]
                 story_outlets = [outlets[(i + k) % len(outlets)] for k in range(3)]
                 story_questions = [questions[(i + k) % len(questions)] for k in range(2)]
                 blocks += [SectionBlock(story=story, position=p, kind=k, body=body) for p, k in enumerate(block_kinds)]
-                citations += [Citation(story=story, position=p, outlet=o, url=f"https://{o.slug}.example.com/{i}",
-                                       claim="The outlet reports the talks will resume.", quote="")
-                              for p, o in enumerate(story_outlets)]
+                citations += [
+                    Citation(
+                        story=story,
+                        position=p,
+                        outlet=o,
+                        url=f"https://{o.slug}.example.com/{i}",
+                        claim="The outlet reports the talks will resume.",
+                        quote="",
+                    )
+                    for p, o in enumerate(story_outlets)
+                ]
                 links += [StoryTopic(story=story, topic=t, position=p) for p, t in enumerate(story_topics)]
                 qlinks += [StoryQuestion(story=story, question=q, position=p) for p, q in enumerate(story_questions)]
                 data = {
-                    "schema": 1, "headline": story.headline, "slug": story.slug, "summary": story.summary,
-                    "event_date": None, "author_name": "",
+                    "schema": 1,
+                    "headline": story.headline,
+                    "slug": story.slug,
+                    "summary": story.summary,
+                    "event_date": None,
+                    "author_name": "",
                     "blocks": [{"kind": k, "heading": dict(SectionBlock.Kind.choices)[k], "body": body} for k in block_kinds],
-                    "citations": [{"outlet_id": o.pk, "url": f"https://{o.slug}.example.com/{i}", "source_article_id": None,
-                                   "claim": "The outlet reports the talks will resume.", "quote": ""} for o in story_outlets],
-                    "topic_ids": [t.pk for t in story_topics], "question_ids": [q.pk for q in story_questions], "notes": [],
+                    "citations": [
+                        {
+                            "outlet_id": o.pk,
+                            "url": f"https://{o.slug}.example.com/{i}",
+                            "source_article_id": None,
+                            "claim": "The outlet reports the talks will resume.",
+                            "quote": "",
+                        }
+                        for o in story_outlets
+                    ],
+                    "topic_ids": [t.pk for t in story_topics],
+                    "question_ids": [q.pk for q in story_questions],
+                    "notes": [],
                 }
                 revisions.append(Revision(story=story, kind="publish", data=data))
             for model, rows in ((SectionBlock, blocks), (Citation, citations), (StoryTopic, links), (StoryQuestion, qlinks)):
@@ -223,16 +281,30 @@ def _seed(count: int) -> None:
                 story.live_headline, story.live_summary = story.headline, story.summary
                 story.live_search_text = snapshot_search_text(revision.data)
                 story.first_published_at = story.last_published_at = when
-            Story.objects.bulk_update(stories, ["live_revision", "live_slug", "live_headline", "live_summary",
-                                                "live_search_text", "first_published_at", "last_published_at"])
-            Story.live_topics.through.objects.bulk_create([
-                Story.live_topics.through(story_id=link.story_id, topic_id=link.topic_id) for link in links])
-            Story.live_questions.through.objects.bulk_create([
-                Story.live_questions.through(story_id=link.story_id, commonquestion_id=link.question_id) for link in qlinks])
-            Story.live_outlets.through.objects.bulk_create([
-                Story.live_outlets.through(story_id=c.story_id, outlet_id=c.outlet_id) for c in citations])
-            ChangeEvent.objects.bulk_create([ChangeEvent(kind="story", object_id=s.pk, slug=s.slug, action="upsert")
-                                             for s in stories])
+            Story.objects.bulk_update(
+                stories,
+                [
+                    "live_revision",
+                    "live_slug",
+                    "live_headline",
+                    "live_summary",
+                    "live_search_text",
+                    "first_published_at",
+                    "last_published_at",
+                ],
+            )
+            Story.live_topics.through.objects.bulk_create(
+                [Story.live_topics.through(story_id=link.story_id, topic_id=link.topic_id) for link in links]
+            )
+            Story.live_questions.through.objects.bulk_create(
+                [Story.live_questions.through(story_id=link.story_id, commonquestion_id=link.question_id) for link in qlinks]
+            )
+            Story.live_outlets.through.objects.bulk_create(
+                [Story.live_outlets.through(story_id=c.story_id, outlet_id=c.outlet_id) for c in citations]
+            )
+            ChangeEvent.objects.bulk_create(
+                [ChangeEvent(kind="story", object_id=s.pk, slug=s.slug, action="upsert") for s in stories]
+            )
         print(f"seeded {min(first + 500, count)} / {count}", file=sys.stderr)
 
 

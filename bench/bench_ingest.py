@@ -67,8 +67,10 @@ _cpu = [time.process_time()]
 def line(label: str, items: int, seconds: float, unit: str = "items") -> None:
     """One figure: wall-clock rate, and this process's CPU time (PostgreSQL's and the server's not included)."""
     cpu, _cpu[0] = time.process_time() - _cpu[0], time.process_time()
-    print(f"  {label:<44} {items:>7,} {unit} in {seconds:6.2f} s = {items / seconds:>9,.0f} {unit}/s"
-          f"   (CPU {cpu:5.2f} s, peak RSS {peak_rss_mb():.0f} MB)")
+    print(
+        f"  {label:<44} {items:>7,} {unit} in {seconds:6.2f} s = {items / seconds:>9,.0f} {unit}/s"
+        f"   (CPU {cpu:5.2f} s, peak RSS {peak_rss_mb():.0f} MB)"
+    )
 
 
 def run(base: str) -> None:
@@ -142,11 +144,14 @@ def run(base: str) -> None:
         elapsed = time.perf_counter() - start
     line(f"{FEEDS_304:,} unchanged feeds answered 304", FEEDS_304, elapsed, "feeds")
     writes = [
-        q["sql"] for q in queries.captured_queries
+        q["sql"]
+        for q in queries.captured_queries
         if q["sql"].startswith(("INSERT", "UPDATE", "DELETE")) and "sources_sourcearticle" in q["sql"]
     ]
-    print(f"  SourceArticle writes during the 304 pass: {len(writes)}"
-          f" (rows {articles_before:,} before, {SourceArticle.objects.count():,} after)")
+    print(
+        f"  SourceArticle writes during the 304 pass: {len(writes)}"
+        f" (rows {articles_before:,} before, {SourceArticle.objects.count():,} after)"
+    )
     print(f"peak RSS of the whole run: {peak_rss_mb():.0f} MB; load average after: {os.getloadavg()[0]:.1f}")
 
 

@@ -76,7 +76,11 @@ def main() -> int:
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     prepared = subprocess.run(
         [PYTHON, "-c", f"import bench.bench_site as b; b.prepare({stories})"],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     queries = int(prepared.stdout.strip().splitlines()[-1])
     port = int(os.environ.get("BENCH_PORT", "8766"))
@@ -113,7 +117,8 @@ class _gunicorn:
     def __enter__(self):
         self.process = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "-c", "newsroom/gunicorn.conf.py", "newsroom.wsgi"],
-            cwd=ROOT, env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": "2"},
+            cwd=ROOT,
+            env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": "2"},
         )
         wait_until_up(f"http://127.0.0.1:{self.port}/bench/floor/")
         return self
@@ -121,9 +126,6 @@ class _gunicorn:
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=30)
-
-
-
 
 
 def _reachable_redis(url: str) -> str:
@@ -146,9 +148,6 @@ def _forget_cache(redis_url: str, prefix: str) -> None:
     keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     for i in range(0, len(keys), 1000):
         client.delete(*keys[i : i + 1000])
-
-
-
 
 
 def _check_same_bytes(floor_url: str, page_url: str) -> None:
@@ -180,17 +179,14 @@ end
     return script
 
 
-
-
-
-
-
 def _report(results: dict, *, stories: int, queries: int, redis: bool, load) -> None:
     floor = results["floor"]["rps"]
-    print(f"\nStory page benchmark: {stories} published stories, PostgreSQL, gunicorn 2 sync workers, "
-          f"page cache on {'Redis' if redis else 'local memory'}, wrk {os.environ.get('BENCH_CONNECTIONS', '4')} "
-          f"connections, best of {os.environ.get('BENCH_ROUNDS', '3')} interleaved rounds of "
-          f"{os.environ.get('BENCH_SECONDS', '8')} s")
+    print(
+        f"\nStory page benchmark: {stories} published stories, PostgreSQL, gunicorn 2 sync workers, "
+        f"page cache on {'Redis' if redis else 'local memory'}, wrk {os.environ.get('BENCH_CONNECTIONS', '4')} "
+        f"connections, best of {os.environ.get('BENCH_ROUNDS', '3')} interleaved rounds of "
+        f"{os.environ.get('BENCH_SECONDS', '8')} s"
+    )
     print(f"{'page':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'x floor':>8} {'target':>10} {'errors':>7}")
     for name, r in results.items():
         target = TARGETS.get(name)
@@ -198,8 +194,10 @@ def _report(results: dict, *, stories: int, queries: int, redis: bool, load) -> 
         verdict = "" if target is None else (f">={target}" + (" ok" if ratio >= target else " MISS"))
         print(f"{name:<10} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {ratio:>8.2f} {verdict:>10} {r['errors']:>7}")
     print(f"SQL queries of an uncached story page: {queries} (target: at most 4)")
-    print(f"load average before/after: {load[0][0]:.2f} / {load[1][0]:.2f} "
-          f"({os.cpu_count()} cores; other work on the machine skews the figures)")
+    print(
+        f"load average before/after: {load[0][0]:.2f} / {load[1][0]:.2f} "
+        f"({os.cpu_count()} cores; other work on the machine skews the figures)"
+    )
 
 
 # --- seeding (runs inside Django) ---------------------------------------------------------
@@ -254,22 +252,40 @@ def _seed(count: int) -> None:
     for first in range(start, count, 500):
         numbers = range(first, min(first + 500, count))
         with transaction.atomic():
-            stories = Story.objects.bulk_create([
-                Story(headline=f"{template['headline']} ({i})", slug=SLUG.format(i), summary=template["summary"],
-                      status=Story.Status.PUBLISHED)
-                for i in numbers
-            ])
-            revisions = Revision.objects.bulk_create([
-                Revision(story=s, kind=Revision.Kind.PUBLISH, data={**template, "headline": s.headline, "slug": s.slug})
-                for s in stories
-            ])
+            stories = Story.objects.bulk_create(
+                [
+                    Story(
+                        headline=f"{template['headline']} ({i})",
+                        slug=SLUG.format(i),
+                        summary=template["summary"],
+                        status=Story.Status.PUBLISHED,
+                    )
+                    for i in numbers
+                ]
+            )
+            revisions = Revision.objects.bulk_create(
+                [
+                    Revision(story=s, kind=Revision.Kind.PUBLISH, data={**template, "headline": s.headline, "slug": s.slug})
+                    for s in stories
+                ]
+            )
             for i, story, revision in zip(numbers, stories, revisions, strict=True):
                 story.live_revision, story.live_slug = revision, story.slug
                 story.live_headline, story.live_summary = story.headline, story.summary
                 story.live_search_text = snapshot_search_text(revision.data)
                 story.first_published_at = story.last_published_at = base_time + timedelta(minutes=i)
-            Story.objects.bulk_update(stories, ["live_revision", "live_slug", "live_headline", "live_summary",
-                                                "live_search_text", "first_published_at", "last_published_at"])
+            Story.objects.bulk_update(
+                stories,
+                [
+                    "live_revision",
+                    "live_slug",
+                    "live_headline",
+                    "live_summary",
+                    "live_search_text",
+                    "first_published_at",
+                    "last_published_at",
+                ],
+            )
             through = Story.live_topics.through, Story.live_questions.through, Story.live_outlets.through
             through[0].objects.bulk_create([through[0](story_id=s.pk, topic_id=t) for s in stories for t in topic_ids])
             through[1].objects.bulk_create(

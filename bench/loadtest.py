@@ -64,8 +64,6 @@ def fetch(url: str) -> tuple[int, bytes]:
         return exc.code, b""
 
 
-
-
 def rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -109,8 +107,11 @@ def prepare(env: dict) -> dict:
     if Story.objects.filter(slug__startswith="bench-story-").count() < STORIES:
         _seed(STORIES)
     outlet, _ = Outlet.objects.get_or_create(slug="loadtest-wire", defaults={"name": "Loadtest Wire"})
-    return {"outlet_id": outlet.pk, "slugs": list(Story.objects.live().values_list("live_slug", flat=True)[:200]),
-            "topics": list(Story.objects.live().values_list("live_topics__slug", flat=True).distinct()[:20])}
+    return {
+        "outlet_id": outlet.pk,
+        "slugs": list(Story.objects.live().values_list("live_slug", flat=True)[:200]),
+        "topics": list(Story.objects.live().values_list("live_topics__slug", flat=True).distinct()[:20]),
+    }
 
 
 def make_feeds(outlet_id: int, feed_base: str, run: str) -> int:
@@ -119,11 +120,17 @@ def make_feeds(outlet_id: int, feed_base: str, run: str) -> int:
     from sources.models import Feed
 
     Feed.objects.filter(outlet_id=outlet_id).update(is_active=False)
-    Feed.objects.bulk_create([
-        Feed(outlet_id=outlet_id, url=f"{feed_base}/bench/{run}-{i}/{ITEMS}", title=f"Loadtest {i}",
-             next_fetch_at=timezone.now())
-        for i in range(FEEDS)
-    ])
+    Feed.objects.bulk_create(
+        [
+            Feed(
+                outlet_id=outlet_id,
+                url=f"{feed_base}/bench/{run}-{i}/{ITEMS}",
+                title=f"Loadtest {i}",
+                next_fetch_at=timezone.now(),
+            )
+            for i in range(FEEDS)
+        ]
+    )
     return FEEDS * ITEMS
 
 
@@ -135,8 +142,9 @@ def editor_loop(base: str, slugs: list[str], stop: threading.Event, report: dict
     from stories.models import Story
     from stories.workflow import story_lock_for_save, story_publish, story_saved
 
-    editor, _ = get_user_model().objects.get_or_create(username="loadtest-editor", defaults={"is_superuser": True,
-                                                                                           "is_staff": True})
+    editor, _ = get_user_model().objects.get_or_create(
+        username="loadtest-editor", defaults={"is_superuser": True, "is_staff": True}
+    )
     n = 0
     while not stop.wait(PUBLISH_EVERY):
         n += 1
@@ -172,8 +180,12 @@ def parse_wrk(output: str) -> dict:
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    return {"requests": requests, "non_2xx": int(bad.group(1)) if bad else 0,
-            "socket_errors": sum(map(int, sockets.groups())) if sockets else 0, "rate": rate}
+    return {
+        "requests": requests,
+        "non_2xx": int(bad.group(1)) if bad else 0,
+        "socket_errors": sum(map(int, sockets.groups())) if sockets else 0,
+        "rate": rate,
+    }
 
 
 def main() -> int:
@@ -188,11 +200,20 @@ def main() -> int:
     queue = f"loadtest-{run}"
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings", "DATABASE_URL": db_url, "REDIS_URL": redis_url,
-        "SECRET_KEY": "loadtest-only-secret-key-0123456789-abcdefghijklmnopqrstuv", "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost", "NEWSROOM_PLAIN_STATIC": "1", "LOG_LEVEL": "WARNING",
-        "CACHE_KEY_PREFIX": f"loadtest-{run}", "API_THROTTLE_ANON": "10000000/min", "CELERY_QUEUE": queue,
-        "CELERY_TASK_ALWAYS_EAGER": "0", "FEED_POLL_SECONDS": "2", "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DATABASE_URL": db_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "loadtest-only-secret-key-0123456789-abcdefghijklmnopqrstuv",
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "NEWSROOM_PLAIN_STATIC": "1",
+        "LOG_LEVEL": "WARNING",
+        "CACHE_KEY_PREFIX": f"loadtest-{run}",
+        "API_THROTTLE_ANON": "10000000/min",
+        "CELERY_QUEUE": queue,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "FEED_POLL_SECONDS": "2",
+        "PYTHONPATH": str(ROOT),
         "FEED_ALLOW_PRIVATE_HOSTS": "1",  # the local feed server is on loopback
     }
     info = prepare(env)
@@ -201,22 +222,53 @@ def main() -> int:
     procs: dict[str, subprocess.Popen] = {}
     logs = {name: open(workdir / f"{name}.log", "wb") for name in ("feeds", "web", "worker")}
     try:
-        procs["feeds"] = subprocess.Popen([sys.executable, "tests/feed_server.py", "--port", str(feed_port)],
-                                          cwd=ROOT, stdout=logs["feeds"], stderr=subprocess.STDOUT)
+        procs["feeds"] = subprocess.Popen(
+            [sys.executable, "tests/feed_server.py", "--port", str(feed_port)],
+            cwd=ROOT,
+            stdout=logs["feeds"],
+            stderr=subprocess.STDOUT,
+        )
         procs["web"] = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "newsroom/gunicorn.conf.py", "newsroom.wsgi"], cwd=ROOT,
+            [str(BIN / "gunicorn"), "-c", "newsroom/gunicorn.conf.py", "newsroom.wsgi"],
+            cwd=ROOT,
             env={**env, "GUNICORN_BIND": f"127.0.0.1:{web_port}", "GUNICORN_WORKERS": "4"},
-            stdout=logs["web"], stderr=subprocess.STDOUT,
+            stdout=logs["web"],
+            stderr=subprocess.STDOUT,
         )
         wait_until_up(base + "/healthz")
         expected_articles = make_feeds(info["outlet_id"], feed_base, run)
         procs["worker"] = subprocess.Popen(
-            [str(BIN / "celery"), "-A", "newsroom", "worker", "-B", "-s", str(workdir / "beat"), "-Q", queue,
-             "-c", "2", "-l", "warning", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=env, stdout=logs["worker"], stderr=subprocess.STDOUT,
+            [
+                str(BIN / "celery"),
+                "-A",
+                "newsroom",
+                "worker",
+                "-B",
+                "-s",
+                str(workdir / "beat"),
+                "-Q",
+                queue,
+                "-c",
+                "2",
+                "-l",
+                "warning",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=logs["worker"],
+            stderr=subprocess.STDOUT,
         )
-        paths = ["/", "/api/v1/stories/", "/api/v1/topics/", "/search/?q=talks", "/search/?q=Peru+Mexico",
-                 "/api/v1/stories/?q=border"]
+        paths = [
+            "/",
+            "/api/v1/stories/",
+            "/api/v1/topics/",
+            "/search/?q=talks",
+            "/search/?q=Peru+Mexico",
+            "/api/v1/stories/?q=border",
+        ]
         paths += [f"/story/{s}/" for s in info["slugs"][:60]] + [f"/api/v1/stories/{s}/" for s in info["slugs"][:60]]
         paths += [f"/topics/{t}/" for t in info["topics"] if t] + [f"/api/v1/stories/?topic={t}" for t in info["topics"] if t]
         for path in paths[:8]:
@@ -230,9 +282,12 @@ def main() -> int:
         editor = threading.Thread(target=editor_loop, args=(base, info["slugs"], stop, report), daemon=True)
         editor.start()
         started = time.monotonic()
-        wrk = subprocess.run(["wrk", "-t4", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "10s",
-                              "-s", str(wrk_script(workdir, paths)), base],
-                             capture_output=True, text=True, timeout=SECONDS + 60)
+        wrk = subprocess.run(
+            ["wrk", "-t4", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "10s", "-s", str(wrk_script(workdir, paths)), base],
+            capture_output=True,
+            text=True,
+            timeout=SECONDS + 60,
+        )
         elapsed = time.monotonic() - started
         stop.set()
         editor.join(timeout=30)
@@ -259,8 +314,10 @@ def main() -> int:
                 proc.kill()
 
     errors = traffic["non_2xx"] + traffic["socket_errors"]
-    print(f"Load test: {elapsed:.0f} s, {CONNECTIONS} connections, {len(paths)} URLs "
-          f"(pages, API, search), {STORIES}+ published stories, gunicorn 4 sync workers, PostgreSQL + Redis")
+    print(
+        f"Load test: {elapsed:.0f} s, {CONNECTIONS} connections, {len(paths)} URLs "
+        f"(pages, API, search), {STORIES}+ published stories, gunicorn 4 sync workers, PostgreSQL + Redis"
+    )
     print(f"  requests served       {traffic['requests']:>8}  ({traffic['rate']:.0f}/s)")
     print(f"  error responses       {errors:>8}  (non-2xx/3xx {traffic['non_2xx']}, socket {traffic['socket_errors']})")
     print(f"  stories published     {report['published']:>8}  stale reads right after publishing: {len(report['stale'])}")

@@ -24,11 +24,17 @@ class CommonQuestion(models.Model):
     slug = models.SlugField("slug", max_length=200, unique=True, help_text="The page's address: /answers/this-slug/.")
     teaser = models.TextField("teaser", blank=True, help_text="A short paragraph shown on “Go deeper” cards.")
     status = models.CharField(
-        "status", max_length=20, choices=Status.choices, default=Status.DRAFT,
+        "status",
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
         help_text="Only published questions appear on the site and in the API.",
     )
     topics = models.ManyToManyField(
-        "topics.Topic", blank=True, related_name="questions", verbose_name="topics",
+        "topics.Topic",
+        blank=True,
+        related_name="questions",
+        verbose_name="topics",
         help_text="Topics this question is about.",
     )
     published_at = models.DateTimeField("published", null=True, blank=True, editable=False)

@@ -5,6 +5,7 @@ from django.urls import include, path
 from newsroom import health
 from newsroom import views as site_views
 from newsroom.cache import public_page
+from stories import reference_urls
 from stories import views as story_views
 from stories.sitemaps import SITEMAPS, NewsSitemap
 
@@ -15,9 +16,9 @@ admin.site.index_title = "Editorial desk"
 urlpatterns = [
     path("", story_views.home, name="home"),
     path("", include("stories.urls")),
-    path("", include("topics.urls")),
-    path("", include("faq.urls")),
-    path("", include("sources.urls")),
+    path("", include(reference_urls.topic_urls)),
+    path("", include(reference_urls.question_urls)),
+    path("", include(reference_urls.outlet_urls)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("newsroom.api_urls")),
     path("healthz", health.healthz, name="healthz"),

@@ -5,35 +5,22 @@ a topic match goes through ``sources.services``.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from newsroom.admin_mixins import BoundedSearchMixin, ServiceBackedAdminMixin
+from topics.models import Topic
 
+from .ingest import FeedUnreachable, feed_ingest
 from .models import ArticleTopic, Feed, Outlet, SourceArticle
-from .selectors import story_list_with_coverage_flag, story_new_coverage
-from .services import (
-    CiteError,
-    article_topic_decide,
-    article_topics_decide,
-    outlet_delete,
-    outlet_save,
-    story_cite_article,
-)
+from .services import article_topic_decide, article_topics_decide, outlet_delete, outlet_save
+from .tasks import feed_fetch
 
 _STATUS_COLOURS = {True: "#2e7d32", False: "#c62828", None: "#6d6d6d"}
 
 
 def _fetch_now(modeladmin, request, feed_ids: list[int]) -> None:
     """Queue one fetch per feed, as beat does; without a broker, fetch here (once, no retries)."""
-    from .ingest import FeedUnreachable, feed_ingest
-    from .tasks import feed_fetch
-
     if not feed_fetch.app.conf.task_always_eager:
         for feed_id in feed_ids:
             feed_fetch.delay(feed_id)
@@ -76,7 +63,10 @@ def feed_health_badge(feed: Feed):
         label += " · quiet"
     return format_html(
         '<span style="color:{};font-weight:600" title="{}">{} {}</span>',
-        _STATUS_COLOURS[healthy], feed.last_error, {True: "●", False: "▲", None: "○"}[healthy], label,
+        _STATUS_COLOURS[healthy],
+        feed.last_error,
+        {True: "●", False: "▲", None: "○"}[healthy],
+        label,
     )
 
 
@@ -89,9 +79,13 @@ class OutletAdmin(ServiceBackedAdminMixin, BoundedSearchMixin, admin.ModelAdmin)
     actions = ["fetch_feeds_now"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            _feeds=Count("feeds", distinct=True),
-            _failing=Count("feeds", filter=Q(feeds__consecutive_failures__gt=0, feeds__is_active=True), distinct=True),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _feeds=Count("feeds", distinct=True),
+                _failing=Count("feeds", filter=Q(feeds__consecutive_failures__gt=0, feeds__is_active=True), distinct=True),
+            )
         )
 
     save_service = staticmethod(outlet_save)
@@ -134,8 +128,16 @@ class QuietFilter(admin.SimpleListFilter):
 @admin.register(Feed)
 class FeedAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = [
-        "__str__", "outlet", "health", "last_fetched_at", "next_fetch_at", "consecutive_failures", "items_seen",
-        "articles_added", "last_new_article_at", "is_active",
+        "__str__",
+        "outlet",
+        "health",
+        "last_fetched_at",
+        "next_fetch_at",
+        "consecutive_failures",
+        "items_seen",
+        "articles_added",
+        "last_new_article_at",
+        "is_active",
     ]
     list_filter = [QuietFilter, "last_status", "is_active", "outlet"]
     search_fields = ["url", "title", "outlet__name"]
@@ -145,14 +147,35 @@ class FeedAdmin(BoundedSearchMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["outlet", "url", "title", "is_active"]}),
         ("Polling", {"fields": ["fetch_interval", "quiet_after", "next_fetch_at"]}),
-        ("Health", {"fields": [
-            "health", "last_fetched_at", "last_http_status", "last_error", "consecutive_failures", "items_seen",
-            "articles_added", "last_new_article_at", "etag", "last_modified",
-        ]}),
+        (
+            "Health",
+            {
+                "fields": [
+                    "health",
+                    "last_fetched_at",
+                    "last_http_status",
+                    "last_error",
+                    "consecutive_failures",
+                    "items_seen",
+                    "articles_added",
+                    "last_new_article_at",
+                    "etag",
+                    "last_modified",
+                ]
+            },
+        ),
     ]
     readonly_fields = [
-        "health", "last_fetched_at", "last_http_status", "last_error", "consecutive_failures", "items_seen",
-        "articles_added", "last_new_article_at", "etag", "last_modified",
+        "health",
+        "last_fetched_at",
+        "last_http_status",
+        "last_error",
+        "consecutive_failures",
+        "items_seen",
+        "articles_added",
+        "last_new_article_at",
+        "etag",
+        "last_modified",
     ]
 
     @admin.display(description="health", ordering="last_status")
@@ -171,8 +194,6 @@ class TopicFilter(admin.SimpleListFilter):
     parameter_name = "topic"
 
     def lookups(self, request, model_admin):
-        from topics.models import Topic
-
         return list(Topic.objects.filter(article_links__isnull=False).distinct().values_list("pk", "name"))
 
     def queryset(self, request, queryset):
@@ -219,32 +240,6 @@ class SourceArticleAdmin(BoundedSearchMixin, admin.ModelAdmin):
     def link(self, obj):
         return format_html('<a href="{}" target="_blank" rel="noopener noreferrer">open ↗</a>', obj.url)
 
-    def get_urls(self):
-        cite = path(
-            "cite/<int:story_id>/", self.admin_site.admin_view(self.cite_view), name="sources_sourcearticle_cite"
-        )
-        return [cite, *super().get_urls()]
-
-    def cite_view(self, request, story_id: int):
-        """POST ``cite_article=<id>``: cite that article on the story, then go back to the story."""
-        from stories.models import Story
-
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not (request.user.has_perm("stories.change_story") and request.user.has_perm("stories.add_citation")):
-            raise PermissionDenied
-        story = get_object_or_404(Story, pk=story_id)
-        article_id = request.POST.get("cite_article", "")
-        article_pk = int(article_id) if article_id.isdigit() else 0
-        article = get_object_or_404(SourceArticle.objects.select_related("outlet"), pk=article_pk)
-        try:
-            story_cite_article(story=story, article=article, actor=request.user)
-        except CiteError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-        else:
-            self.message_user(request, f"Cited {article.outlet}: “{article.title}”. Rewrite its claim below.", messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:stories_story_change", args=[story.pk]) + "#citations-group")
-
     def save_formset(self, request, form, formset, change):
         if formset.model is not ArticleTopic:
             return super().save_formset(request, form, formset, change)
@@ -276,68 +271,3 @@ class ArticleTopicAdmin(BoundedSearchMixin, admin.ModelAdmin):
     def remove(self, request, queryset):
         count = article_topics_decide(links=queryset, status=ArticleTopic.Status.REMOVED, actor=request.user)
         self.message_user(request, f"{count} match(es) removed.")
-
-
-
-class StoryCoverageAdminMixin:
-    """Mixed into the story admin: new coverage on the story's topics, each citable in one click.
-
-    The change page gets a "New coverage since last publication" section (the
-    articles from ``sources.selectors.story_new_coverage``, each with a Cite
-    button that posts to ``SourceArticleAdmin.cite_view``); the list gets a
-    "new coverage" flag, annotated in the list's one query.
-    """
-
-    coverage_field = "new_coverage"
-
-    def get_queryset(self, request):
-        return story_list_with_coverage_flag(super().get_queryset(request))
-
-    def get_list_display(self, request):
-        return [*super().get_list_display(request), "new_coverage_flag"]
-
-    @admin.display(description="new coverage", boolean=True, ordering="has_new_coverage")
-    def new_coverage_flag(self, obj):
-        return bool(getattr(obj, "has_new_coverage", False)) if obj.last_published_at else None
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return [*fields, self.coverage_field] if obj is not None else fields
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:
-            return fieldsets
-        others = [
-            (name, {**options, "fields": [f for f in options["fields"] if f != self.coverage_field]})
-            for name, options in fieldsets
-        ]
-        since = (
-            f"since it was last published ({timezone.localtime(obj.last_published_at):%d %b %Y %H:%M})"
-            if obj.last_published_at else "in the last 7 days (never published)"
-        )
-        section = {
-            "fields": [self.coverage_field],
-            "description": f"Articles on this story's topics {since}. “Cite” adds one to the citations "
-            "(save your other edits first: citing reloads the page).",
-        }
-        return [*others, ("New coverage", section)]
-
-    @admin.display(description="articles")
-    def new_coverage(self, obj):
-        articles = story_new_coverage(story=obj)
-        if not articles:
-            return "No new articles on this story's topics."
-        cite_url = reverse("admin:sources_sourcearticle_cite", args=[obj.pk])
-        rows = format_html_join(
-            "",
-            '<li style="margin-bottom:.4em"><b>{}</b> · <a href="{}" target="_blank" rel="noopener noreferrer">{}</a> '
-            '<span style="color:#6d6d6d">{}</span> '
-            '<button type="submit" class="button" name="cite_article" value="{}" formaction="{}" formmethod="post" '
-            'formnovalidate>Cite</button></li>',
-            (
-                (a.outlet.name, a.url, a.title, f"{timezone.localtime(a.seen_at):%d %b %H:%M}", a.pk, cite_url)
-                for a in articles
-            ),
-        )
-        return format_html('<ul style="margin-left:0;padding-left:1em">{}</ul>', rows)

@@ -56,7 +56,10 @@ class Feed(models.Model):
     HEALTHY = frozenset({Status.OK, Status.NOT_MODIFIED, Status.LENIENT, Status.EMPTY})
 
     outlet = models.ForeignKey(
-        Outlet, on_delete=models.CASCADE, related_name="feeds", verbose_name="outlet",
+        Outlet,
+        on_delete=models.CASCADE,
+        related_name="feeds",
+        verbose_name="outlet",
         help_text="The outlet that publishes this feed.",
     )
     url = models.URLField("feed URL", max_length=1000, unique=True, help_text="Address of the RSS, Atom or JSON feed.")
@@ -66,15 +69,19 @@ class Feed(models.Model):
 
     # --- polling ---------------------------------------------------------
     fetch_interval = models.DurationField(
-        "fetch interval", default=timedelta(minutes=15),
+        "fetch interval",
+        default=timedelta(minutes=15),
         help_text="How often to poll the feed when it is healthy (e.g. 00:15:00). Failures back off from this.",
     )
     quiet_after = models.DurationField(
-        "quiet after", default=timedelta(days=2),
+        "quiet after",
+        default=timedelta(days=2),
         help_text="Flag the feed as quiet when it has published nothing new for this long.",
     )
     next_fetch_at = models.DateTimeField(
-        "next fetch", null=True, blank=True,
+        "next fetch",
+        null=True,
+        blank=True,
         help_text="When the feed is next due; empty means at the next poll.",
     )
     etag = models.CharField("ETag", max_length=500, blank=True, editable=False, help_text="Sent back as If-None-Match.")
@@ -85,7 +92,11 @@ class Feed(models.Model):
     # --- health ----------------------------------------------------------
     last_fetched_at = models.DateTimeField("last fetch", null=True, blank=True, editable=False)
     last_status = models.CharField(
-        "last status", max_length=20, choices=Status.choices, default=Status.NEW, editable=False,
+        "last status",
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NEW,
+        editable=False,
         help_text="The outcome of the last fetch.",
     )
     last_http_status = models.PositiveSmallIntegerField(
@@ -105,7 +116,9 @@ class Feed(models.Model):
         "last new article", null=True, blank=True, editable=False, help_text="When the feed last brought a new article."
     )
     is_quiet = models.BooleanField(
-        "quiet", default=False, editable=False,
+        "quiet",
+        default=False,
+        editable=False,
         help_text="Nothing new for longer than “quiet after”: the feed may have moved or died.",
     )
 
@@ -126,17 +139,27 @@ class SourceArticle(models.Model):
     """An article an outlet published, as read from one of its feeds."""
 
     outlet = models.ForeignKey(
-        Outlet, on_delete=models.CASCADE, related_name="articles", verbose_name="outlet",
+        Outlet,
+        on_delete=models.CASCADE,
+        related_name="articles",
+        verbose_name="outlet",
         help_text="Who published it.",
         db_index=False,  # the (outlet, url) unique index serves lookups by outlet
     )
     feed = models.ForeignKey(
-        Feed, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles",
-        verbose_name="feed", help_text="The feed it was first read from, if any.",
+        Feed,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name="feed",
+        help_text="The feed it was first read from, if any.",
     )
     url = models.URLField("URL", max_length=1000, help_text="Canonical address of the article.")
     guid = models.CharField(
-        "feed GUID", max_length=500, blank=True,
+        "feed GUID",
+        max_length=500,
+        blank=True,
         help_text="The entry's identifier in the feed (guid, id); finds the article again when its URL changes.",
     )
     title = models.CharField("title", max_length=500, help_text="Plain-text headline.")
@@ -144,7 +167,10 @@ class SourceArticle(models.Model):
     language = models.CharField("language", max_length=16, blank=True, help_text="BCP 47 tag, from the entry or its feed.")
     published_at = models.DateTimeField("published", null=True, blank=True, help_text="When the outlet published it.")
     content_hash = models.CharField(
-        "content hash", max_length=32, blank=True, editable=False,
+        "content hash",
+        max_length=32,
+        blank=True,
+        editable=False,
         help_text="Digest of the stored fields; an unchanged entry is not written again.",
     )
     topics = models.ManyToManyField(
@@ -189,13 +215,22 @@ class ArticleTopic(models.Model):
         "topics.Topic", on_delete=models.CASCADE, related_name="article_links", verbose_name="topic", db_index=False
     )
     status = models.CharField(
-        "status", max_length=10, choices=Status.choices, default=Status.MATCHED,
+        "status",
+        max_length=10,
+        choices=Status.choices,
+        default=Status.MATCHED,
         help_text="A removed match stays removed: ingestion never adds it back.",
     )
     matched_at = models.DateTimeField("matched", auto_now_add=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name="decided by", editable=False, help_text="The editor who confirmed or removed the match.",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="decided by",
+        editable=False,
+        help_text="The editor who confirmed or removed the match.",
     )
     decided_at = models.DateTimeField("decided", null=True, blank=True, editable=False)
 

@@ -103,7 +103,8 @@ def opml_import(*, source: bytes, outlet: Outlet | None = None) -> OpmlImportRes
         if target is None:
             scheme = urlsplit(html_url or xml_url).scheme or "https"
             target = Outlet.objects.create(
-                name=outlet_name, slug=_unique_slug(outlet_name, slugs),
+                name=outlet_name,
+                slug=_unique_slug(outlet_name, slugs),
                 homepage=html_url if html_url.startswith(("http://", "https://")) else f"{scheme}://{host}/",
                 language=(node.get("language") or "")[:16],
             )

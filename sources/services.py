@@ -1,14 +1,13 @@
 """Editors' actions on outlets and ingested articles: save or delete an outlet,
-confirm or remove a topic match, cite an article on a story."""
+confirm or remove a topic match. (Citing an article on a story is a story write: ``stories/citing.py``.)"""
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from newsroom.changes.models import ChangeEvent
 from newsroom.changes.record import public_change
 
-from .models import ArticleTopic, Outlet, SourceArticle
+from .models import ArticleTopic, Outlet
 
 
 @transaction.atomic
@@ -30,10 +29,6 @@ def outlet_delete(*, outlet: Outlet) -> None:
         outlet.delete()
 
 
-class CiteError(Exception):
-    """The article cannot be cited on that story; the message is shown to the editor."""
-
-
 def article_topic_decide(*, link: ArticleTopic, status: str, actor) -> ArticleTopic:
     """Confirm or remove a topic match, recording who decided and when."""
     if status not in ArticleTopic.Status.values:
@@ -48,28 +43,3 @@ def article_topic_decide(*, link: ArticleTopic, status: str, actor) -> ArticleTo
 def article_topics_decide(*, links, status: str, actor) -> int:
     """The same for many matches at once (admin list action)."""
     return links.update(status=status, decided_by=actor, decided_at=timezone.now())
-
-
-@transaction.atomic
-def story_cite_article(*, story, article: SourceArticle, actor):
-    """Add ``article`` to the story's working copy as a citation, recorded as a save.
-
-    The claim starts as the article's headline for the editor to rewrite. Citing
-    the same URL twice returns the existing citation (a double click adds nothing).
-    """
-    from stories import workflow
-    from stories.models import Citation
-
-    if not workflow.story_can_edit(story=story, actor=actor):
-        raise CiteError("You may not edit this story in its current state.")
-    story = workflow.story_lock_for_save(story=story, expected_version=None)
-    existing = story.citations.filter(url=article.url).first()
-    if existing is not None:
-        return existing
-    position = (story.citations.aggregate(last=Max("position"))["last"] or 0) + 1
-    citation = Citation.objects.create(
-        story=story, position=position, outlet_id=article.outlet_id, url=article.url, source_article=article,
-        claim=article.title[:600],
-    )
-    workflow.story_saved(story=story, actor=actor, message=f"Cited {article.outlet}: {article.title[:200]}")
-    return citation

@@ -22,6 +22,7 @@ from newsroom.cache import token_key, tokens_replace
 from newsroom.changes.models import ChangeEvent
 from newsroom.changes.pipeline import Change
 
+from .api.kept import story_api_json_keep
 from .models import LivePage, SlugRedirect, Story, StorySearchDocument
 from .rendering import live_pages_expire, live_pages_outdated, story_prerender
 from .search import story_search_index
@@ -71,6 +72,6 @@ def _prerender(story_ids: list[int]) -> None:
     # A failure here must not fail the publish that already committed: the
     # page is rendered on its first request instead.
     try:
-        story_prerender(story_ids=story_ids)
+        story_prerender(story_ids=story_ids, also=lambda page: story_api_json_keep(page=page))
     except Exception:
         logger.exception("pre-rendering stories %s failed; they will render on first request", story_ids)

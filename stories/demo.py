@@ -7,6 +7,7 @@ longer matches its live revision. A second run writes nothing.
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
@@ -195,6 +196,4 @@ def _load_story(s: dict, outlets: dict, topics: dict, questions: dict, report: L
 
 
 def _date(value):
-    from datetime import date
-
     return date.fromisoformat(value) if value else None

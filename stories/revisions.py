@@ -5,7 +5,10 @@ from dataclasses import dataclass, field
 
 from django.utils.dateparse import parse_date
 
+from faq.models import CommonQuestion
 from newsroom.richtext import html_to_text
+from sources.models import Outlet
+from topics.models import Topic
 
 from .models import Story
 
@@ -141,10 +144,6 @@ def _names(data: dict, key: str, names: dict) -> str:
 
 
 def _reference_names(*snapshots: dict) -> dict:
-    from faq.models import CommonQuestion
-    from sources.models import Outlet
-    from topics.models import Topic
-
     def ids(key):
         return {i for s in snapshots for i in s.get(key, [])}
 

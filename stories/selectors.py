@@ -13,7 +13,7 @@ from faq.models import CommonQuestion
 from sources.models import Outlet
 from topics.models import Topic
 
-from .models import SlugRedirect, Story
+from .models import Revision, SlugRedirect, Story
 from .revisions import snapshot_event_date, story_snapshot
 
 PREVIEW_SALT = "stories.preview"
@@ -201,3 +201,56 @@ def story_preview_page(*, token: str, max_age: int | None = None) -> StoryPage:
     stories = Story.objects.exclude(status=Story.Status.UNPUBLISHED).select_related("author")
     story = stories.get(pk=int(pk), preview_key=key)  # links signed before revocation name the old key
     return story_page_from_snapshot(story=story, data=story_snapshot(story=story))
+
+
+# --- topic, question and outlet pages: the stories they list -----------------
+
+
+def topic_stories(*, topic: Topic) -> QuerySet[Story]:
+    """Live stories whose live revision is tagged with ``topic``."""
+    return story_list_live().filter(live_topics=topic)
+
+
+def topic_questions(*, topic: Topic) -> QuerySet[CommonQuestion]:
+    return CommonQuestion.objects.published().filter(topics=topic)
+
+
+# A question may be linked from thousands of stories; its page lists the newest.
+RELATED_STORIES_MAX = 20
+
+
+def question_page(*, slug: str) -> CommonQuestion:
+    """A published question with its items and topics prefetched, and in ``related_stories``
+    the newest ``RELATED_STORIES_MAX`` live stories linking to it (one sliced query)."""
+    question = CommonQuestion.objects.published().prefetch_related("items", "topics").get(slug=slug)
+    question.related_stories = list(story_list_live().filter(live_questions=question)[:RELATED_STORIES_MAX])
+    return question
+
+
+def outlet_stories(*, outlet: Outlet) -> QuerySet[Story]:
+    """Live stories that cite ``outlet`` in their live revision."""
+    return story_list_live().filter(live_outlets=outlet)
+
+
+@dataclass
+class OutletCitation:
+    url: str
+    claim: str
+    quote: str
+
+
+def outlet_claims(*, outlet: Outlet, stories) -> dict[int, list[OutletCitation]]:
+    """What ``outlet`` said in each of ``stories``, read from their live revisions (one query).
+
+    Only the citations are read out of each revision's JSON, not the whole story.
+    """
+    by_revision = {s.live_revision_id: s.pk for s in stories}
+    claims: dict[int, list[OutletCitation]] = {pk: [] for pk in by_revision.values()}
+    rows = Revision.objects.filter(pk__in=by_revision).values_list("pk", "data__citations")
+    for revision_id, citations in rows:
+        for c in citations or []:
+            if c.get("outlet_id") == outlet.pk:
+                claims[by_revision[revision_id]].append(
+                    OutletCitation(url=c.get("url", ""), claim=c.get("claim", ""), quote=c.get("quote", ""))
+                )
+    return claims

@@ -15,8 +15,11 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from faq.models import CommonQuestion
 from newsroom.changes.models import ChangeEvent
 from newsroom.changes.record import public_change
+from sources.models import Outlet
+from topics.models import Topic
 
 from .models import (
     Citation,
@@ -353,10 +356,6 @@ def story_restore(*, story: Story, revision: Revision, actor) -> Story:
 
 
 def _write_children(*, story: Story, data: dict) -> None:
-    from faq.models import CommonQuestion
-    from sources.models import Outlet
-    from topics.models import Topic
-
     story.blocks.all().delete()
     SectionBlock.objects.bulk_create(
         SectionBlock(

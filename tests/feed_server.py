@@ -25,8 +25,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 FEEDS_DIR = Path(__file__).resolve().parent / "data" / "feeds"
-TYPES = {".xml": "application/rss+xml", ".atom": "application/atom+xml", ".json": "application/feed+json",
-         ".html": "text/html; charset=utf-8", ".rdf": "application/rdf+xml", ".txt": "text/plain"}
+TYPES = {
+    ".xml": "application/rss+xml",
+    ".atom": "application/atom+xml",
+    ".json": "application/feed+json",
+    ".html": "text/html; charset=utf-8",
+    ".rdf": "application/rdf+xml",
+    ".txt": "text/plain",
+}
 
 
 def bench_feed(name: str, items: int) -> bytes:
@@ -160,8 +166,9 @@ class FeedServer(ThreadingHTTPServer):
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def set(self, path: str, body: bytes, *, status: int = 200, content_type: str = "application/rss+xml",
-            headers: dict | None = None) -> str:
+    def set(
+        self, path: str, body: bytes, *, status: int = 200, content_type: str = "application/rss+xml", headers: dict | None = None
+    ) -> str:
         """Serve ``body`` at ``path`` (from now on); returns its URL."""
         self.dynamic[path] = (status, body, content_type, headers or {})
         return self.url(path)

@@ -18,19 +18,21 @@ class Topic(models.Model):
     name = models.CharField("name", max_length=200, help_text="As readers know it, e.g. “Claudia Sheinbaum”.")
     slug = models.SlugField("slug", max_length=200, unique=True, help_text="The topic's address: /topics/this-slug/.")
     kind = models.CharField(
-        "kind", max_length=20, choices=Kind.choices, default=Kind.THEME,
+        "kind",
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.THEME,
         help_text="What sort of entity this is; people, organisations and places map to ninjs subjects.",
     )
     description = models.TextField(
         "description", blank=True, help_text="Two or three plain sentences for the topic card and topic page."
     )
     aliases = models.TextField(
-        "aliases", blank=True,
+        "aliases",
+        blank=True,
         help_text="Other names to match in incoming articles, one per line (e.g. “Sheinbaum”).",
     )
-    external_url = models.URLField(
-        "external link", blank=True, help_text="Wikipedia or Wikidata page for this entity."
-    )
+    external_url = models.URLField("external link", blank=True, help_text="Wikipedia or Wikidata page for this entity.")
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)
 

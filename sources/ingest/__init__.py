@@ -12,8 +12,23 @@ from .pipeline import FeedUnreachable, IngestResult, feed_health_record, feed_in
 from .store import UpsertStats, article_topics_match, articles_upsert
 
 __all__ = [
-    "Entry", "FeedUnreachable", "FetchError", "FetchResponse", "IngestResult", "NotAFeed", "ParsedFeed",
-    "UpsertStats", "article_topics_match", "articles_upsert", "entry_normalise", "feed_health_record",
-    "feed_http_get", "feed_ingest", "feed_next_fetch", "feed_parse", "feeds_due_claim", "text_plain",
+    "Entry",
+    "FeedUnreachable",
+    "FetchError",
+    "FetchResponse",
+    "IngestResult",
+    "NotAFeed",
+    "ParsedFeed",
+    "UpsertStats",
+    "article_topics_match",
+    "articles_upsert",
+    "entry_normalise",
+    "feed_health_record",
+    "feed_http_get",
+    "feed_ingest",
+    "feed_next_fetch",
+    "feed_parse",
+    "feeds_due_claim",
+    "text_plain",
     "url_canonical",
 ]

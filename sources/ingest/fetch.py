@@ -71,8 +71,7 @@ def _public_addresses(host: str, port: int, what: str) -> list[str]:
         mapped = getattr(address, "ipv4_mapped", None)
         if not (mapped or address).is_global:
             raise FetchError(
-                f"refused {what}: {host} resolves to {address}, not a public address "
-                "(FEED_ALLOW_PRIVATE_HOSTS is off)",
+                f"refused {what}: {host} resolves to {address}, not a public address (FEED_ALLOW_PRIVATE_HOSTS is off)",
                 status=Feed.Status.BLOCKED,
             )
         addresses.append(sockaddr[0])
@@ -146,7 +145,8 @@ def feed_http_get(*, url: str, etag: str = "", last_modified: str = "") -> Fetch
             if not response.is_success:
                 raise FetchError(
                     f"HTTP {response.status_code} {response.reason_phrase}",
-                    status=Feed.Status.HTTP_ERROR, http_status=response.status_code,
+                    status=Feed.Status.HTTP_ERROR,
+                    http_status=response.status_code,
                 )
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > max_bytes:
@@ -159,7 +159,9 @@ def feed_http_get(*, url: str, etag: str = "", last_modified: str = "") -> Fetch
                 if time.monotonic() > deadline:
                     raise FetchError(
                         f"body not received within {settings.FEED_FETCH_DEADLINE:g} s",
-                        status=Feed.Status.TIMEOUT, http_status=response.status_code, retryable=True,
+                        status=Feed.Status.TIMEOUT,
+                        http_status=response.status_code,
+                        retryable=True,
                     )
                 chunks.append(chunk)
             return _response(response, b"".join(chunks))
@@ -174,7 +176,8 @@ def feed_http_get(*, url: str, etag: str = "", last_modified: str = "") -> Fetch
         raise FetchError(f"undecodable response body: {exc}", status=Feed.Status.HTTP_ERROR) from exc
     except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
         raise FetchError(
-            f"{type(exc).__name__}: {exc}", status=Feed.Status.NETWORK_ERROR,
+            f"{type(exc).__name__}: {exc}",
+            status=Feed.Status.NETWORK_ERROR,
             retryable=not isinstance(exc, httpx.UnsupportedProtocol),
         ) from exc
 

@@ -23,13 +23,52 @@ URL_MAX = 1000
 GUID_MAX = 500
 
 # Query parameters that identify a campaign or a click, never the article.
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid", "li_fat_id",
-    "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id", "oly_enc_id",
-    "vero_id", "vero_conv", "wickedid", "rb_clickid", "s_cid", "spm", "ref_src", "ref_url", "cmpid", "ocid",
-    "icid", "ncid", "sr_share", "at_medium", "at_campaign", "at_custom1", "at_custom2", "at_custom3", "at_custom4",
-    "xtor", "smid",
-})
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "li_fat_id",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "vero_conv",
+        "wickedid",
+        "rb_clickid",
+        "s_cid",
+        "spm",
+        "ref_src",
+        "ref_url",
+        "cmpid",
+        "ocid",
+        "icid",
+        "ncid",
+        "sr_share",
+        "at_medium",
+        "at_campaign",
+        "at_custom1",
+        "at_custom2",
+        "at_custom3",
+        "at_custom4",
+        "xtor",
+        "smid",
+    }
+)
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
 
 
@@ -167,6 +206,11 @@ def entry_normalise(raw: RawEntry, *, base_url: str = "", feed_language: str = "
         digest_size=16,
     )
     return Entry(
-        guid=guid, url=url, raw_title=raw.title or "", raw_summary=raw.summary or "", published_at=published_at,
-        language=language, content_hash=digest.hexdigest(),
+        guid=guid,
+        url=url,
+        raw_title=raw.title or "",
+        raw_summary=raw.summary or "",
+        published_at=published_at,
+        language=language,
+        content_hash=digest.hexdigest(),
     )

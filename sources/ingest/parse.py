@@ -200,7 +200,10 @@ def _parse_lenient(body: bytes, content_type: str, problem: str, *, malformed: b
         )
     warning = problem or (str(parsed.get("bozo_exception")) if parsed.get("bozo") else "")
     return ParsedFeed(
-        parser=LENIENT, entries=entries, language=parsed.feed.get("language") or "", link=parsed.feed.get("link") or "",
+        parser=LENIENT,
+        entries=entries,
+        language=parsed.feed.get("language") or "",
+        link=parsed.feed.get("link") or "",
         warning=warning,
         malformed=malformed or bool(parsed.get("bozo")),
     )

@@ -107,12 +107,26 @@ def _ingest(feed: Feed) -> IngestResult:
         note = f"{note}; " if note else ""
         note += f"{skipped} entr{'y' if skipped == 1 else 'ies'} without a usable link skipped"
     feed_health_record(
-        feed=feed, status=status, http_status=response.status_code, error=note, items=len(entries), stats=stats,
-        etag=response.etag, last_modified=response.last_modified,
+        feed=feed,
+        status=status,
+        http_status=response.status_code,
+        error=note,
+        items=len(entries),
+        stats=stats,
+        etag=response.etag,
+        last_modified=response.last_modified,
     )
     return IngestResult(
-        feed_id=feed.pk, status=status, items=len(entries), new=stats.new, updated=stats.updated,
-        unchanged=stats.unchanged, skipped=skipped, error=note, parser=parsed.parser, new_ids=stats.new_ids,
+        feed_id=feed.pk,
+        status=status,
+        items=len(entries),
+        new=stats.new,
+        updated=stats.updated,
+        unchanged=stats.unchanged,
+        skipped=skipped,
+        error=note,
+        parser=parsed.parser,
+        new_ids=stats.new_ids,
     )
 
 
@@ -126,16 +140,26 @@ def feed_next_fetch(*, feed: Feed, failures: int, now: datetime) -> datetime:
 
 
 def feed_health_record(
-    *, feed: Feed, status: str, http_status: int | None = None, error: str = "", items: int | None = None,
-    stats: UpsertStats | None = None, etag: str | None = None, last_modified: str | None = None,
+    *,
+    feed: Feed,
+    status: str,
+    http_status: int | None = None,
+    error: str = "",
+    items: int | None = None,
+    stats: UpsertStats | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
 ) -> None:
     """Write the outcome of one fetch to the feed row (one UPDATE, nothing else)."""
     now = timezone.now()
     healthy = status in Feed.HEALTHY
     failures = 0 if healthy else feed.consecutive_failures + 1
     values = {
-        "last_fetched_at": now, "last_status": status, "last_http_status": http_status,
-        "last_error": error[:2000], "consecutive_failures": failures,
+        "last_fetched_at": now,
+        "last_status": status,
+        "last_http_status": http_status,
+        "last_error": error[:2000],
+        "consecutive_failures": failures,
         "next_fetch_at": feed_next_fetch(feed=feed, failures=failures, now=now),
     }
     last_new = feed.last_new_article_at

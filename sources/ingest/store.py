@@ -125,16 +125,31 @@ def _known_rows(*, outlet_id: int, batch: list[Entry]) -> list[tuple]:
 
 def _article(feed: Feed, entry: Entry, **extra) -> SourceArticle:
     return SourceArticle(
-        outlet_id=feed.outlet_id, feed_id=feed.pk, url=entry.url, guid=entry.guid, title=entry.title,
-        summary=entry.summary, language=entry.language, published_at=entry.published_at,
-        content_hash=entry.content_hash, **extra,
+        outlet_id=feed.outlet_id,
+        feed_id=feed.pk,
+        url=entry.url,
+        guid=entry.guid,
+        title=entry.title,
+        summary=entry.summary,
+        language=entry.language,
+        published_at=entry.published_at,
+        content_hash=entry.content_hash,
+        **extra,
     )
 
 
 _INSERT_COLUMNS = [
-    ("outlet_id", "bigint"), ("feed_id", "bigint"), ("url", "text"), ("guid", "text"), ("title", "text"),
-    ("summary", "text"), ("language", "text"), ("published_at", "timestamptz"), ("content_hash", "text"),
-    ("created_at", "timestamptz"), ("updated_at", "timestamptz"),
+    ("outlet_id", "bigint"),
+    ("feed_id", "bigint"),
+    ("url", "text"),
+    ("guid", "text"),
+    ("title", "text"),
+    ("summary", "text"),
+    ("language", "text"),
+    ("published_at", "timestamptz"),
+    ("content_hash", "text"),
+    ("created_at", "timestamptz"),
+    ("updated_at", "timestamptz"),
 ]
 
 
@@ -147,7 +162,10 @@ def _articles_insert(articles: list[SourceArticle], *, now) -> None:
     """
     if connection.vendor != "postgresql":
         SourceArticle.objects.bulk_create(
-            articles, update_conflicts=True, unique_fields=["outlet", "url"], update_fields=_UPDATE_FIELDS[1:],
+            articles,
+            update_conflicts=True,
+            unique_fields=["outlet", "url"],
+            update_fields=_UPDATE_FIELDS[1:],
         )
         return
     for article in articles:

@@ -4,6 +4,7 @@ from datetime import UTC
 
 import django_filters
 from django import forms
+from django.contrib.postgres.search import SearchQuery
 from django.core.validators import validate_slug
 from django.db import connection
 from django_filters.fields import IsoDateTimeField
@@ -87,7 +88,5 @@ class StoryFilter(django_filters.FilterSet):
         if not query:
             return queryset
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery
-
             return queryset.filter(search_document__vector=SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch"))
         return queryset.filter(id__in=story_search(query=query).values("id"))

@@ -9,10 +9,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from newsroom.api import PublicViewSet, detail_schema, list_schema
-from stories.rendering import story_live_api_json
 from stories.selectors import story_list_live, story_live_queryset, story_page_with
 
 from .filters import StoryFilter
+from .kept import story_live_api_json
 from .ninjs import story_ninjs
 from .references import PAGE_FIELDS, attach_topics, view_references, with_topic_ids
 from .serializers import StoryDetailSerializer, StoryListItemSerializer

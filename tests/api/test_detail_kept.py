@@ -9,7 +9,7 @@ from rest_framework.renderers import JSONRenderer
 
 from newsroom.changes.models import ChangeEvent
 from newsroom.changes.record import change_record
-from stories import rendering
+from stories.api import kept
 from stories.api.serializers import StoryDetailSerializer
 from stories.models import LivePage, Story
 from stories.selectors import story_live_queryset, story_page_from
@@ -110,7 +110,7 @@ def test_a_deploy_with_another_api_serialises_again(client, commit, monkeypatch)
     story = _story(commit)
     url = f"/api/v1/stories/{story.slug}/"
     client.get("/api/v1/stories/")
-    monkeypatch.setattr(rendering, "api_version", lambda: "new-release")
+    monkeypatch.setattr(kept, "api_version", lambda: "new-release")
     count, response = _get(client, url)
     assert count == 4 and response.json()["slug"] == story.slug
     assert ":new-release:" in LivePage.objects.get(story=story).api_key

@@ -13,9 +13,16 @@ def urls():
     story = build_story(topics=1, citations=1, questions=1)
     topic, outlet, question = story.live_topics.get(), story.live_outlets.get(), story.live_questions.get()
     return [
-        "/api/v1/stories/", f"/api/v1/stories/{story.slug}/", f"/api/v1/stories/{story.slug}/ninjs/",
-        "/api/v1/topics/", f"/api/v1/topics/{topic.slug}/", "/api/v1/questions/", f"/api/v1/questions/{question.slug}/",
-        "/api/v1/outlets/", f"/api/v1/outlets/{outlet.slug}/", "/api/v1/sync/?since=0",
+        "/api/v1/stories/",
+        f"/api/v1/stories/{story.slug}/",
+        f"/api/v1/stories/{story.slug}/ninjs/",
+        "/api/v1/topics/",
+        f"/api/v1/topics/{topic.slug}/",
+        "/api/v1/questions/",
+        f"/api/v1/questions/{question.slug}/",
+        "/api/v1/outlets/",
+        f"/api/v1/outlets/{outlet.slug}/",
+        "/api/v1/sync/?since=0",
     ]
 
 

@@ -52,18 +52,32 @@ def world(settings):
     visible.blocks.update(body=f"<p>{SECRET} edited body</p>")
     StoryTopic.objects.create(story=visible, topic=other_topic, position=5)
     visible.citations.update(claim=f"{SECRET} edited claim")
-    return {"topic": topic, "other_topic": other_topic, "outlet": outlet, "question": draft_question,
-            "hidden": hidden, "visible": visible}
+    return {
+        "topic": topic,
+        "other_topic": other_topic,
+        "outlet": outlet,
+        "question": draft_question,
+        "hidden": hidden,
+        "visible": visible,
+    }
 
 
 def _endpoints(world) -> list[str]:
     topic, outlet, visible = world["topic"], world["outlet"], world["visible"]
     urls = [
-        "/api/v1/stories/", f"/api/v1/stories/?topic={topic.slug}", f"/api/v1/stories/?outlet={outlet.slug}",
-        f"/api/v1/stories/?q={SECRET}", "/api/v1/stories/?ordering=headline",
-        f"/api/v1/stories/{visible.slug}/", f"/api/v1/stories/{visible.slug}/ninjs/",
-        "/api/v1/topics/", f"/api/v1/topics/{topic.slug}/", f"/api/v1/topics/{world['other_topic'].slug}/",
-        "/api/v1/questions/", "/api/v1/outlets/", f"/api/v1/outlets/{outlet.slug}/",
+        "/api/v1/stories/",
+        f"/api/v1/stories/?topic={topic.slug}",
+        f"/api/v1/stories/?outlet={outlet.slug}",
+        f"/api/v1/stories/?q={SECRET}",
+        "/api/v1/stories/?ordering=headline",
+        f"/api/v1/stories/{visible.slug}/",
+        f"/api/v1/stories/{visible.slug}/ninjs/",
+        "/api/v1/topics/",
+        f"/api/v1/topics/{topic.slug}/",
+        f"/api/v1/topics/{world['other_topic'].slug}/",
+        "/api/v1/questions/",
+        "/api/v1/outlets/",
+        f"/api/v1/outlets/{outlet.slug}/",
     ]
     return urls
 

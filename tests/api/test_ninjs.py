@@ -39,8 +39,12 @@ def test_demo_story_ninjs_validates(client, demo, ninjs_validator):
 def test_topics_go_to_ninjs_arrays_by_kind(client, ninjs_validator):
     story = build_story(publish=False)
     kinds = {
-        Topic.Kind.PERSON: "people", Topic.Kind.ORGANISATION: "organisations", Topic.Kind.COUNTRY: "places",
-        Topic.Kind.PLACE: "places", Topic.Kind.THEME: "subjects", Topic.Kind.EVENT: "subjects",
+        Topic.Kind.PERSON: "people",
+        Topic.Kind.ORGANISATION: "organisations",
+        Topic.Kind.COUNTRY: "places",
+        Topic.Kind.PLACE: "places",
+        Topic.Kind.THEME: "subjects",
+        Topic.Kind.EVENT: "subjects",
     }
     topics = {}
     for position, kind in enumerate(kinds):

@@ -24,18 +24,18 @@ pytestmark = pytest.mark.django_db
 # kept per process (stories/api/references.py) and reloaded, three queries, by the
 # first request after a public change.
 EXPECTED = {
-    "stories": 2,          # the page, with each story's topic ids
+    "stories": 2,  # the page, with each story's topic ids
     "story, serialised": 4,  # kept JSON missing: lookup, story + live revision, keep it
-    "story": 2,            # the JSON kept beside the page (serialised at publish or by the request above)
+    "story": 2,  # the JSON kept beside the page (serialised at publish or by the request above)
     "ninjs": 2,
     "topics": 2,
-    "topic": 4,            # topic, its published questions, stories
-    "questions": 3,        # page, topics
-    "question": 4,         # question, topics, items
+    "topic": 4,  # topic, its published questions, stories
+    "questions": 3,  # page, topics
+    "question": 4,  # question, topics, items
     "outlets": 2,
-    "outlet": 3,           # outlet, stories
-    "sync": 9,             # events, stories; topics: their questions, their latest stories; questions (with topics and
-                           # items); outlets: their latest stories (topic and outlet rows come from the reference maps)
+    "outlet": 3,  # outlet, stories
+    "sync": 9,  # events, stories; topics: their questions, their latest stories; questions (with topics and
+    # items); outlets: their latest stories (topic and outlet rows come from the reference maps)
 }
 RELOAD = 3
 
@@ -57,12 +57,17 @@ def _grow(*, stories: int, links: int, topic, outlet, question) -> str:
 
 def _counts(client, *, slug, topic, outlet, question) -> dict:
     urls = {
-        "stories": "/api/v1/stories/?page_size=50", "story, serialised": f"/api/v1/stories/{slug}/",
+        "stories": "/api/v1/stories/?page_size=50",
+        "story, serialised": f"/api/v1/stories/{slug}/",
         "story": f"/api/v1/stories/{slug}/",
-        "ninjs": f"/api/v1/stories/{slug}/ninjs/", "topics": "/api/v1/topics/?page_size=50",
-        "topic": f"/api/v1/topics/{topic.slug}/", "questions": "/api/v1/questions/?page_size=50",
-        "question": f"/api/v1/questions/{question.slug}/", "outlets": "/api/v1/outlets/?page_size=50",
-        "outlet": f"/api/v1/outlets/{outlet.slug}/", "sync": "/api/v1/sync/?since=0&limit=500",
+        "ninjs": f"/api/v1/stories/{slug}/ninjs/",
+        "topics": "/api/v1/topics/?page_size=50",
+        "topic": f"/api/v1/topics/{topic.slug}/",
+        "questions": "/api/v1/questions/?page_size=50",
+        "question": f"/api/v1/questions/{question.slug}/",
+        "outlets": "/api/v1/outlets/?page_size=50",
+        "outlet": f"/api/v1/outlets/{outlet.slug}/",
+        "sync": "/api/v1/sync/?since=0&limit=500",
     }
     counts = {}
     with CaptureQueriesContext(connection) as ctx:

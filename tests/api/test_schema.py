@@ -113,8 +113,10 @@ def test_generated_requests_get_no_server_error(api_schema, content):
     Driven through Hypothesis directly (schemathesis's lazy pytest loader does not run on pytest 9).
     """
     real_slugs = {
-        "stories": content["story"].live_slug, "topics": content["topic"].slug,
-        "questions": content["question"].slug, "outlets": content["outlet"].slug,
+        "stories": content["story"].live_slug,
+        "topics": content["topic"].slug,
+        "questions": content["question"].slug,
+        "outlets": content["outlet"].slug,
     }
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) == 10

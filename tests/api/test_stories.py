@@ -72,8 +72,14 @@ def test_list_is_newest_first_with_topics(client):
 
 
 def test_unknown_slug_is_a_json_404(client):
-    for url in ("/api/v1/stories/nope/", "/api/v1/stories/nope/ninjs/", "/api/v1/topics/nope/",
-                "/api/v1/questions/nope/", "/api/v1/outlets/nope/", "/api/v1/nothing-here/"):
+    for url in (
+        "/api/v1/stories/nope/",
+        "/api/v1/stories/nope/ninjs/",
+        "/api/v1/topics/nope/",
+        "/api/v1/questions/nope/",
+        "/api/v1/outlets/nope/",
+        "/api/v1/nothing-here/",
+    ):
         response = client.get(url)
         assert response.status_code == 404, url
         assert response["Content-Type"] == "application/json"

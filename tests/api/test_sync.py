@@ -76,31 +76,31 @@ def test_replay_from_any_cursor_ends_with_the_published_set(client):
     why = _question("why")
     wire, gone = outlet_save(outlet=Outlet(name="Wire", slug="wire")), outlet_save(outlet=Outlet(name="Gone", slug="gone"))
     checkpoint()
-    story_unpublish(story=b, actor=None)                       # unpublish
+    story_unpublish(story=b, actor=None)  # unpublish
     mexico.name = "Mexico (country)"
-    topic_save(topic=mexico)                                   # a rename reaches the stories that show it
+    topic_save(topic=mexico)  # a rename reaches the stories that show it
     draft = _question("not-yet", status=CommonQuestion.Status.DRAFT)
     wire.name = "Wire Service"
-    outlet_save(outlet=wire)                                   # an outlet renamed
+    outlet_save(outlet=wire)  # an outlet renamed
     checkpoint()
     Story.objects.filter(pk=a.pk).update(slug="a-new-address", headline="Corrected")
     story_publish(story=Story.objects.get(pk=a.pk), actor=None)  # correction under a new slug
     why.status = CommonQuestion.Status.DRAFT
-    question_save(question=why)                                # a question taken back to draft
+    question_save(question=why)  # a question taken back to draft
     draft.status = CommonQuestion.Status.PUBLISHED
     question_save(question=draft)
     checkpoint()
     story_publish(story=Story.objects.get(pk=b.pk), actor=None)  # republished
-    topic_delete(topic=peru)                                   # a topic deleted
+    topic_delete(topic=peru)  # a topic deleted
     story_unpublish(story=c, actor=None)
-    Story.objects.filter(pk=c.pk).delete()                     # a story unpublished, then deleted
+    Story.objects.filter(pk=c.pk).delete()  # a story unpublished, then deleted
     question_delete(question=draft)
-    outlet_delete(outlet=gone)                                 # an outlet deleted
+    outlet_delete(outlet=gone)  # an outlet deleted
 
     expected = published_set(client)
     assert {k for k in expected if k[0] == "story"} == {("story", a.pk), ("story", b.pk)}
-    assert replay(client)[0] == expected                      # a new client, from the start
-    for store, cursor in checkpoints:                          # clients that synced earlier, resuming
+    assert replay(client)[0] == expected  # a new client, from the start
+    for store, cursor in checkpoints:  # clients that synced earlier, resuming
         assert replay(client, since=cursor, store=store)[0] == expected
     assert expected[("story", a.pk)]["slug"] == "a-new-address"
     assert expected[("topic", mexico.pk)]["name"] == "Mexico (country)"

@@ -48,11 +48,22 @@ def test_deleting_a_published_question_is_a_tombstone_and_a_draft_is_silent():
 
 def test_the_admin_saves_through_the_service(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    response = client.post("/admin/faq/commonquestion/add/", {
-        "question": "What next?", "slug": "what-next", "teaser": "", "status": "published",
-        "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000",
-        "items-0-position": "0", "items-0-question": "Sub?", "items-0-answer": "<p>Answer.</p>",
-    })
+    response = client.post(
+        "/admin/faq/commonquestion/add/",
+        {
+            "question": "What next?",
+            "slug": "what-next",
+            "teaser": "",
+            "status": "published",
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "0",
+            "items-MIN_NUM_FORMS": "0",
+            "items-MAX_NUM_FORMS": "1000",
+            "items-0-position": "0",
+            "items-0-question": "Sub?",
+            "items-0-answer": "<p>Answer.</p>",
+        },
+    )
     assert response.status_code == 302, response.content[:3000]
     question = CommonQuestion.objects.get(slug="what-next")
     assert _log() == [("question", question.pk, "upsert")]

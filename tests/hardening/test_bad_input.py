@@ -44,6 +44,7 @@ _TOKEN = re.compile(r"\{\{(?:(empty)|chr:(\d+)|repeat:(.*?):(\d+))\}\}")
 
 def expand(text: str) -> str:
     """Write out the corpus tokens: {{empty}}, {{chr:N}}, {{repeat:TEXT:N}}."""
+
     def one(match):
         if match.group(1):
             return ""
@@ -84,8 +85,28 @@ def stored_counts() -> dict[str, int]:
 
 # --- what a page must never gain from a payload ----------------------------
 
-_RUNNABLE_TAGS = {"script", "style", "iframe", "frame", "object", "embed", "svg", "math", "form", "meta", "base",
-                  "link", "template", "img", "video", "audio", "input", "button", "textarea", "select"}
+_RUNNABLE_TAGS = {
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "object",
+    "embed",
+    "svg",
+    "math",
+    "form",
+    "meta",
+    "base",
+    "link",
+    "template",
+    "img",
+    "video",
+    "audio",
+    "input",
+    "button",
+    "textarea",
+    "select",
+}
 
 
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "srcset"}
@@ -142,12 +163,20 @@ def test_rich_text_in_the_story_form_is_stored_and_shown_without_anything_runnab
     client.force_login(editor)
     url = f"/admin/stories/story/{story.pk}/change/"
     data = admin_form_data(client.get(url))
-    data.update({
-        "headline": f"Headline {payload}"[:300], "summary": payload,
-        "blocks-0-heading": payload[:200], "blocks-0-body": payload,
-        "citations-TOTAL_FORMS": "1", "citations-0-position": "0", "citations-0-outlet": str(outlet.pk),
-        "citations-0-url": "https://news.example.com/a", "citations-0-claim": payload[:600], "citations-0-quote": payload,
-    })
+    data.update(
+        {
+            "headline": f"Headline {payload}"[:300],
+            "summary": payload,
+            "blocks-0-heading": payload[:200],
+            "blocks-0-body": payload,
+            "citations-TOTAL_FORMS": "1",
+            "citations-0-position": "0",
+            "citations-0-outlet": str(outlet.pk),
+            "citations-0-url": "https://news.example.com/a",
+            "citations-0-claim": payload[:600],
+            "citations-0-quote": payload,
+        }
+    )
     revisions = story.revisions.count()
     response = client.post(url, data)
     story.refresh_from_db()
@@ -194,8 +223,16 @@ ADMIN_ADD_FORMS = {
 }
 
 SLUG_ADDRESSES = [
-    "/story/{}/", "/topics/{}/", "/topics/{}/rss/", "/answers/{}/", "/outlets/{}/", "/preview/{}/",
-    "/api/v1/stories/{}/", "/api/v1/stories/{}/ninjs/", "/api/v1/topics/{}/", "/api/v1/questions/{}/",
+    "/story/{}/",
+    "/topics/{}/",
+    "/topics/{}/rss/",
+    "/answers/{}/",
+    "/outlets/{}/",
+    "/preview/{}/",
+    "/api/v1/stories/{}/",
+    "/api/v1/stories/{}/ninjs/",
+    "/api/v1/topics/{}/",
+    "/api/v1/questions/{}/",
     "/api/v1/outlets/{}/",
 ]
 
@@ -233,11 +270,17 @@ def test_a_hostile_url_in_a_citation_refuses_the_whole_story_save(client, editor
     client.force_login(editor)
     change = f"/admin/stories/story/{story.pk}/change/"
     data = admin_form_data(client.get(change))
-    data.update({
-        "headline": "Changed headline", "blocks-0-body": "<p>Changed body.</p>",
-        "citations-TOTAL_FORMS": "1", "citations-0-position": "0", "citations-0-outlet": str(outlet.pk),
-        "citations-0-url": url, "citations-0-claim": "A claim.",
-    })
+    data.update(
+        {
+            "headline": "Changed headline",
+            "blocks-0-body": "<p>Changed body.</p>",
+            "citations-TOTAL_FORMS": "1",
+            "citations-0-position": "0",
+            "citations-0-outlet": str(outlet.pk),
+            "citations-0-url": url,
+            "citations-0-claim": "A claim.",
+        }
+    )
     before, version = stored_counts(), story.version
     response = client.post(change, data)
     assert response.status_code == 200 and response.context["errors"]
@@ -282,10 +325,28 @@ def site(db):
 
 
 PUBLIC_PAGES = [
-    "/", "/search/", "/story/peru-mexico/", "/topics/peru/", "/topics/peru/rss/", "/topics/peru/atom/",
-    "/answers/why/", "/outlets/reuters/", "/feeds/rss/", "/feeds/atom/", "/sitemap.xml", "/sitemap-news.xml",
-    "/robots.txt", "/api/v1/stories/", "/api/v1/stories/peru-mexico/", "/api/v1/topics/", "/api/v1/questions/",
-    "/api/v1/outlets/", "/api/v1/sync/", "/api/v1/schema/", "/api/v1/docs/", "/healthz",
+    "/",
+    "/search/",
+    "/story/peru-mexico/",
+    "/topics/peru/",
+    "/topics/peru/rss/",
+    "/topics/peru/atom/",
+    "/answers/why/",
+    "/outlets/reuters/",
+    "/feeds/rss/",
+    "/feeds/atom/",
+    "/sitemap.xml",
+    "/sitemap-news.xml",
+    "/robots.txt",
+    "/api/v1/stories/",
+    "/api/v1/stories/peru-mexico/",
+    "/api/v1/topics/",
+    "/api/v1/questions/",
+    "/api/v1/outlets/",
+    "/api/v1/sync/",
+    "/api/v1/schema/",
+    "/api/v1/docs/",
+    "/healthz",
 ]
 
 
@@ -300,8 +361,12 @@ def test_every_public_page_answers_an_odd_query_string_without_a_500(client, sit
 
 
 ADMIN_LISTS = [
-    "/admin/stories/story/", "/admin/topics/topic/", "/admin/faq/commonquestion/", "/admin/sources/outlet/",
-    "/admin/sources/feed/", "/admin/sources/sourcearticle/",
+    "/admin/stories/story/",
+    "/admin/topics/topic/",
+    "/admin/faq/commonquestion/",
+    "/admin/sources/outlet/",
+    "/admin/sources/feed/",
+    "/admin/sources/sourcearticle/",
 ]
 
 

@@ -199,12 +199,28 @@ def start_gunicorn(tmp_path: Path, **env: str) -> tuple[Process, str]:
     return proc, base
 
 
-def start_worker(tmp_path: Path, queue: str, name: str = "worker", *, beat: bool = False, concurrency: int = 1,
-                 **env: str) -> Process:
+def start_worker(
+    tmp_path: Path, queue: str, name: str = "worker", *, beat: bool = False, concurrency: int = 1, **env: str
+) -> Process:
     """A Celery worker (with embedded beat if asked) consuming ``queue`` on the test broker."""
     log = tmp_path / f"{name}.log"
-    command = [str(BIN / "celery"), "-A", "newsroom", "worker", "-Q", queue, "-c", str(concurrency),
-               "-n", f"{name}@%h", "-l", "info", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    command = [
+        str(BIN / "celery"),
+        "-A",
+        "newsroom",
+        "worker",
+        "-Q",
+        queue,
+        "-c",
+        str(concurrency),
+        "-n",
+        f"{name}@%h",
+        "-l",
+        "info",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
     if beat:
         command += ["-B", "-s", str(tmp_path / f"{name}-beat")]
     proc = Process(
@@ -226,9 +242,28 @@ def restart_redis() -> None:
         os.makedirs(folder, exist_ok=True)
     subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", "6379", "shutdown", "nosave"], timeout=30)
     subprocess.run(
-        ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
-         "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log"],
-        check=True, timeout=30,
+        [
+            "redis-server",
+            "--daemonize",
+            "yes",
+            "--bind",
+            "127.0.0.1",
+            "-::1",
+            "--port",
+            "6379",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            "/var/lib/redis",
+            "--logfile",
+            "/var/log/redis/ci.log",
+        ],
+        check=True,
+        timeout=30,
     )
-    wait_for(lambda: subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True).stdout.strip() == b"PONG",
-             what="redis restart")
+    wait_for(
+        lambda: subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True).stdout.strip() == b"PONG",
+        what="redis restart",
+    )

@@ -48,8 +48,17 @@ def site(postgres, redis_url, tmp_path):
     demo_load()
     story = Story.objects.live().get()
     web, base = start_gunicorn(tmp_path)
-    urls = [base + p for p in ("/", story.get_absolute_url(), "/topics/peru/", "/search/?q=Peru",
-                               "/api/v1/stories/", f"/api/v1/stories/{story.live_slug}/")]
+    urls = [
+        base + p
+        for p in (
+            "/",
+            story.get_absolute_url(),
+            "/topics/peru/",
+            "/search/?q=Peru",
+            "/api/v1/stories/",
+            f"/api/v1/stories/{story.live_slug}/",
+        )
+    ]
     assert [http_status(u) for u in urls] == [200] * len(urls), web.log.read_text()[-3000:]
     yield web, urls
     web.stop()
@@ -101,15 +110,20 @@ def test_a_worker_killed_mid_ingest_loses_and_duplicates_nothing(postgres, redis
     outlet = OutletFactory()
     feed = FeedFactory(outlet=outlet, url=feed_server.url("/slow/3/rss20.xml"))
     # The dead worker's task goes back to the queue after 5 s, and its feed lock expires after 4 s.
-    env = {"CELERY_VISIBILITY_TIMEOUT": "5", "FEED_LOCK_SECONDS": "4", "CELERY_RESTORE_INTERVAL": "1",
-           "CELERY_RESTORE_THROTTLE": "1"}
+    env = {
+        "CELERY_VISIBILITY_TIMEOUT": "5",
+        "FEED_LOCK_SECONDS": "4",
+        "CELERY_RESTORE_INTERVAL": "1",
+        "CELERY_RESTORE_THROTTLE": "1",
+    }
     first = start_worker(tmp_path, queue, "first", **env)
     second = None
     try:
         with tasks_sent_to(queue):
             feed_fetch.delay(feed.pk)
-            wait_for(lambda: any("/slow/3/" in path for path, _ in feed_server.requests), what="the fetch to start",
-                     log=first.log)
+            wait_for(
+                lambda: any("/slow/3/" in path for path, _ in feed_server.requests), what="the fetch to start", log=first.log
+            )
             first.kill()  # SIGKILL, mid-task: the response has not even arrived
             assert not SourceArticle.objects.filter(outlet=outlet).exists()
 

@@ -7,7 +7,6 @@ broker is a Redis database of its own (the cache's number + 8, so the suite's
 cache flushes never drop a queued task) and a queue name of its own.
 """
 
-
 import time
 
 import pytest
@@ -19,6 +18,7 @@ from tests.factories import FeedFactory, OutletFactory, TopicFactory
 from .stack import new_queue, start_worker, tasks_sent_to, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
 
 @pytest.fixture
 def celery_worker(postgres, redis_url, feed_server, tmp_path):
@@ -52,9 +52,7 @@ def test_beat_enqueues_due_feeds_and_the_worker_ingests_them(celery_worker, feed
     assert (broken.last_status, broken.consecutive_failures) == (Feed.Status.HTTP_ERROR, 1)
     assert html.last_status == Feed.Status.NOT_A_FEED
     assert SourceArticle.objects.filter(outlet=outlet).count() == 3
-    assert set(ArticleTopic.objects.filter(topic=peru).values_list("article__guid", flat=True)) == {
-        "times-1001", "times-1003"
-    }
+    assert set(ArticleTopic.objects.filter(topic=peru).values_list("article__guid", flat=True)) == {"times-1001", "times-1003"}
     assert not any("atom.atom" in path for path, _ in feed_server.requests[already:])  # inactive: never polled
 
 
@@ -65,7 +63,8 @@ def test_a_task_delivered_twice_stores_each_article_once(celery_worker, feed_ser
     feed_fetch.delay(feed.pk)  # a redelivery, run by the second worker process at the same time
     wait_for(
         lambda: Feed.objects.filter(pk=feed.pk, last_status=Feed.Status.OK).exists(),
-        what="the fetch", log=celery_worker.log,
+        what="the fetch",
+        log=celery_worker.log,
     )
     time.sleep(1.5)  # let the twin finish too
     assert SourceArticle.objects.filter(feed=feed).count() == 3
@@ -75,9 +74,7 @@ def test_a_task_delivered_twice_stores_each_article_once(celery_worker, feed_ser
     stamps = dict(SourceArticle.objects.values_list("pk", "updated_at"))
     Feed.objects.filter(pk=feed.pk).update(etag="", last_modified="")  # force a full re-read
     feed_fetch.delay(feed.pk)
-    wait_for(
-        lambda: Feed.objects.filter(pk=feed.pk, etag__gt="").exists(), what="the re-run", log=celery_worker.log
-    )
+    wait_for(lambda: Feed.objects.filter(pk=feed.pk, etag__gt="").exists(), what="the re-run", log=celery_worker.log)
     assert dict(SourceArticle.objects.values_list("pk", "updated_at")) == stamps  # nothing rewritten
 
 
@@ -91,6 +88,7 @@ def test_fetch_now_in_the_admin_queues_a_fetch_for_the_worker(celery_worker, fee
     assert "Fetching 1 feed(s) now" in response.content.decode()
     wait_for(
         lambda: Feed.objects.filter(pk=feed.pk, last_status=Feed.Status.OK).exists(),
-        what="the worker to run the queued fetch", log=celery_worker.log,
+        what="the worker to run the queued fetch",
+        log=celery_worker.log,
     )
     assert SourceArticle.objects.filter(feed=feed).count() == 2

@@ -207,8 +207,11 @@ def test_pages_are_cached_on_redis_when_configured(client, commit, settings, red
     assert "redis" in settings.CACHES["default"]["BACKEND"]
 
 
-UNREACHABLE = {"BACKEND": "newsroom.tracked_cache.TrackedRedisCache", "LOCATION": "redis://127.0.0.1:1/0",
-               "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}
+UNREACHABLE = {
+    "BACKEND": "newsroom.tracked_cache.TrackedRedisCache",
+    "LOCATION": "redis://127.0.0.1:1/0",
+    "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+}
 
 
 def test_a_topic_renamed_while_the_cache_is_unreachable_shows_after_the_reconcile(client, commit, settings):

@@ -10,9 +10,25 @@ from tests.factories import CommonQuestionFactory, QuestionItemFactory, build_st
 pytestmark = pytest.mark.django_db
 
 ODD_QUERIES = [
-    "page=abc", "page=-1", "page=0", "page=1e9", "page=99999999999999999999999999999", "page=%00", "page=1&page=x",
-    "q=%00", "q=a%00b&page=2", "q=%ff%fe%fd", "q=" + "x" * 10_000, "q[]=x", "q=%27%22%3C%3E%3B--",
-    "q=%26%7C%3A*%21", "p=abc", "p=-5", "%00=%00", "utm_source=%E2%80%AE", "q=" + "%F0%9F%A6%99" * 50,
+    "page=abc",
+    "page=-1",
+    "page=0",
+    "page=1e9",
+    "page=99999999999999999999999999999",
+    "page=%00",
+    "page=1&page=x",
+    "q=%00",
+    "q=a%00b&page=2",
+    "q=%ff%fe%fd",
+    "q=" + "x" * 10_000,
+    "q[]=x",
+    "q=%27%22%3C%3E%3B--",
+    "q=%26%7C%3A*%21",
+    "p=abc",
+    "p=-5",
+    "%00=%00",
+    "utm_source=%E2%80%AE",
+    "q=" + "%F0%9F%A6%99" * 50,
 ]
 
 
@@ -23,10 +39,20 @@ def public_urls():
     QuestionItemFactory(common_question=question)
     topic = story.live_topics.get()
     return [
-        "/", story.get_absolute_url(), question.get_absolute_url(), topic.get_absolute_url(),
-        story.live_outlets.get().get_absolute_url(), "/search/", "/feeds/rss/", "/feeds/atom/",
-        f"/topics/{topic.slug}/rss/", f"/topics/{topic.slug}/atom/", "/sitemap.xml", "/sitemap-stories.xml",
-        "/sitemap-news.xml", "/robots.txt",
+        "/",
+        story.get_absolute_url(),
+        question.get_absolute_url(),
+        topic.get_absolute_url(),
+        story.live_outlets.get().get_absolute_url(),
+        "/search/",
+        "/feeds/rss/",
+        "/feeds/atom/",
+        f"/topics/{topic.slug}/rss/",
+        f"/topics/{topic.slug}/atom/",
+        "/sitemap.xml",
+        "/sitemap-stories.xml",
+        "/sitemap-news.xml",
+        "/robots.txt",
     ]
 
 

@@ -57,8 +57,11 @@ def test_readyz_names_an_unreachable_cache(client):
 
 
 def test_readyz_names_an_unreachable_page_cache(client, settings):
-    pages = {"BACKEND": "newsroom.tracked_cache.TrackedRedisCache", "LOCATION": UNREACHABLE_REDIS,
-             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}
+    pages = {
+        "BACKEND": "newsroom.tracked_cache.TrackedRedisCache",
+        "LOCATION": UNREACHABLE_REDIS,
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
     with override_settings(CACHES={**settings.CACHES, "pages": pages}):
         response = client.get("/readyz")
     assert response.status_code == 503

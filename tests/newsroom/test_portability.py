@@ -85,15 +85,32 @@ def test_imported_rich_text_is_sanitised(demo):
 @pytest.mark.parametrize(
     "objects, message",
     [
-        ([{"model": "auth.user", "pk": 9, "fields": {"username": "mallory", "password": "x", "is_superuser": True}}],
-         "auth.user is not content"),
+        (
+            [{"model": "auth.user", "pk": 9, "fields": {"username": "mallory", "password": "x", "is_superuser": True}}],
+            "auth.user is not content",
+        ),
         ([{"model": "topics.topic", "pk": 1, "fields": {"name": "P", "slug": "p q", "kind": "country"}}], "slug"),
-        ([{"model": "stories.story", "pk": 1, "fields": {"headline": "H", "slug": "h", "status": "hacked"}}],
-         "not a valid choice"),
-        ([{"model": "topics.topic", "pk": 1, "fields": {"name": "P", "slug": "p", "kind": "country",
-                                                       "created_at": "2026-01-01T00:00:00Z",
-                                                       "updated_at": "2026-01-01T00:00:00Z"}}] * 2,
-         "appears twice"),
+        (
+            [{"model": "stories.story", "pk": 1, "fields": {"headline": "H", "slug": "h", "status": "hacked"}}],
+            "not a valid choice",
+        ),
+        (
+            [
+                {
+                    "model": "topics.topic",
+                    "pk": 1,
+                    "fields": {
+                        "name": "P",
+                        "slug": "p",
+                        "kind": "country",
+                        "created_at": "2026-01-01T00:00:00Z",
+                        "updated_at": "2026-01-01T00:00:00Z",
+                    },
+                }
+            ]
+            * 2,
+            "appears twice",
+        ),
     ],
 )
 def test_import_refuses_rows_a_raw_save_would_store_unchecked(tmp_path, objects, message):

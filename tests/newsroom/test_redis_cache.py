@@ -35,8 +35,13 @@ def test_a_reachable_redis_behaves_as_a_cache(redis_url):
 
 @pytest.mark.django_db
 def test_pages_are_served_while_the_cache_is_down(client, demo):
-    down = {"default": {"BACKEND": "newsroom.redis_cache.ResilientRedisCache", "LOCATION": DOWN,
-                        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
+    down = {
+        "default": {
+            "BACKEND": "newsroom.redis_cache.ResilientRedisCache",
+            "LOCATION": DOWN,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
     with override_settings(CACHES=down):
         assert caches["default"]._servers == [DOWN]
         for url in ("/", demo.get_absolute_url(), "/api/v1/stories/", "/search/?q=Peru"):

@@ -18,7 +18,11 @@ def test_production_settings_pass_check_deploy_without_warnings():
     env.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(60), HTTPS="1", ALLOWED_HOSTS="news.example.com")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -153,11 +153,25 @@ def spare_redis(tmp_path):
 
     def start(*settings: str) -> str:
         port = free_port()
-        servers.append(subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(tmp_path), *settings],
-            stdout=subprocess.DEVNULL,
-        ))
+        servers.append(
+            subprocess.Popen(
+                [
+                    binary,
+                    "--port",
+                    str(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(tmp_path),
+                    *settings,
+                ],
+                stdout=subprocess.DEVNULL,
+            )
+        )
         url = f"redis://127.0.0.1:{port}/0"
         wait_for(lambda: _answers(url), what="redis-server")
         return url

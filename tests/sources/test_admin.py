@@ -30,8 +30,9 @@ def test_feed_list_shows_health_at_a_glance(admin_client):
 def test_feed_and_outlet_lists_take_the_same_queries_for_2_or_20_rows(admin_client):
     for _ in range(2):
         FeedFactory()
-    feeds, outlets = queries_for(admin_client, reverse("admin:sources_feed_changelist")), queries_for(
-        admin_client, reverse("admin:sources_outlet_changelist")
+    feeds, outlets = (
+        queries_for(admin_client, reverse("admin:sources_feed_changelist")),
+        queries_for(admin_client, reverse("admin:sources_outlet_changelist")),
     )
     for _ in range(18):
         FeedFactory()
@@ -103,12 +104,22 @@ def test_an_article_page_lets_an_editor_remove_a_match_inline(admin_client, admi
     page = admin_client.get(url)
     assert page.status_code == 200
     data = {
-        "outlet": article.outlet_id, "url": article.url, "guid": "", "title": article.title, "summary": "",
-        "language": "", "published_at_0": "", "published_at_1": "",
-        "article_topics-TOTAL_FORMS": "1", "article_topics-INITIAL_FORMS": "1",
-        "article_topics-MIN_NUM_FORMS": "0", "article_topics-MAX_NUM_FORMS": "1000",
-        "article_topics-0-id": link.pk, "article_topics-0-article": article.pk,
-        "article_topics-0-topic": link.topic_id, "article_topics-0-status": "removed",
+        "outlet": article.outlet_id,
+        "url": article.url,
+        "guid": "",
+        "title": article.title,
+        "summary": "",
+        "language": "",
+        "published_at_0": "",
+        "published_at_1": "",
+        "article_topics-TOTAL_FORMS": "1",
+        "article_topics-INITIAL_FORMS": "1",
+        "article_topics-MIN_NUM_FORMS": "0",
+        "article_topics-MAX_NUM_FORMS": "1000",
+        "article_topics-0-id": link.pk,
+        "article_topics-0-article": article.pk,
+        "article_topics-0-topic": link.topic_id,
+        "article_topics-0-status": "removed",
     }
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -135,16 +146,20 @@ def test_outlet_feed_and_article_pages_open(admin_client):
 
 def _outlet_form(outlet, **changes) -> dict:
     data = {
-        "name": outlet.name, "slug": outlet.slug, "homepage": outlet.homepage, "country": outlet.country,
-        "language": outlet.language, "feeds-TOTAL_FORMS": "0", "feeds-INITIAL_FORMS": "0",
-        "feeds-MIN_NUM_FORMS": "0", "feeds-MAX_NUM_FORMS": "1000",
+        "name": outlet.name,
+        "slug": outlet.slug,
+        "homepage": outlet.homepage,
+        "country": outlet.country,
+        "language": outlet.language,
+        "feeds-TOTAL_FORMS": "0",
+        "feeds-INITIAL_FORMS": "0",
+        "feeds-MIN_NUM_FORMS": "0",
+        "feeds-MAX_NUM_FORMS": "1000",
     }
     return {**data, **changes}
 
 
-def test_outlet_renamed_in_the_admin_shows_on_cached_story_pages_and_in_api_sync(
-    admin_client, client, commit, settings
-):
+def test_outlet_renamed_in_the_admin_shows_on_cached_story_pages_and_in_api_sync(admin_client, client, commit, settings):
     from stories.workflow import story_publish
     from tests.factories import build_story
 

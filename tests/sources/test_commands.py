@@ -90,10 +90,14 @@ def test_ingest_refuses_an_unknown_feed(db):
     ("body", "message"),
     [
         (b'<opml version="2.0"><body><outline text="World"/></body></opml>', "no feed to import"),
-        (b'<opml><body><outline xmlUrl="javascript:alert(1)"/><outline xmlUrl="https://exa mple.com/f"/></body></opml>',
-         r"no feed to import.*\(2 not a valid http\(s\) URL\)"),
-        (b'<opml><body><outline xmlUrl="https://a.example/f"/><!--' + b"x" * (5 << 20) + b"--></body></opml>",
-         "larger than 5,242,880 bytes"),
+        (
+            b'<opml><body><outline xmlUrl="javascript:alert(1)"/><outline xmlUrl="https://exa mple.com/f"/></body></opml>',
+            r"no feed to import.*\(2 not a valid http\(s\) URL\)",
+        ),
+        (
+            b'<opml><body><outline xmlUrl="https://a.example/f"/><!--' + b"x" * (5 << 20) + b"--></body></opml>",
+            "larger than 5,242,880 bytes",
+        ),
     ],
     ids=["no-xmlurl", "no-valid-url", "too-large"],
 )

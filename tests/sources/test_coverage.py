@@ -57,13 +57,13 @@ def test_the_story_change_page_lists_new_coverage_with_a_cite_button(admin_clien
     story, new, _ = story_with_coverage
     page = admin_client.get(reverse("admin:stories_story_change", args=[story.pk])).content.decode()
     assert "New coverage" in page and new.title in page and "Old news" not in page
-    cite_url = reverse("admin:sources_sourcearticle_cite", args=[story.pk])
+    cite_url = reverse("admin:stories_story_cite", args=[story.pk])
     assert f'value="{new.pk}" formaction="{cite_url}"' in page
 
 
 def test_citing_takes_one_click_and_records_a_revision(admin_client, admin_user, story_with_coverage):
     story, new, _ = story_with_coverage
-    cite_url = reverse("admin:sources_sourcearticle_cite", args=[story.pk])
+    cite_url = reverse("admin:stories_story_cite", args=[story.pk])
     response = admin_client.post(cite_url, {"cite_article": new.pk})
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:stories_story_change", args=[story.pk]) + "#citations-group"
@@ -79,7 +79,7 @@ def test_citing_takes_one_click_and_records_a_revision(admin_client, admin_user,
 
 def test_citing_needs_a_post_and_the_right_to_change_stories(client, admin_client, story_with_coverage):
     story, new, _ = story_with_coverage
-    cite_url = reverse("admin:sources_sourcearticle_cite", args=[story.pk])
+    cite_url = reverse("admin:stories_story_cite", args=[story.pk])
     assert admin_client.get(cite_url).status_code == 405
     from tests.factories import UserFactory
 

@@ -103,10 +103,16 @@ def test_a_timeout_asks_for_a_retry_but_an_http_error_does_not(feed_server):
 
 @pytest.mark.parametrize(
     ("name", "count", "parser"),
-    [("rss091.xml", 2, FAST), ("rss092.xml", 1, FAST), ("rss10.rdf", 2, FAST), ("rss20.xml", 3, FAST),
-     ("atom.atom", 2, FAST), ("jsonfeed.json", 2, FAST),
-     # The fast parser skips RSS 0.90 items; fewer entries than <item>s sends it to feedparser.
-     ("rss090.rdf", 2, LENIENT)],
+    [
+        ("rss091.xml", 2, FAST),
+        ("rss092.xml", 1, FAST),
+        ("rss10.rdf", 2, FAST),
+        ("rss20.xml", 3, FAST),
+        ("atom.atom", 2, FAST),
+        ("jsonfeed.json", 2, FAST),
+        # The fast parser skips RSS 0.90 items; fewer entries than <item>s sends it to feedparser.
+        ("rss090.rdf", 2, LENIENT),
+    ],
 )
 def test_good_feeds_of_every_format_are_read_whole(feed_server, name, count, parser):
     feed = FeedFactory(url=feed_server.url(f"/feeds/{name}"))
@@ -124,8 +130,15 @@ def test_our_parse_loses_no_character_against_feedparser(name):
     body = (FEEDS_DIR / name).read_bytes()
     ours = [(e.title, e.link, e.published) for e in feed_parse(body=body).entries]
     reference = [
-        (e.get("title"), e.get("link"), datetime(*e.published_parsed[:6], tzinfo=UTC) if e.get("published_parsed") else
-         datetime(*e.updated_parsed[:6], tzinfo=UTC) if e.get("updated_parsed") else None)
+        (
+            e.get("title"),
+            e.get("link"),
+            datetime(*e.published_parsed[:6], tzinfo=UTC)
+            if e.get("published_parsed")
+            else datetime(*e.updated_parsed[:6], tzinfo=UTC)
+            if e.get("updated_parsed")
+            else None,
+        )
         for e in feedparser.parse(body).entries
     ]
     assert ours == reference
@@ -191,7 +204,8 @@ def test_duplicates_in_one_feed_are_stored_once(feed_server):
     result = feed_ingest(feed_id=feed.pk)
     assert result.new == 2
     assert sorted(SourceArticle.objects.values_list("url", flat=True)) == [
-        "https://dup.example.com/a", "https://dup.example.com/b",
+        "https://dup.example.com/a",
+        "https://dup.example.com/b",
     ]
 
 

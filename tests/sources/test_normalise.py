@@ -51,8 +51,14 @@ def test_long_text_is_cut_with_an_ellipsis():
 
 
 def test_an_entry_gets_its_digest_from_what_the_feed_said():
-    raw = RawEntry(guid="g", link="https://e.com/a?utm_source=x", title="T", summary="<p>S</p>",
-                   published=datetime(2025, 1, 1, tzinfo=UTC), language="EN_gb")
+    raw = RawEntry(
+        guid="g",
+        link="https://e.com/a?utm_source=x",
+        title="T",
+        summary="<p>S</p>",
+        published=datetime(2025, 1, 1, tzinfo=UTC),
+        language="EN_gb",
+    )
     entry = entry_normalise(raw)
     assert (entry.url, entry.title, entry.summary, entry.language) == ("https://e.com/a", "T", "S", "en-gb")
     assert entry_normalise(raw).content_hash == entry.content_hash
@@ -68,11 +74,16 @@ def test_an_entry_without_a_title_borrows_its_summary_and_one_without_a_link_its
 
 def test_characters_no_text_column_can_hold_are_dropped():
     # PostgreSQL refuses NUL in text and psycopg cannot encode a lone surrogate: the batch would fail.
-    raw = RawEntry(guid="id\x00-1", link="https://a.example/\x00x", title="Before\x00after\ud800",
-                   summary="x\x00y", language="e\x00n")
+    raw = RawEntry(
+        guid="id\x00-1", link="https://a.example/\x00x", title="Before\x00after\ud800", summary="x\x00y", language="e\x00n"
+    )
     entry = entry_normalise(raw, feed_language="f\x00r")
     assert (entry.guid, entry.url, entry.title, entry.summary, entry.language) == (
-        "id-1", "https://a.example/x", "Beforeafter", "xy", "en"
+        "id-1",
+        "https://a.example/x",
+        "Beforeafter",
+        "xy",
+        "en",
     )
 
 

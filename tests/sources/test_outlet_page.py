@@ -14,8 +14,13 @@ pytestmark = pytest.mark.django_db
 def _cite(outlet, *claims, publish=True, **fields):
     story = build_story(publish=False, **fields)
     for i, claim in enumerate(claims):
-        story.citations.create(outlet=outlet, url=f"https://{outlet.slug}.example.com/{story.slug}/{i}", claim=claim,
-                               quote="A short quote." if i == 0 else "", position=i)
+        story.citations.create(
+            outlet=outlet,
+            url=f"https://{outlet.slug}.example.com/{story.slug}/{i}",
+            claim=claim,
+            quote="A short quote." if i == 0 else "",
+            position=i,
+        )
     story.citations.create(outlet=OutletFactory(), url="https://other.example.com/", claim="Another outlet's claim.")
     return story_publish(story=story, actor=None) if publish else story
 

@@ -41,7 +41,10 @@ def test_a_failing_feed_never_stops_the_others(feed_server):
     statuses = dict(Feed.objects.values_list("pk", "last_status"))
     assert statuses[good.pk] == statuses[last.pk] == Feed.Status.OK
     assert [statuses[f.pk] for f in broken] == [
-        Feed.Status.HTTP_ERROR, Feed.Status.TIMEOUT, Feed.Status.NOT_A_FEED, Feed.Status.NETWORK_ERROR,
+        Feed.Status.HTTP_ERROR,
+        Feed.Status.TIMEOUT,
+        Feed.Status.NOT_A_FEED,
+        Feed.Status.NETWORK_ERROR,
     ]
     assert statuses[inactive.pk] == statuses[later.pk] == Feed.Status.NEW
     assert SourceArticle.objects.count() == 4
@@ -60,6 +63,13 @@ def test_the_fetch_task_returns_a_json_summary(feed_server):
     feed = FeedFactory(url=feed_server.url("/feeds/rss092.xml"))
     result = feed_fetch.delay(feed.pk).get()
     assert result == {
-        "feed_id": feed.pk, "status": "ok", "items": 1, "new": 1, "updated": 0, "unchanged": 0, "skipped": 0,
-        "error": "", "parser": "fastfeedparser",
+        "feed_id": feed.pk,
+        "status": "ok",
+        "items": 1,
+        "new": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "error": "",
+        "parser": "fastfeedparser",
     }

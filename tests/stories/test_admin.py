@@ -114,9 +114,7 @@ def test_plain_staff_without_a_role_cannot_reach_stories(client):
 def test_change_page_lists_transitions_and_revisions(client, writer, editor):
     story = story_in(S.DRAFT)
     login(client, writer).post(f"/admin/stories/story/{story.pk}/transition/submit/")
-    login(client, editor).post(
-        f"/admin/stories/story/{story.pk}/transition/return/", {"comment": "Tighten the second section"}
-    )
+    login(client, editor).post(f"/admin/stories/story/{story.pk}/transition/return/", {"comment": "Tighten the second section"})
     page = client.get(change_url(story)).content.decode()
     assert "Tighten the second section" in page
     assert "wendy-writer" in page or "Writer" in page
@@ -181,8 +179,14 @@ def test_writer_creates_a_story_and_is_its_author(client, writer):
     login(client, writer)
     data = admin_form_data(client.get("/admin/stories/story/add/"))
     data.update(headline="Port strike enters second week", slug="port-strike", summary="Dockers stay out.")
-    data.update({"blocks-TOTAL_FORMS": "1", "blocks-0-position": "0", "blocks-0-kind": "whats_happened",
-                 "blocks-0-body": "<p>The strike <script>alert(1)</script>continues.</p>"})
+    data.update(
+        {
+            "blocks-TOTAL_FORMS": "1",
+            "blocks-0-position": "0",
+            "blocks-0-kind": "whats_happened",
+            "blocks-0-body": "<p>The strike <script>alert(1)</script>continues.</p>",
+        }
+    )
     response = client.post("/admin/stories/story/add/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     story = Story.objects.get(slug="port-strike")

@@ -42,10 +42,16 @@ pytestmark = pytest.mark.skipif(not SEED_LINES, reason="shared/seed is not besid
 def test_load_demo_builds_every_part_of_the_seed(demo):
     assert demo.is_live
     assert [b.kind for b in demo.blocks.all()] == [
-        "whats_happened", "behind_headline", "papers_say", "how_we_got_here",
+        "whats_happened",
+        "behind_headline",
+        "papers_say",
+        "how_we_got_here",
     ]
     assert sorted(Citation.objects.values_list("outlet__name", flat=True)) == [
-        "AP News", "Al Jazeera", "France 24", "Reuters",
+        "AP News",
+        "Al Jazeera",
+        "France 24",
+        "Reuters",
     ]
     assert CommonQuestion.objects.published().count() == 6
     assert all(q.items.count() >= 2 for q in CommonQuestion.objects.all())

@@ -48,8 +48,15 @@ def matrix(commit, editor):
 
 
 SURFACES = [
-    "/feeds/rss/", "/feeds/atom/", "/topics/matrix-topic/rss/", "/topics/matrix-topic/atom/",
-    "/sitemap.xml", "/sitemap-stories.xml", "/sitemap-news.xml", "/sitemap-questions.xml", "/sitemap-topics.xml",
+    "/feeds/rss/",
+    "/feeds/atom/",
+    "/topics/matrix-topic/rss/",
+    "/topics/matrix-topic/atom/",
+    "/sitemap.xml",
+    "/sitemap-stories.xml",
+    "/sitemap-news.xml",
+    "/sitemap-questions.xml",
+    "/sitemap-topics.xml",
 ]
 
 

@@ -23,16 +23,21 @@ def test_diff_is_readable_per_field_and_per_block():
     peru, mexico = TopicFactory(name="Peru"), TopicFactory(name="Mexico")
     reuters = OutletFactory(name="Reuters")
     old = {
-        "headline": "Peru cuts ties", "slug": "peru", "summary": "Lima acts.", "event_date": "2025-11-03",
+        "headline": "Peru cuts ties",
+        "slug": "peru",
+        "summary": "Lima acts.",
+        "event_date": "2025-11-03",
         "blocks": [
             {"kind": "whats_happened", "heading": "What's happened", "body": "<p>Peru cut ties.</p><p>Same.</p>"},
             {"kind": "custom", "heading": "Timeline", "body": "<p>1990s.</p>"},
         ],
         "citations": [{"outlet_id": reuters.pk, "url": "https://r.example/1", "claim": "Reuters says A.", "quote": ""}],
-        "topic_ids": [peru.pk], "question_ids": [],
+        "topic_ids": [peru.pk],
+        "question_ids": [],
     }
     new = {
-        **old, "headline": "Peru severs ties with Mexico",
+        **old,
+        "headline": "Peru severs ties with Mexico",
         "blocks": [
             {"kind": "whats_happened", "heading": "What's happened", "body": "<p>Peru severed ties.</p><p>Same.</p>"},
             old["blocks"][1],

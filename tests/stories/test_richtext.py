@@ -12,9 +12,7 @@ from stories.workflow import story_publish
 from tests.factories import CommonQuestionFactory, StoryFactory
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "xss_payloads.txt"
-PAYLOADS = [
-    line for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("# ")
-]
+PAYLOADS = [line for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("# ")]
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
@@ -74,7 +72,7 @@ def test_sanitiser_leaves_nothing_executable(payload):
 def test_sanitiser_keeps_ordinary_formatting():
     html = '<h2>Title</h2><p><strong>Bold</strong> and <a href="https://ok.example/">a link</a></p><ul><li>one</li></ul>'
     assert sanitize_html(html) == (
-        '<h2>Title</h2><p><strong>Bold</strong> and '
+        "<h2>Title</h2><p><strong>Bold</strong> and "
         '<a href="https://ok.example/" rel="noopener noreferrer nofollow">a link</a></p><ul><li>one</li></ul>'
     )
 
@@ -89,7 +87,7 @@ def test_no_payload_reaches_the_public_story_or_answer_page(client):
     story_publish(story=story, actor=None)
     for url in ("/story/xss-story/", "/answers/xss-question/"):
         page = client.get(url).content.decode()
-        main = page[page.index("<main"):page.index("</main>")]
+        main = page[page.index("<main") : page.index("</main>")]
         assert "S19" in main or "Q19?" in main  # the sections really are on the page
         assert audit(main, _DangerAudit) == [], url
 
@@ -103,8 +101,14 @@ def test_payloads_posted_through_the_admin_editor_are_stored_clean(client, edito
     data = admin_form_data(client.get(f"/admin/stories/story/{story.pk}/change/"))
     data.update({"blocks-TOTAL_FORMS": str(len(PAYLOADS))})
     for i, payload in enumerate(PAYLOADS):
-        data.update({f"blocks-{i}-position": str(i), f"blocks-{i}-kind": "custom", f"blocks-{i}-heading": f"S{i}",
-                     f"blocks-{i}-body": payload})
+        data.update(
+            {
+                f"blocks-{i}-position": str(i),
+                f"blocks-{i}-kind": "custom",
+                f"blocks-{i}-heading": f"S{i}",
+                f"blocks-{i}-body": payload,
+            }
+        )
     assert client.post(f"/admin/stories/story/{story.pk}/change/", data).status_code == 302
     bodies = list(story.blocks.values_list("body", flat=True))
     assert bodies and all(audit(body) == [] for body in bodies)

@@ -57,8 +57,11 @@ def test_story_news_article_json_ld_names_topics_with_same_as_and_cited_articles
     assert article["author"] == [{"@type": "Person", "name": "Ana Ruiz"}]
     assert article["publisher"]["@type"] == "NewsMediaOrganization"
     assert article["about"][0] | {"description": None} == {
-        "@type": "Person", "name": "Pedro Castillo", "url": f"https://news.example.org/topics/{topic.slug}/",
-        "sameAs": "https://en.wikipedia.org/wiki/Pedro_Castillo", "description": None,
+        "@type": "Person",
+        "name": "Pedro Castillo",
+        "url": f"https://news.example.org/topics/{topic.slug}/",
+        "sameAs": "https://en.wikipedia.org/wiki/Pedro_Castillo",
+        "description": None,
     }
     assert article["citation"][0]["url"] == citation.url
     assert article["citation"][0]["publisher"]["name"] == citation.outlet.name
@@ -80,8 +83,11 @@ def test_question_page_has_faq_page_json_ld(client):
     html = client.get(question.get_absolute_url()).content.decode()
     faq = _ld(html)["FAQPage"]
     assert faq["mainEntity"] == [
-        {"@type": "Question", "name": "Who is Betssy Chávez?",
-         "acceptedAnswer": {"@type": "Answer", "text": "<p>A former prime minister.</p>"}},
+        {
+            "@type": "Question",
+            "name": "Who is Betssy Chávez?",
+            "acceptedAnswer": {"@type": "Answer", "text": "<p>A former prime minister.</p>"},
+        },
     ]
     assert f'<link rel="canonical" href="https://news.example.org/answers/{question.slug}/">' in html
     assert _meta(html, "property", "og:title") == "Why did Peru cut ties?"

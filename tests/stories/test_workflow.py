@@ -82,9 +82,15 @@ def test_permission_matrix(actors, role, action):
 
 
 ILLEGAL = [
-    ("submit", S.IN_REVIEW), ("submit", S.PUBLISHED), ("submit", S.SCHEDULED),
-    ("return", S.DRAFT), ("return", S.PUBLISHED), ("unpublish", S.DRAFT), ("unpublish", S.IN_REVIEW),
-    ("unpublish", S.UNPUBLISHED), ("schedule", S.PUBLISHED),
+    ("submit", S.IN_REVIEW),
+    ("submit", S.PUBLISHED),
+    ("submit", S.SCHEDULED),
+    ("return", S.DRAFT),
+    ("return", S.PUBLISHED),
+    ("unpublish", S.DRAFT),
+    ("unpublish", S.IN_REVIEW),
+    ("unpublish", S.UNPUBLISHED),
+    ("schedule", S.PUBLISHED),
 ]
 
 
@@ -109,8 +115,10 @@ def test_every_transition_records_who_when_from_to_comment_and_a_revision(writer
     story_publish(story=story, actor=editor)
     rows = list(story.transitions.order_by("created_at", "id"))
     assert [(t.actor, t.from_status, t.to_status) for t in rows] == [
-        (writer, S.DRAFT, S.IN_REVIEW), (editor, S.IN_REVIEW, S.DRAFT),
-        (writer, S.DRAFT, S.IN_REVIEW), (editor, S.IN_REVIEW, S.PUBLISHED),
+        (writer, S.DRAFT, S.IN_REVIEW),
+        (editor, S.IN_REVIEW, S.DRAFT),
+        (writer, S.DRAFT, S.IN_REVIEW),
+        (editor, S.IN_REVIEW, S.PUBLISHED),
     ]
     assert rows[1].comment == "Add the minister's reply"
     assert all(t.revision_id and t.created_at for t in rows)
@@ -226,8 +234,7 @@ def _refuse_live_slug(slug: str) -> None:
                 "RETURN NEW; END $$ LANGUAGE plpgsql"
             )
             cursor.execute(
-                "CREATE TRIGGER refuse_live_slug BEFORE UPDATE ON stories_story "
-                "FOR EACH ROW EXECUTE FUNCTION refuse_live_slug()"
+                "CREATE TRIGGER refuse_live_slug BEFORE UPDATE ON stories_story FOR EACH ROW EXECUTE FUNCTION refuse_live_slug()"
             )
         else:
             cursor.execute(

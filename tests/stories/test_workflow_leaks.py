@@ -93,9 +93,15 @@ def test_the_live_version_is_what_every_page_shows(client, world):
     assert b"Leak live body" in page and b"Leak live claim" in page
 
 
-@pytest.mark.parametrize(("slug", "status"), [
-    ("leak-draft", 404), ("leak-review", 404), ("leak-scheduled", 404), ("leak-unpublished", 410),
-])
+@pytest.mark.parametrize(
+    ("slug", "status"),
+    [
+        ("leak-draft", 404),
+        ("leak-review", 404),
+        ("leak-scheduled", 404),
+        ("leak-unpublished", 410),
+    ],
+)
 def test_story_pages_of_non_live_stories_are_not_served(client, world, slug, status):
     response = client.get(f"/story/{slug}/")
     assert response.status_code == status

@@ -1,0 +1,117 @@
+"""The story's API detail kept beside its page, serialised once, not at every request.
+
+``LivePage.api_json`` holds the detail (``/api/v1/stories/<slug>/``) exactly as
+the API sends it: serialised when the story's page is rendered at publish
+(``stories/after_change.py``), under its own key (live revision, API version
+``api_version`` and a digest of the references it shows), cleared by the
+edits that expire the page, and serialised again on its next request when
+missing or stale (``story_live_api_json``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connections, router
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.settings import api_settings
+
+from newsroom import richtext
+from newsroom.api import API_VERSION, base
+from stories.models import LivePage, Story
+from stories.selectors import StoryPage
+
+from . import serializers
+from .serializers import page_references_signature, references_signature, story_detail_json, story_references
+
+_SLUG = "\x00slug\x00"
+
+
+API_SCHEMA = "1"  # bump when what the API detail is serialised from changes outside the files below
+
+
+@cache
+def api_version() -> str:
+    """A digest of everything a kept API detail depends on besides its story.
+
+    The serializers and the code they call (sanitising, URLs, dates), the
+    JSON renderer's settings and the site's address: a deploy that changes
+    any of them serialises the details again on their next request.
+    """
+    digest = hashlib.sha1(f"{API_SCHEMA}|{API_VERSION}|{settings.SITE_URL}".encode(), usedforsecurity=False)
+    for module in (serializers, richtext, base):
+        digest.update(Path(module.__file__).read_bytes())
+    for name in ("stories:detail", "topics:detail", "sources:outlet", "faq:detail"):
+        digest.update(reverse(name, kwargs={"slug": "s"}).encode())
+    digest.update(repr((api_settings.UNICODE_JSON, api_settings.COMPACT_JSON, api_settings.STRICT_JSON)).encode())
+    return digest.hexdigest()[:12]
+
+
+API_FIELDS = ("api_key", "api_refs", "api_json")
+
+
+def _api_fields(page: StoryPage) -> dict:
+    """The API detail of ``page`` and what it was serialised from, as ``LivePage`` fields."""
+    story = page.story
+    references = story_references(story.live_revision.data)
+    return {
+        "api_key": _api_key(story.live_revision_id, page_references_signature(page, references)),
+        "api_refs": references,
+        "api_json": story_detail_json(page).decode(),
+    }
+
+
+def _api_key(revision_id: int, signature: str) -> str:
+    return f"{revision_id}:{api_version()}:{signature}"
+
+
+@cache
+def _api_json_sql() -> tuple[str, tuple, int]:
+    """The kept detail's lookup, compiled once from ``Story.objects.live()`` (the gate)."""
+    queryset = (
+        Story.objects.live()
+        .filter(live_slug=_SLUG)
+        .order_by()
+        .values_list("live_revision_id", "live_page__api_key", "live_page__api_refs", "live_page__api_json")[:1]
+    )
+    sql, params = queryset.query.sql_with_params()
+    return sql, params, params.index(_SLUG)
+
+
+def story_live_api_json(*, slug: str, topics: dict, outlets: dict, questions: dict, page: Callable[[], StoryPage]) -> str:
+    """The API detail of the live story at ``slug`` as the API sends it: one query when it is kept and current.
+
+    Current means serialised from the live revision, by this version of the
+    API, and with its topics, outlets and published questions looking as they
+    do now in the maps given (the API's per-process reference maps), so an
+    edit that no receiver saw is caught too. Otherwise ``page()`` builds the
+    story's page (the API's own way), which is serialised and kept: two
+    queries more. Raises ``Http404`` when no live story has that slug.
+    """
+    sql, params, at = _api_json_sql()
+    with connections[router.db_for_read(Story)].cursor() as cursor:
+        cursor.execute(sql, (*params[:at], slug, *params[at + 1 :]))
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404(f"No {Story._meta.object_name} matches the given query.")
+    revision_id, key, references, body = row
+    if key and key == _api_key(
+        revision_id, references_signature(references, topics=topics, outlets=outlets, questions=questions)
+    ):
+        return body
+    return story_api_json_keep(page=page())
+
+
+def story_api_json_keep(*, page: StoryPage) -> str:
+    """Serialise the API detail of ``page`` and keep it beside the story's page; returns it (one upsert query)."""
+    fields = _api_fields(page)
+    # rendered_at only for a new row, whose empty page key makes the page render on its first request.
+    kept = LivePage(story_id=page.story.pk, rendered_at=timezone.now(), **fields)
+    LivePage.objects.bulk_create([kept], update_conflicts=True, unique_fields=["story"], update_fields=API_FIELDS)
+    return fields["api_json"]
