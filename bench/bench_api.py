@@ -65,19 +65,19 @@ def main() -> int:
         capture_output=True,
         text=True,
     )
-    detail_slug = seeded.stdout.strip().splitlines()[-1]
+    detail_slug, last_cursor = seeded.stdout.strip().splitlines()[-1].split()
     port = int(os.environ.get("BENCH_PORT", "8765"))
     load_before = os.getloadavg()
     # The real path first (response cache off), then with the ETag-keyed response cache.
-    results = _measure({**env, "API_RESPONSE_CACHE_SECONDS": "0"}, port, detail_slug)
-    cached = _measure(env, port, detail_slug)
+    results = _measure({**env, "API_RESPONSE_CACHE_SECONDS": "0"}, port, detail_slug, int(last_cursor))
+    cached = _measure(env, port, detail_slug, int(last_cursor))
     results.update({f"{name} (cached)": r for name, r in cached.items() if name != "list 304"})
     load_after = os.getloadavg()
     _report(results, stories=stories, load=(load_before, load_after))
     return 0
 
 
-def _measure(env: dict, port: int, detail_slug: str) -> dict:
+def _measure(env: dict, port: int, detail_slug: str, last_cursor: int) -> dict:
     """Each endpoint right after the floor, on the same server: the ratio compares neighbours in time."""
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
@@ -93,6 +93,9 @@ def _measure(env: dict, port: int, detail_slug: str) -> dict:
             "list": (f"{base}/api/v1/stories/", None),
             "detail": (f"{base}/api/v1/stories/{detail_slug}/", None),
             "list 304": (f"{base}/api/v1/stories/", f"If-None-Match: {etag}"),
+            # The last 100 changes, and the poll of a client that is caught up.
+            "sync 100": (f"{base}/api/v1/sync/?since={last_cursor - 100}&limit=100", None),
+            "sync caught up": (f"{base}/api/v1/sync/?since={last_cursor}", None),
         }
         for name, (url, header) in urls.items():
             request = urllib.request.Request(url, headers=dict([header.split(": ", 1)]) if header else {})
@@ -140,6 +143,7 @@ def seed(count: int) -> None:
     import django
 
     django.setup()
+    from newsroom.changes.models import ChangeEvent
     from stories.models import Story
 
     if Story.objects.live().count() < count:
@@ -153,12 +157,13 @@ def seed(count: int) -> None:
                 "stories_story_live_topics",
                 "stories_story_live_outlets",
                 "stories_story_live_questions",
-                "stories_changeevent",
+                ChangeEvent._meta.db_table,
                 "topics_topic",
                 "sources_outlet",
             ):
                 cursor.execute(f"VACUUM ANALYZE {table}")
-    print(Story.objects.live().filter(live_slug__startswith="bench-story-").order_by("id").values_list("live_slug", flat=True)[0])
+    slug = Story.objects.live().filter(live_slug__startswith="bench-story-").order_by("id").values_list("live_slug", flat=True)[0]
+    print(slug, ChangeEvent.objects.order_by("-id").values_list("id", flat=True)[0])  # a detail, and the sync's last cursor
 
 
 def _seed(count: int) -> None:
@@ -168,8 +173,9 @@ def _seed(count: int) -> None:
     from django.utils import timezone
 
     from faq.models import CommonQuestion, QuestionItem
+    from newsroom.changes.models import ChangeEvent
     from sources.models import Outlet
-    from stories.models import ChangeEvent, Citation, Revision, SectionBlock, Story, StoryQuestion, StoryTopic
+    from stories.models import Citation, Revision, SectionBlock, Story, StoryQuestion, StoryTopic
     from stories.revisions import snapshot_search_text
     from topics.models import Topic
 

@@ -6,6 +6,8 @@ no client holds: harmless), so the rule lives in one place, the public gate.
 What shows a question (stories' "Go deeper", its topics) changes with it.
 """
 
+from collections.abc import Callable
+
 from django.db import transaction
 
 from newsroom.changes.models import ChangeEvent
@@ -15,11 +17,13 @@ from .models import CommonQuestion
 
 
 @transaction.atomic
-def question_save(*, question: CommonQuestion) -> CommonQuestion:
+def question_save(*, question: CommonQuestion, related: Callable[[], object] | None = None) -> CommonQuestion:
     """Save ``question`` (keeping its first publication time) and record what readers can see change."""
     with public_change(ChangeEvent.Kind.QUESTION, question):
         question.mark_published_time()
         question.save()
+        if related is not None:
+            related()  # its many-to-many fields and inlines (the admin), inside the recorded change
     return question
 
 

@@ -30,6 +30,9 @@ class ServiceBackedAdminMixin:
 
     Set ``save_service`` and ``delete_service`` (wrapped in ``staticmethod``)
     and ``service_argument``, the keyword under which they take the object.
+    The object is saved with its many-to-many fields and inlines in one call
+    of the service (``related=``), so the change it records sees all of them:
+    a question given a new topic re-sends that topic too.
     """
 
     save_service = None
@@ -37,7 +40,15 @@ class ServiceBackedAdminMixin:
     service_argument = "obj"
 
     def save_model(self, request, obj, form, change):
-        self.save_service(**{self.service_argument: obj})
+        pass  # saved with its related rows, in save_related
+
+    def save_related(self, request, form, formsets, change):
+        parent = super()
+
+        def related():
+            parent.save_related(request, form, formsets, change)
+
+        self.save_service(**{self.service_argument: form.instance}, related=related)
 
     def delete_model(self, request, obj):
         self.delete_service(**{self.service_argument: obj})

@@ -1,6 +1,8 @@
 """Editors' actions on outlets and ingested articles: save or delete an outlet,
 confirm or remove a topic match. (Citing an article on a story is a story write: ``stories/citing.py``.)"""
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,7 +13,7 @@ from .models import ArticleTopic, Outlet
 
 
 @transaction.atomic
-def outlet_save(*, outlet: Outlet) -> Outlet:
+def outlet_save(*, outlet: Outlet, related: Callable[[], object] | None = None) -> Outlet:
     """Save ``outlet``; it and what shows it (live stories citing it) are recorded as changed.
 
     Every path that creates or changes an outlet goes through here (the admin,
@@ -19,6 +21,8 @@ def outlet_save(*, outlet: Outlet) -> Outlet:
     """
     with public_change(ChangeEvent.Kind.OUTLET, outlet):
         outlet.save()
+        if related is not None:
+            related()  # its many-to-many fields and inlines (the admin), inside the recorded change
     return outlet
 
 

@@ -2,6 +2,7 @@
 
 import difflib
 from dataclasses import dataclass, field
+from typing import NotRequired, TypedDict
 
 from django.utils.dateparse import parse_date
 
@@ -14,11 +15,48 @@ from .models import Story
 
 SNAPSHOT_SCHEMA = 1
 
+
+class BlockData(TypedDict):
+    kind: str  # a SectionBlock.Kind value
+    heading: str
+    body: str  # sanitised HTML
+
+
+class CitationData(TypedDict):
+    outlet_id: int
+    url: str
+    source_article_id: int | None
+    claim: str
+    quote: str
+
+
+class NoteData(TypedDict):
+    text: str
+    at: str  # ISO 8601
+    at_display: str
+
+
+class Snapshot(TypedDict):
+    """A story's whole tree as a revision stores it (``Revision.data``)."""
+
+    schema: int
+    headline: str
+    slug: str
+    summary: str
+    event_date: str | None  # ISO date
+    author_name: str
+    blocks: list[BlockData]
+    citations: list[CitationData]
+    topic_ids: list[int]
+    question_ids: list[int]
+    notes: NotRequired[list[NoteData]]  # added by publishing
+
+
 # Keys that publishing adds to a snapshot; they are not part of the working copy.
 PUBLISHING_KEYS = {"notes"}
 
 
-def story_snapshot(*, story: Story) -> dict:
+def story_snapshot(*, story: Story) -> Snapshot:
     """The story's working copy as plain JSON data (one query per child table)."""
     return {
         "schema": SNAPSHOT_SCHEMA,
@@ -43,21 +81,21 @@ def story_snapshot(*, story: Story) -> dict:
     }
 
 
-def snapshot_content(data: dict | None) -> dict | None:
+def snapshot_content(data: Snapshot | None) -> dict | None:
     """A snapshot without what publishing adds, for comparing working and live copies."""
     if data is None:
         return None
     return {k: v for k, v in data.items() if k not in PUBLISHING_KEYS}
 
 
-def snapshot_differs_from_live(*, story: Story, data: dict) -> bool:
+def snapshot_differs_from_live(*, story: Story, data: Snapshot) -> bool:
     """Whether ``data`` (a working-copy snapshot) differs from what readers see."""
     if story.live_revision_id is None:
         return False
     return snapshot_content(data) != snapshot_content(story.live_revision.data)
 
 
-def snapshot_search_text(data: dict) -> str:
+def snapshot_search_text(data: Snapshot) -> str:
     """Plain text of a snapshot, for search indexing."""
     parts = [data.get("headline", ""), data.get("summary", "")]
     for block in data.get("blocks", []):
@@ -67,7 +105,7 @@ def snapshot_search_text(data: dict) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def snapshot_event_date(data: dict):
+def snapshot_event_date(data: Snapshot):
     value = data.get("event_date")
     return parse_date(value) if value else None
 

@@ -1,11 +1,8 @@
 """Read queries for public pages and the API: live stories only, prefetched."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from django.conf import settings
-from django.core import signing
-from django.core.signing import TimestampSigner
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -13,11 +10,8 @@ from faq.models import CommonQuestion
 from sources.models import Outlet
 from topics.models import Topic
 
-from .models import Revision, SlugRedirect, Story
-from .revisions import snapshot_event_date, story_snapshot
-
-PREVIEW_SALT = "stories.preview"
-PREVIEW_MAX_AGE = 3 * 24 * 3600  # seconds a shared preview link stays readable
+from .models import Revision, SectionBlock, SlugRedirect, Story
+from .revisions import BlockData, NoteData, Snapshot, snapshot_event_date
 
 
 def story_list_live() -> QuerySet[Story]:
@@ -57,11 +51,11 @@ class StoryPage:
     author_name: str
     published_at: datetime
     updated_at: datetime
-    blocks: list[dict]
+    blocks: list[BlockData]
     citations: list[CitationView]
     topics: list[Topic]
     questions: list[CommonQuestion]
-    notes: list[dict] = field(default_factory=list)
+    notes: list[NoteData] = field(default_factory=list)
 
 
 def story_live_queryset() -> QuerySet[Story]:
@@ -110,7 +104,7 @@ def story_page_with(*, story: Story, topics: dict, questions: dict, outlets: dic
     )
 
 
-def story_page_from_snapshot(*, story: Story, data: dict, now: datetime | None = None) -> StoryPage:
+def story_page_from_snapshot(*, story: Story, data: Snapshot, now: datetime | None = None) -> StoryPage:
     """A page built from any snapshot (the working copy, a revision) without saving: for previews.
 
     Linked questions are shown whatever their status, so a reviewer sees what
@@ -129,11 +123,12 @@ def story_page_from_snapshot(*, story: Story, data: dict, now: datetime | None =
     )
 
 
-def _story_page(*, story, data, topics, questions, outlets, published_at, updated_at) -> StoryPage:
+def _story_page(*, story: Story, data: Snapshot, topics, questions, outlets, published_at, updated_at) -> StoryPage:
     blocks = list(data["blocks"])
-    if data["citations"] and not any(b["kind"] == "papers_say" for b in blocks):
+    papers_say = SectionBlock.Kind.PAPERS_SAY
+    if data["citations"] and not any(b["kind"] == papers_say for b in blocks):
         # Citations are shown under “What the papers say”; give them one.
-        blocks.append({"kind": "papers_say", "heading": "What the papers say", "body": ""})
+        blocks.append(BlockData(kind=papers_say, heading=papers_say.label, body=""))
     return StoryPage(
         story=story,
         headline=data["headline"],
@@ -175,32 +170,6 @@ def story_address_check(*, slug: str) -> None:
         raise StoryGone(slug)
     if Story.objects.filter(live_slug=slug, status=Story.Status.UNPUBLISHED).exists():
         raise StoryGone(slug)
-
-
-def story_preview_token(*, story: Story) -> str:
-    """A signed token that lets anyone holding it read the story's working copy until it expires or is revoked."""
-    return TimestampSigner(salt=PREVIEW_SALT).sign(f"{story.pk}:{story.preview_key}")
-
-
-def story_preview_expires(*, token: str) -> datetime:
-    """When a (valid) preview token stops working: its signing time plus the allowed age."""
-    signed_at = signing.b62_decode(token.rsplit(":", 2)[1])
-    max_age = getattr(settings, "STORY_PREVIEW_MAX_AGE", PREVIEW_MAX_AGE)
-    return datetime.fromtimestamp(signed_at + max_age, tz=UTC)
-
-
-def story_preview_page(*, token: str, max_age: int | None = None) -> StoryPage:
-    """The working copy behind a preview token.
-
-    Raises ``signing.BadSignature`` (or ``SignatureExpired``) for a bad token, and ``Story.DoesNotExist``
-    when the story is gone or was unpublished (a story taken down has no shareable preview), or when its
-    links were revoked (``story_preview_revoke``).
-    """
-    max_age = getattr(settings, "STORY_PREVIEW_MAX_AGE", PREVIEW_MAX_AGE) if max_age is None else max_age
-    pk, _, key = TimestampSigner(salt=PREVIEW_SALT).unsign(token, max_age=max_age).partition(":")
-    stories = Story.objects.exclude(status=Story.Status.UNPUBLISHED).select_related("author")
-    story = stories.get(pk=int(pk), preview_key=key)  # links signed before revocation name the old key
-    return story_page_from_snapshot(story=story, data=story_snapshot(story=story))
 
 
 # --- topic, question and outlet pages: the stories they list -----------------

@@ -11,9 +11,10 @@ from newsroom import seo
 from newsroom.cache import page_last_modified, public_page, token_key
 
 from .models import Story
+from .preview import story_preview_expires, story_preview_page
 from .rendering import story_live_page
 from .search import search_hits, search_query_clean, story_search
-from .selectors import StoryGone, StoryMoved, story_address_check, story_list_live, story_preview_expires, story_preview_page
+from .selectors import StoryGone, StoryMoved, story_address_check, story_list_live
 
 SEARCH_PAGE_SIZE = 10
 

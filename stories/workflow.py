@@ -32,7 +32,7 @@ from .models import (
     Transition,
     UpdateNote,
 )
-from .revisions import snapshot_differs_from_live, snapshot_search_text, story_snapshot
+from .revisions import NoteData, Snapshot, snapshot_differs_from_live, snapshot_search_text, story_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ def _go_live(*, story: Story, actor, message: str, note: str, now: datetime) -> 
     if note.strip():
         UpdateNote.objects.create(story=story, text=note.strip(), author=actor, created_at=now)
     data["notes"] = [
-        {"text": n.text, "at": n.created_at.isoformat(), "at_display": f"{n.created_at:%-d %B %Y, %H:%M} UTC"}
+        NoteData(text=n.text, at=n.created_at.isoformat(), at_display=f"{n.created_at:%-d %B %Y, %H:%M} UTC")
         for n in story.update_notes.all()
     ]
     revision = Revision.objects.create(
@@ -316,7 +316,7 @@ def story_preview_revoke(*, story: Story, actor) -> Story:
     return story
 
 
-def story_keep_conflict(*, story: Story, data: dict, actor) -> Revision:
+def story_keep_conflict(*, story: Story, data: Snapshot, actor) -> Revision:
     """Keep a refused (conflicting) version as a revision so nothing typed is lost."""
     return Revision.objects.create(
         story=story,
@@ -355,7 +355,7 @@ def story_restore(*, story: Story, revision: Revision, actor) -> Story:
     return story
 
 
-def _write_children(*, story: Story, data: dict) -> None:
+def _write_children(*, story: Story, data: Snapshot) -> None:
     story.blocks.all().delete()
     SectionBlock.objects.bulk_create(
         SectionBlock(
@@ -389,7 +389,7 @@ def _write_children(*, story: Story, data: dict) -> None:
     )
 
 
-def _after_working_copy_change(*, story: Story, actor, data: dict) -> None:
+def _after_working_copy_change(*, story: Story, actor, data: Snapshot) -> None:
     story.version += 1
     story.updated_by = actor
     story.has_unpublished_changes = snapshot_differs_from_live(story=story, data=data)

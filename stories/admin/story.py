@@ -11,8 +11,8 @@ from newsroom.admin_mixins import BoundedSearchMixin
 
 from .. import workflow
 from ..models import SCHEDULE_GRACE, Revision, SlugRedirect, Story, Transition, UpdateNote
+from ..preview import PREVIEW_MAX_AGE, story_preview_token
 from ..revisions import story_snapshot
-from ..selectors import PREVIEW_MAX_AGE, story_preview_token
 from .coverage import StoryCoverageAdminMixin  # new coverage on the change page, flag in the list
 from .inlines import REORDER_JS, CitationInline, SectionBlockInline, StoryQuestionInline, StoryTopicInline
 from .story_views import StoryViewsMixin

@@ -4,6 +4,8 @@ from django.utils.html import escape
 
 from newsroom.api import site_url
 from newsroom.richtext import html_to_text, sanitize_html
+from stories.models import SectionBlock
+from stories.revisions import BlockData
 from stories.selectors import StoryPage
 from topics.models import Topic
 
@@ -64,9 +66,9 @@ def story_ninjs(*, page: StoryPage) -> dict:
     return item
 
 
-def _body(block: dict, page: StoryPage) -> dict:
+def _body(block: BlockData, page: StoryPage) -> dict:
     html = sanitize_html(block["body"])
-    if block["kind"] == "papers_say" and page.citations:
+    if block["kind"] == SectionBlock.Kind.PAPERS_SAY and page.citations:
         html += "<ul>" + "".join(_citation_html(c) for c in page.citations) + "</ul>"
     text = html_to_text(html)
     return {

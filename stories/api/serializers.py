@@ -14,6 +14,7 @@ from newsroom.api import PlainRepresentation, SparseFieldsMixin, iso, site_url
 from newsroom.richtext import html_to_text, sanitize_html
 from sources.models import Outlet
 from stories.models import Story
+from stories.revisions import BlockData, Snapshot
 from stories.selectors import StoryPage
 from topics.models import Topic
 
@@ -173,7 +174,7 @@ def story_detail_json(page: StoryPage) -> bytes:
     return JSONRenderer().render(StoryDetailSerializer(page).data)
 
 
-def story_references(data: dict) -> str:
+def story_references(data: Snapshot) -> str:
     """The ids a revision snapshot links, as kept beside its detail: topics, cited outlets, questions ("1,2|5|7")."""
     outlets = dict.fromkeys(c["outlet_id"] for c in data["citations"])
     return "|".join(",".join(map(str, ids)) for ids in (data["topic_ids"], outlets, data["question_ids"]))
@@ -204,7 +205,7 @@ def page_references_signature(page: StoryPage, references: str) -> str:
     )
 
 
-def _block(block: dict) -> dict:
+def _block(block: BlockData) -> dict:
     # Bodies are cleaned on every write; cleaning again on the way out costs
     # microseconds and keeps a snapshot written by other means from leaking markup.
     html = sanitize_html(block["body"])

@@ -1,5 +1,7 @@
 """Offline sync: replaying the change log from any cursor ends with exactly the published set."""
 
+import random
+
 import pytest
 
 from faq.models import CommonQuestion
@@ -7,7 +9,7 @@ from faq.services import question_delete, question_save
 from newsroom.changes.models import ChangeEvent
 from sources.models import Outlet
 from sources.services import outlet_delete, outlet_save
-from stories.models import Story, StoryTopic
+from stories.models import Citation, Story, StoryQuestion, StoryTopic
 from stories.workflow import story_publish, story_unpublish
 from tests.factories import QuestionItemFactory, build_story
 from topics.models import Topic
@@ -142,3 +144,87 @@ def test_a_bad_cursor_is_a_400_naming_it(client, query):
 def test_the_demo_content_replays_completely(client, demo):
     assert replay(client)[0] == published_set(client)
     assert {kind for kind, _ in published_set(client)} == {"story", "topic", "question", "outlet"}
+
+
+# --- property: any sequence of edits and deletions replays to exactly what the API serves -------------------
+
+
+def _random_act(rng: random.Random, n: int) -> None:
+    """One editorial act on whatever exists, chosen at random (through the services, as the admin does)."""
+    topics, questions = list(Topic.objects.all()), list(CommonQuestion.objects.all())
+    outlets, stories = list(Outlet.objects.all()), list(Story.objects.all())
+    act = rng.choice(
+        ["story", "publish", "edit", "unpublish", "retag", "delete story", "topic", "rename topic", "delete topic",
+         "question", "publish question", "retopic question", "delete question", "outlet", "rename outlet",
+         "delete outlet"]
+    )  # fmt: skip
+    if act == "story" or not stories:
+        story = build_story(publish=False)
+        for topic in rng.sample(topics, min(len(topics), 2)):
+            StoryTopic.objects.create(story=story, topic=topic)
+        if outlets:
+            Citation.objects.create(story=story, position=1, outlet=rng.choice(outlets), url="https://e.com/x", claim="c")
+        if questions:
+            StoryQuestion.objects.create(story=story, question=rng.choice(questions))
+    elif act in ("publish", "edit", "retag"):
+        story = rng.choice(stories)
+        if act == "edit":
+            Story.objects.filter(pk=story.pk).update(headline=f"Edited {n}", slug=f"edited-{n}")
+        if act == "retag" and topics:
+            StoryTopic.objects.filter(story=story).delete()
+            StoryTopic.objects.create(story=story, topic=rng.choice(topics))
+        story_publish(story=Story.objects.get(pk=story.pk), actor=None)
+    elif act == "unpublish":
+        live = [s for s in stories if s.status == Story.Status.PUBLISHED]
+        if live:
+            story_unpublish(story=rng.choice(live), actor=None)
+    elif act == "delete story":
+        gone = [s for s in stories if s.status != Story.Status.PUBLISHED]
+        if gone:
+            rng.choice(gone).delete()  # the admin deletes only stories not live
+    elif act == "topic" or (not topics and "topic" in act):
+        topic_save(topic=Topic(name=f"Topic {n}", slug=f"topic-{n}", kind=Topic.Kind.PERSON))
+    elif act == "rename topic":
+        topic = rng.choice(topics)
+        topic.name = f"Renamed {n}"
+        topic_save(topic=topic)
+    elif act == "delete topic":
+        topic_delete(topic=rng.choice(topics))
+    elif act == "question" or (not questions and "question" in act):
+        _question(f"q-{n}", status=rng.choice(CommonQuestion.Status.values))
+    elif act == "publish question":
+        question = rng.choice(questions)
+        question.status = rng.choice(CommonQuestion.Status.values)
+        question.teaser = f"Teaser {n}"
+        question_save(question=question)
+    elif act == "retopic question":
+        question = rng.choice(questions)
+        chosen = rng.sample(topics, min(len(topics), rng.randint(0, 2)))
+        question_save(question=question, related=lambda: question.topics.set(chosen))  # as the admin saves its form
+    elif act == "delete question":
+        question_delete(question=rng.choice(questions))
+    elif act == "outlet" or not outlets:
+        outlet_save(outlet=Outlet(name=f"Outlet {n}", slug=f"outlet-{n}"))
+    elif act == "rename outlet":
+        outlet = rng.choice(outlets)
+        outlet.name = f"Renamed outlet {n}"
+        outlet_save(outlet=outlet)
+    else:
+        uncited = [o for o in outlets if not o.citations.exists()]  # cited outlets are protected
+        if uncited:
+            outlet_delete(outlet=rng.choice(uncited))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_any_sequence_of_edits_and_deletions_replays_to_exactly_what_the_api_serves(client, settings, seed):
+    settings.API_THROTTLE_ANON = ""  # hundreds of syncs from one address
+    rng, checkpoints = random.Random(seed), []
+    for n in range(40):
+        _random_act(rng, n)
+        store, cursor = checkpoints[-1] if checkpoints else ({}, 0)
+        checkpoints.append(replay(client, since=cursor, store=store, limit=rng.choice([1, 2, 5, 100])))
+        assert checkpoints[-1][0] == published_set(client), f"after act {n}"  # a client that syncs after every act
+    expected = published_set(client)
+    assert replay(client)[0] == expected  # a new client, from the start
+    for store, cursor in checkpoints[::5]:  # clients that stopped syncing at some point, resuming
+        assert replay(client, since=cursor, store=store, limit=3)[0] == expected

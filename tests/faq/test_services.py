@@ -7,7 +7,8 @@ from faq.services import question_delete, question_save
 from newsroom.changes.models import ChangeEvent
 from stories.models import StoryQuestion
 from stories.workflow import story_publish
-from tests.factories import UserFactory, build_story
+from tests.factories import TopicFactory, UserFactory, build_story
+from tests.stories.test_admin import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +69,19 @@ def test_the_admin_saves_through_the_service(client):
     question = CommonQuestion.objects.get(slug="what-next")
     assert _log() == [("question", question.pk, "upsert")]
     assert question.items.count() == 1 and question.published_at is not None
+
+
+def test_a_topic_given_or_taken_in_the_admin_form_is_re_sent_with_the_question(client):
+    """The form's topics are saved with the question, inside the recorded change: both topics' details change."""
+    old, new = TopicFactory(name="Old"), TopicFactory(name="New")
+    question = question_save(question=CommonQuestion(question="Why?", slug="why", status=P))
+    question.topics.add(old)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = f"/admin/faq/commonquestion/{question.pk}/change/"
+    data = admin_form_data(client.get(url))
+    data["topics"] = [str(new.pk)]
+    before = ChangeEvent.objects.count()
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content[:3000]
+    assert set(_log()[before:]) == {("question", question.pk, "upsert"), ("topic", old.pk, "upsert"), ("topic", new.pk, "upsert")}
+    assert [q["slug"] for q in client.get(f"/api/v1/topics/{new.slug}/").json()["questions"]] == ["why"]

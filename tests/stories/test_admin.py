@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from stories.models import Revision, Story
-from stories.selectors import story_preview_token
+from stories.preview import story_preview_token
 from stories.workflow import story_saved
 from tests.factories import TopicFactory, UserFactory, build_story
 
