@@ -1,4 +1,4 @@
-"""Authentication backends."""
+"""Authentication backends, and how people are named on screens."""
 
 from axes.backends import AxesStandaloneBackend
 
@@ -15,3 +15,10 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def display_name(user, *, nobody: str = "") -> str:
+    """How a person is named on editors' and readers' screens: full name, else username; ``nobody`` for no one."""
+    if user is None:
+        return nobody
+    return user.get_full_name() or user.get_username()

@@ -7,6 +7,7 @@ from typing import NotRequired, TypedDict
 from django.utils.dateparse import parse_date
 
 from faq.models import CommonQuestion
+from newsroom.auth import display_name
 from newsroom.richtext import html_to_text
 from sources.models import Outlet
 from topics.models import Topic
@@ -111,10 +112,7 @@ def snapshot_event_date(data: Snapshot):
 
 
 def _author_name(story: Story) -> str:
-    if story.author_id is None:
-        return ""
-    author = story.author
-    return author.get_full_name() or author.get_username()
+    return display_name(story.author if story.author_id else None)
 
 
 # --- comparing two snapshots ---------------------------------------------

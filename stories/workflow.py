@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from faq.models import CommonQuestion
+from newsroom.auth import display_name
 from newsroom.changes.models import ChangeEvent
 from newsroom.changes.record import public_change
 from sources.models import Outlet
@@ -49,7 +50,7 @@ class StoryConflict(WorkflowError):
     """A save based on an older version of the story than the one stored."""
 
     def __init__(self, *, story: Story):
-        self.saved_by = _user_name(story.updated_by) if story.updated_by_id else "someone"
+        self.saved_by = display_name(story.updated_by if story.updated_by_id else None, nobody="someone")
         self.saved_at = story.updated_at
         super().__init__(
             f"{self.saved_by} saved this story at {timezone.localtime(self.saved_at):%H:%M:%S %Z on %d %b %Y} "
@@ -84,10 +85,6 @@ RULES = {
 # --- permissions -----------------------------------------------------------
 
 
-def _user_name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def _allowed(actor, perm: str) -> bool:
     return actor is None or (actor.is_active and actor.has_perm(perm))
 
@@ -109,7 +106,7 @@ def story_can_edit(*, story: Story | None, actor) -> bool:
 def _check(*, story: Story, actor, action: str) -> Rule:
     rule = RULES[action]
     if not _allowed(actor, rule.perm):
-        who = _user_name(actor) if actor else "the system"
+        who = display_name(actor, nobody="the system")
         raise WorkflowError(f"{who} may not {rule.label.lower()}: only {rule.who} may do that.")
     if story.status not in rule.sources:
         allowed = ", ".join(Story.Status(s).label.lower() for s in sorted(rule.sources))

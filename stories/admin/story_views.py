@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from newsroom.auth import display_name
+
 from .. import workflow
 from ..models import Revision, Story
 from ..revisions import snapshot_diff, story_snapshot
@@ -145,7 +147,7 @@ class StoryViewsMixin:
 
     @staticmethod
     def _revision_label(revision) -> str:
-        who = revision.author.get_username() if revision.author_id else "system"
+        who = display_name(revision.author if revision.author_id else None, nobody="the system")
         when = timezone.localtime(revision.created_at)
         return f"#{revision.pk} {revision.get_kind_display()} by {who}, {when:%d %b %Y %H:%M:%S}"
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.auth import display_name
+
 from .story import Story
 
 
@@ -85,9 +87,7 @@ class Transition(models.Model):
 
     @property
     def actor_name(self) -> str:
-        if self.actor_id is None:
-            return "the system"
-        return self.actor.get_full_name() or self.actor.get_username()
+        return display_name(self.actor if self.actor_id else None, nobody="the system")
 
 
 class UpdateNote(models.Model):
