@@ -292,7 +292,7 @@ def _seed(count: int) -> None:
                 [through[1](story_id=s.pk, commonquestion_id=q) for s in stories for q in question_ids]
             )
             through[2].objects.bulk_create([through[2](story_id=s.pk, outlet_id=o) for s in stories for o in outlet_ids])
-        # What the receivers of a publish do: render the page once, index it for search.
+        # What the pipeline does after a publish: render the page once, index it for search.
         ids = [s.pk for s in stories]
         story_prerender(story_ids=ids)
         story_search_index(story_ids=ids)

@@ -4,7 +4,7 @@ Each cached page is stored with the *tokens* of what it shows, named from the
 request alone: ``story-slug:<slug>`` for a story page, ``all`` for anything
 that lists content (home, topic, outlet and question pages, search, feeds,
 sitemaps). A public change replaces the tokens it touches
-(``stories/receivers.py`` → ``tokens_replace``; ``all`` always), so entries
+(the pipeline's step ``stories.after_change.page_cache_purge`` → ``tokens_replace``; ``all`` always), so entries
 stored under the old tokens stop matching and the very next request renders
 afresh. Nothing is deleted by pattern, and what a process keeps in memory is
 dropped as soon as Redis reports a change to it, so this works the same on one

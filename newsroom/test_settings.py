@@ -20,7 +20,7 @@ if REDIS_URL:
     for _alias in CACHES.values():
         _alias["KEY_PREFIX"] = f"newsroom-test-{os.getpid()}"
 WHITENOISE_AUTOREFRESH = True
-# Receivers of public_content_changed run on commit, which never happens inside
+# The public-change pipeline runs on commit, which never happens inside
 # a test's transaction: the page cache would not be purged. Tests of the cache
 # turn it on and run the on-commit callbacks (tests/newsroom/test_cache.py).
 PUBLIC_PAGE_CACHE = False

@@ -184,7 +184,7 @@ def story_live_page(*, slug: str) -> KeptPage:
         raise Story.DoesNotExist(slug)
     story_id, revision_id, key, html, rendered_at = row
     if key is None or key != f"{revision_id}:{render_version()}":
-        # First request after a change the receivers did not render (an edit
+        # First request after a change the pipeline did not render (an edit
         # of a topic on it, a deploy with new templates): render it now.
         full = story_live_queryset().get(pk=story_id)
         kept = _keep(full, story_page_from(full))

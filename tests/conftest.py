@@ -111,5 +111,5 @@ def feed_server():
 
 @pytest.fixture
 def commit(django_capture_on_commit_callbacks):
-    """``with commit():`` runs the block's on-commit callbacks (signal receivers) as a real commit would."""
+    """``with commit():`` runs the block's on-commit callbacks (the public-change pipeline) as a real commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)

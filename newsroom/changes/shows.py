@@ -79,20 +79,28 @@ def fanout(kind: str, ids: Iterable[int]) -> Found:
     """
     ids = {i for i in ids if i is not None}
     found: Found = _addresses(kind, ids)  # the changed objects first, then what shows them
+    asked: dict[tuple[Shows, frozenset], list[int]] = {}  # an edge asked twice about the same objects: one query
+
+    def showers(edge: Shows, shown_ids: set[int]) -> list[int]:
+        key = (edge, frozenset(shown_ids))
+        if key not in asked:
+            asked[key] = _showers(edge, shown_ids, found)
+        return asked[key]
+
     summaries: dict[str, set[int]] = {kind: set(ids)}
     frontier = {kind: set(ids)}
     while frontier:  # summaries that embed a changed summary changed too
         reached: dict[str, set[int]] = {}
         for edge in SHOWS:
             if edge.in_summary and frontier.get(edge.shown):
-                new = {pk for pk in _showers(edge, frontier[edge.shown], found) if pk not in summaries.get(edge.shower, ())}
+                new = {pk for pk in showers(edge, frontier[edge.shown]) if pk not in summaries.get(edge.shower, ())}
                 if new:
                     reached.setdefault(edge.shower, set()).update(new)
                     summaries.setdefault(edge.shower, set()).update(new)
         frontier = reached
     for edge in SHOWS:  # and every detail showing a changed summary
         if summaries.get(edge.shown):
-            _showers(edge, summaries[edge.shown], found)
+            showers(edge, summaries[edge.shown])
     return found
 
 
@@ -110,10 +118,11 @@ def _addresses(kind: str, ids: set[int]) -> Found:
     if not ids:
         return {}
     model = apps.get_model(KINDS[kind].model)
-    return {(kind, pk): slug or "" for pk, slug in model._default_manager.filter(pk__in=ids).values_list("pk", KINDS[kind].slug)}
+    rows = model._default_manager.filter(pk__in=ids).order_by().values_list("pk", KINDS[kind].slug)
+    return {(kind, pk): slug or "" for pk, slug in rows}
 
 
 def public_ids(kind: str, ids: Iterable[int]) -> set[int]:
     """Which of ``ids`` are public now."""
     ids = list(ids)
-    return set(KINDS[kind].public_rows().filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    return set(KINDS[kind].public_rows().filter(pk__in=ids).order_by().values_list("pk", flat=True)) if ids else set()

@@ -180,6 +180,7 @@ class SyncView(ConditionalGetMixin, GenericAPIView):
                 limit=min(query.validated_data["limit"], MAX_LIMIT),
                 context=self.get_serializer_context(),
                 refs=view_references(self),
+                horizon=self.fingerprint.horizon,
             )
         except UnknownCursor as exc:
             raise serializers.ValidationError(

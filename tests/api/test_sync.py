@@ -228,3 +228,27 @@ def test_any_sequence_of_edits_and_deletions_replays_to_exactly_what_the_api_ser
     assert replay(client)[0] == expected  # a new client, from the start
     for store, cursor in checkpoints[::5]:  # clients that stopped syncing at some point, resuming
         assert replay(client, since=cursor, store=store, limit=3)[0] == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_while_a_page_is_read_waits_for_the_next_page(client, monkeypatch):
+    """The fingerprint (and the reference maps it keys) are read first; a rename committing before the
+    entries are read must not be sent with the old name and passed by the cursor."""
+    from stories.api import sync
+
+    topic = _topic("Peru")
+    _tagged_story(topic)
+    store, cursor = replay(client)
+    read = sync.changes_after
+
+    def renamed_meanwhile(**kwargs):
+        topic.name = "Peru (renamed)"
+        topic_save(topic=topic)  # commits now (no transaction around the test)
+        return read(**kwargs)
+
+    monkeypatch.setattr(sync, "changes_after", renamed_meanwhile)
+    store, cursor = replay(client, since=cursor, store=store)
+    monkeypatch.setattr(sync, "changes_after", read)
+    store, _ = replay(client, since=cursor, store=store)
+    assert store == published_set(client)
+    assert store[("topic", topic.pk)]["name"] == "Peru (renamed)"

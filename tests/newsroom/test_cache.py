@@ -1,6 +1,6 @@
 """The anonymous page cache: served from cache, and never stale after a public change.
 
-The receivers that purge the cache run on commit; these tests run the
+The pipeline steps that purge the cache run on commit; these tests run the
 on-commit callbacks of every write (``commit`` fixture) as a real request would.
 """
 
@@ -222,7 +222,7 @@ def test_a_topic_renamed_while_the_cache_is_unreachable_shows_after_the_reconcil
     assert topic.name in client.get(story.get_absolute_url()).content.decode()
     with override_settings(CACHES={**settings.CACHES, "pages": UNREACHABLE}), commit():
         topic.name = "Renamed during the outage"
-        topic_save(topic=topic)  # committed; its receivers run, and their purge finds no cache
+        topic_save(topic=topic)  # committed; the pipeline runs, and its purge finds no cache
     assert "Renamed during the outage" not in client.get(story.get_absolute_url()).content.decode()
     page_cache_reconcile()
     assert "Renamed during the outage" in client.get(story.get_absolute_url()).content.decode()

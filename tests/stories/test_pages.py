@@ -79,7 +79,7 @@ def test_story_page_is_one_query_once_rendered_at_publish(client, settings, djan
 
 def test_story_page_not_yet_rendered_renders_in_fixed_queries_then_one(client, settings):
     settings.PUBLIC_PAGE_CACHE = False
-    small = build_story(blocks=1, citations=1, topics=1, questions=1)  # receivers not run: nothing pre-rendered
+    small = build_story(blocks=1, citations=1, topics=1, questions=1)  # after-commit steps not run: nothing pre-rendered
     large = build_story(blocks=12, citations=15, topics=9, questions=8)
     # page lookup, story + live revision, topics, questions, outlets, keep the rendered page
     assert _queries_for(client, small.get_absolute_url()) == 6

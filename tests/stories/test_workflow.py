@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsroom.changes.models import ChangeEvent
@@ -307,3 +309,14 @@ def test_createuser_gives_a_staff_account_with_the_role():
     assert list(user.groups.values_list("name", flat=True)) == ["Editor"]
     assert get_user_model().objects.get(username="nora").has_perm("stories.publish_story")
     assert user.check_password("a-long-newsroom-pass-77")
+
+
+def test_publishing_costs_the_same_number_of_queries_whatever_the_story_size():
+    """The transaction of a publish, change-log fan-out included: no query per block, citation, topic or question."""
+    counts = []
+    for n in (1, 8):
+        story = build_story(publish=False, blocks=n, citations=n, topics=n, questions=n)
+        with CaptureQueriesContext(connection) as ctx:
+            story_publish(story=Story.objects.get(pk=story.pk), actor=None)
+        counts.append(len(ctx))
+    assert counts[0] == counts[1] <= 32, counts
