@@ -20,8 +20,6 @@ transaction) are visible to it, as its own writes always are.
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
 
 from .models import ChangeEvent
 
@@ -44,25 +42,33 @@ class FeedPage:
 
 
 def changes_after(*, since: int, limit: int, horizon: int | None = None) -> FeedPage:
-    """Up to ``limit`` final entries after the entry ``since`` (0: from the start): one query.
+    """Up to ``limit`` final entries after the entry ``since`` (0: from the start): one query,
+    an index range scan on ``(txid, id)`` from the cursor to the horizon, whatever the log's length.
 
     ``horizon`` is a ``LogState.horizon`` read earlier in the request: entries are
     then bounded by what was final at that moment, so data read since (reference
     maps keyed by that state, rows read after it) is never older than an entry sent.
+    The cursor's own entry is read too: its absence means a cursor the feed never gave.
     """
+    table = ChangeEvent._meta.db_table
+    columns = "id, kind, object_id, slug, action, created_at, txid"
     if connection.vendor == "postgresql":
-        bound = RawSQL(_HORIZON, ()) if horizon is None else horizon
-        final = Q(txid__lt=bound) | Q(txid=RawSQL(_OWN_TXID, ()))
-    else:
-        final = Q() if horizon is None else Q(pk__lte=horizon)
-    if since:
-        position = ChangeEvent.objects.filter(pk=since).values("txid")[:1]
-        after = (Q(txid__gt=position) | Q(txid=position, pk__gt=since)) & final
-        # The cursor's own entry comes first (it sorts before everything after it): its absence means a foreign cursor.
-        wanted = after | Q(pk=since)
-    else:
-        wanted = final
-    rows = list(ChangeEvent.objects.filter(wanted).order_by("txid", "id")[: limit + 2 if since else limit + 1])
+        bound = f"GREATEST(%(horizon)s, COALESCE({_OWN_TXID} + 1, 0))"  # a reader's own writes are visible to it
+        after = f"(txid, id) > ((SELECT txid FROM {table} WHERE id = %(since)s), %(since)s)" if since else "TRUE"
+        order = "txid, id"
+        params = {"horizon": horizon, "since": since, "n": limit + 1}
+        if horizon is None:
+            bound = f"GREATEST({_HORIZON}, COALESCE({_OWN_TXID} + 1, 0))"
+    else:  # one writer at a time: id order is commit order
+        bound, after, order = "%(horizon)s + 1", "id > %(since)s", "id"
+        params = {"horizon": horizon if horizon is not None else 2**62, "since": since, "n": limit + 1}
+    sql = (
+        f"SELECT 0 AS part, {columns} FROM {table} WHERE id = %(since)s"
+        f" UNION ALL SELECT * FROM (SELECT 1 AS part, {columns} FROM {table}"
+        f" WHERE {after} AND {'txid' if connection.vendor == 'postgresql' else 'id'} < {bound}"
+        f" ORDER BY {order} LIMIT %(n)s) page ORDER BY part, {order}"
+    )
+    rows = list(ChangeEvent.objects.raw(sql, params))
     if since:
         if not rows or rows[0].pk != since:
             raise UnknownCursor(since)
