@@ -18,19 +18,29 @@ from topics.services import topic_delete, topic_save
 pytestmark = pytest.mark.django_db
 
 
+def sync_once(client, since: int, limit: int) -> dict:
+    """One page of the feed, as a client asks for it."""
+    response = client.get("/api/v1/sync/", {"since": since, "limit": limit})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def apply_page(store: dict, page: dict) -> None:
+    """Apply a page's changes in order, keyed by (kind, id): an upsert stores ``data``, a tombstone removes."""
+    for change in page["changes"]:
+        key = (change["kind"], change["id"])
+        if change["action"] == "upsert":
+            store[key] = change["data"]
+        else:
+            store.pop(key, None)
+
+
 def replay(client, *, since=0, store=None, limit=3):
     """What an offline client does: apply every page in order, keep the cursor."""
     store = dict(store or {})
     while True:
-        response = client.get("/api/v1/sync/", {"since": since, "limit": limit})
-        assert response.status_code == 200, response.content
-        page = response.json()
-        for change in page["changes"]:
-            key = (change["kind"], change["id"])
-            if change["action"] == "upsert":
-                store[key] = change["data"]
-            else:
-                store.pop(key, None)
+        page = sync_once(client, since, limit)
+        apply_page(store, page)
         since = page["next_cursor"]
         if not page["has_more"]:
             return store, since

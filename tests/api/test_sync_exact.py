@@ -22,7 +22,7 @@ from sources.models import Outlet
 from sources.services import outlet_save
 from stories.models import Citation, Story, StoryQuestion, StoryTopic
 from stories.workflow import WorkflowError, story_publish, story_unpublish
-from tests.api.test_sync import published_set, replay
+from tests.api.test_sync import apply_page, published_set, replay, sync_once
 from tests.factories import QuestionItemFactory, build_story
 from topics.models import Topic
 from topics.services import topic_save
@@ -33,21 +33,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _api(settings, postgres):
     settings.API_THROTTLE_ANON = ""  # one client polls fast
-
-
-def _sync_once(client, since: int, limit: int) -> dict:
-    response = client.get("/api/v1/sync/", {"since": since, "limit": limit})
-    assert response.status_code == 200, response.content
-    return response.json()
-
-
-def _apply(store: dict, page: dict) -> None:
-    for change in page["changes"]:
-        key = (change["kind"], change["id"])
-        if change["action"] == "upsert":
-            store[key] = change["data"]
-        else:
-            store.pop(key, None)
 
 
 class Held:
@@ -88,13 +73,13 @@ def test_an_open_publish_is_not_skipped_by_a_client_paging_past_it(client):
     with Held(lambda: story_publish(story=Story.objects.get(pk=held_story.pk), actor=None)):
         b, c = build_story(), build_story()
         for _ in range(3):  # the client syncs at once, one change a page
-            page = _sync_once(client, cursor, 1)
-            _apply(store, page)
+            page = sync_once(client, cursor, 1)
+            apply_page(store, page)
             cursor = page["next_cursor"]
         assert ("story", held_story.pk) not in store
     while True:  # the held transaction has committed: the client syncs on from where it was
-        page = _sync_once(client, cursor, 1)
-        _apply(store, page)
+        page = sync_once(client, cursor, 1)
+        apply_page(store, page)
         cursor = page["next_cursor"]
         if not page["has_more"]:
             break
@@ -222,8 +207,8 @@ def _client_loop(seed: int, stop: threading.Event, checkpoints: list, errors: li
     rng, client, store, cursor = random.Random(seed), Client(), {}, 0
     try:
         while not stop.is_set():
-            page = _sync_once(client, cursor, rng.choice([1, 2, 3, 5, 100]))
-            _apply(store, page)
+            page = sync_once(client, cursor, rng.choice([1, 2, 3, 5, 100]))
+            apply_page(store, page)
             cursor = page["next_cursor"]
             if rng.random() < 0.3:
                 checkpoints.append((dict(store), cursor))
