@@ -162,8 +162,21 @@ def seed(count: int) -> None:
                 "sources_outlet",
             ):
                 cursor.execute(f"VACUUM ANALYZE {table}")
+    _keep_api_details()
     slug = Story.objects.live().filter(live_slug__startswith="bench-story-").order_by("id").values_list("live_slug", flat=True)[0]
     print(slug, ChangeEvent.objects.order_by("-id").values_list("id", flat=True)[0])  # a detail, and the sync's last cursor
+
+
+def _keep_api_details() -> None:
+    """Keep each live story's API detail beside its page, as publishing does (``stories/after_change.py``)."""
+    from stories.api.kept import story_api_json_keep
+    from stories.selectors import story_live_queryset, story_page_from
+
+    missing = story_live_queryset().filter(live_page__isnull=True)
+    for n, story in enumerate(missing.iterator(chunk_size=500), 1):
+        story_api_json_keep(page=story_page_from(story))
+        if n % 2000 == 0:
+            print(f"kept {n} API details", file=sys.stderr)
 
 
 def _seed(count: int) -> None:

@@ -29,9 +29,12 @@ from .richtext import RichTextField, sanitize_html
 
 FORMAT = "newsroom-content"
 VERSION = 1
-CONTENT_APPS = ["topics", "sources", "faq", "stories"]
+CONTENT_APPS = ["topics", "sources", "faq", "stories", "changes"]
 # Caches, not content: a page is rendered again from its (sanitised) live revision.
 DERIVED_MODELS = {"stories.livepage"}
+# Fields that belong to the database the rows were read from: a change-log entry's transaction id means
+# nothing in another cluster (and could hold its feed back); imported entries are history, final (0).
+LOCAL_FIELDS = {"changes.changeevent": {"txid"}}
 
 
 class ImportError_(Exception):
@@ -73,6 +76,8 @@ def content_export() -> str:
         queryset = model.objects.order_by("pk")
         objects.extend(serializers.serialize("python", queryset, use_natural_foreign_keys=True))
     for obj in objects:
+        for name in LOCAL_FIELDS.get(obj["model"], ()):
+            obj["fields"].pop(name, None)
         for name, value in obj["fields"].items():
             if isinstance(value, list) and all(isinstance(v, int) for v in value):
                 obj["fields"][name] = sorted(value)  # many-to-many: a stable order

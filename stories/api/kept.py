@@ -108,6 +108,22 @@ def story_live_api_json(*, slug: str, topics: dict, outlets: dict, questions: di
     return story_api_json_keep(page=page())
 
 
+def stories_kept_api_json(*, ids: list[int], topics: dict, outlets: dict, questions: dict) -> dict[int, str]:
+    """The kept API details of the live stories among ``ids`` that are current (as ``story_live_api_json``
+    judges), by id, in one query; missing or stale ones are left out for the caller to serialise."""
+    rows = (
+        Story.objects.live()
+        .filter(pk__in=ids)
+        .values_list("id", "live_revision_id", "live_page__api_key", "live_page__api_refs", "live_page__api_json")
+    )
+    return {
+        pk: body
+        for pk, revision_id, key, references, body in rows
+        if key
+        and key == _api_key(revision_id, references_signature(references, topics=topics, outlets=outlets, questions=questions))
+    }
+
+
 def story_api_json_keep(*, page: StoryPage) -> str:
     """Serialise the API detail of ``page`` and keep it beside the story's page; returns it (one upsert query)."""
     fields = _api_fields(page)

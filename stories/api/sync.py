@@ -11,6 +11,7 @@ that applies the changes in order, keyed by ``(kind, id)``, and keeps
 any cursor the feed gave it.
 """
 
+import json
 from copy import copy
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from newsroom.changes.feed import UnknownCursor, changes_after
 from newsroom.changes.models import ChangeEvent
 from stories.selectors import story_live_queryset, story_page_with
 
+from .kept import stories_kept_api_json
 from .outlets import OutletDetailSerializer
 from .questions import QuestionDetailSerializer, question_public_queryset
 from .references import PAGE_FIELDS, References, latest_live_stories_by, view_references
@@ -135,7 +137,12 @@ def _public_details(keys, *, context: dict, refs: References) -> dict:
     ids = {kind: [oid for k, oid in keys if k == kind] for kind in K.values}
     found = {}
     if ids[K.STORY]:
-        for story in story_live_queryset().prefetch_related(None).only(*PAGE_FIELDS).filter(id__in=ids[K.STORY]):
+        # The details kept at publish (``kept.py``): parsed, not serialised again; the rest from their revisions.
+        kept = stories_kept_api_json(ids=ids[K.STORY], topics=refs.topics, outlets=refs.outlets, questions=refs.questions)
+        found.update({(K.STORY, pk): json.loads(body) for pk, body in kept.items()})
+        missing = [pk for pk in ids[K.STORY] if pk not in kept]
+        stories = story_live_queryset().prefetch_related(None).only(*PAGE_FIELDS).filter(id__in=missing) if missing else []
+        for story in stories:
             page = story_page_with(story=story, topics=refs.topics, questions=refs.questions, outlets=refs.outlets)
             found[(K.STORY, story.id)] = StoryDetailSerializer(page, context=context).data
     if ids[K.TOPIC]:
