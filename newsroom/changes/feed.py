@@ -93,25 +93,19 @@ def changes_state(*, also: tuple[str, ...] = ()) -> LogState:
 
     The last id alone misses a transaction that commits an entry below it; on
     PostgreSQL the key also counts the entries of transactions from a rounded
-    horizon (any late entry is among them) and those the feed still holds back.
-    ``also``: more scalar SQL expressions whose values join the key, read in the same query.
+    horizon on (any late entry is among them: its transaction was running, so
+    its id is at or above the horizon). ``also``: more scalar SQL expressions
+    whose values join the key, read in the same query.
     """
     table = ChangeEvent._meta.db_table
     parts = [f"(SELECT id FROM {table} ORDER BY id DESC LIMIT 1)", f"(SELECT created_at FROM {table} ORDER BY id DESC LIMIT 1)"]
-    source = ""
-    if connection.vendor == "postgresql":
-        parts += [
-            "h.horizon",
-            "h.floor",
-            f"(SELECT count(*) FROM {table} WHERE txid >= h.floor)",
-            f"(SELECT count(*) FROM {table} WHERE txid >= h.horizon)",
-        ]
-        source = f" FROM (SELECT x AS horizon, x - x % {_WINDOW} AS floor FROM (SELECT {_HORIZON} AS x) s) h"
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        parts += [_HORIZON, f"(SELECT count(*) FROM {table} WHERE txid >= {_HORIZON} / {_WINDOW} * {_WINDOW})"]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join([*parts, *also])}{source}")
+        cursor.execute(f"SELECT {', '.join([*parts, *also])}")
         row = cursor.fetchone()
-    if connection.vendor == "postgresql":
-        last_id, last_at, horizon, *rest = row
-        return LogState(key=".".join(map(str, (last_id, *rest))), last_at=last_at, horizon=horizon)
     last_id, last_at, *rest = row
-    return LogState(key=".".join(map(str, (last_id, *rest))), last_at=last_at, horizon=last_id or 0)
+    horizon = rest.pop(0) if postgres else (last_id or 0)
+    floor = [horizon // _WINDOW] if postgres else []
+    return LogState(key=".".join(map(str, (last_id, *floor, *rest))), last_at=last_at, horizon=horizon)

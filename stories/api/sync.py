@@ -174,6 +174,11 @@ class SyncView(ConditionalGetMixin, GenericAPIView):
     pagination_class = None
     filter_backends = []
 
+    def validator_key(self, fingerprint) -> str:
+        # A page also depends on the horizon: entries held back by a transaction that then ends
+        # (even one that rolls back, adding nothing) become due without any new entry.
+        return f"{fingerprint.key}|{fingerprint.horizon}"
+
     @extend_schema(
         parameters=[SyncQuerySerializer],
         responses={200: SyncPageSerializer, 400: BAD_REQUEST, 429: THROTTLED},

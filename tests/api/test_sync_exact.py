@@ -125,6 +125,37 @@ def test_an_entry_of_an_older_transaction_sorts_after_a_cursor_it_could_precede(
     assert store == published_set(client)
 
 
+def test_entries_held_back_by_a_transaction_that_rolls_back_are_sent_at_once(client):
+    """Nothing new is written when the older transaction rolls back, yet the held entries become due:
+    the feed's ETag (and the response kept under it) must move with the horizon."""
+    other = build_story(publish=False)
+    started, done = threading.Event(), threading.Event()
+
+    def older():
+        try:
+            with transaction.atomic():
+                Story.objects.filter(pk=other.pk).update(summary="never committed")  # takes a transaction id
+                started.set()
+                assert done.wait(60)
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=older)
+    thread.start()
+    assert started.wait(60)
+    story = build_story()  # committed, but younger than the open transaction: held back
+    first = client.get("/api/v1/sync/", {"since": 0})
+    assert ("story", story.pk) not in {(c["kind"], c["id"]) for c in first.json()["changes"]}
+    done.set()
+    thread.join(60)
+    again = client.get("/api/v1/sync/", {"since": 0}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+    assert ("story", story.pk) in {(c["kind"], c["id"]) for c in again.json()["changes"]}
+
+
 # --- randomized: writers, random transaction lengths and commit order, a syncing client ---------------------
 
 FUZZ_SEEDS = [int(s) for s in os.environ.get("SYNC_FUZZ_SEEDS", "7,2026").split(",")]
