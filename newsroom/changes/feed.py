@@ -18,6 +18,7 @@ transaction) are visible to it, as its own writes always are.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection
 
@@ -34,9 +35,18 @@ class UnknownCursor(ValueError):
     """``since`` names no entry of the log (the feed hands out only entries' ids, and 0)."""
 
 
+class Entry(NamedTuple):
+    """A change-log entry as the feed reads it."""
+
+    id: int
+    kind: str
+    object_id: int
+    slug: str
+
+
 @dataclass(frozen=True)
 class FeedPage:
-    entries: list[ChangeEvent]
+    entries: list[Entry]
     next_cursor: int
     has_more: bool
 
@@ -51,7 +61,7 @@ def changes_after(*, since: int, limit: int, horizon: int | None = None) -> Feed
     The cursor's own entry is read too: its absence means a cursor the feed never gave.
     """
     table = ChangeEvent._meta.db_table
-    columns = "id, kind, object_id, slug, action, created_at, txid"
+    columns = "id, kind, object_id, slug, txid"
     if connection.vendor == "postgresql":
         bound = f"GREATEST(%(horizon)s, COALESCE({_OWN_TXID} + 1, 0))"  # a reader's own writes are visible to it
         after = f"(txid, id) > ((SELECT txid FROM {table} WHERE id = %(since)s), %(since)s)" if since else "TRUE"
@@ -68,14 +78,16 @@ def changes_after(*, since: int, limit: int, horizon: int | None = None) -> Feed
         f" WHERE {after} AND {'txid' if connection.vendor == 'postgresql' else 'id'} < {bound}"
         f" ORDER BY {order} LIMIT %(n)s) page ORDER BY part, {order}"
     )
-    rows = list(ChangeEvent.objects.raw(sql, params))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [Entry(*row[1:5]) for row in cursor.fetchall()]
     if since:
-        if not rows or rows[0].pk != since:
+        if not rows or rows[0].id != since:
             raise UnknownCursor(since)
         rows = rows[1:]
     has_more = len(rows) > limit
     rows = rows[:limit]
-    return FeedPage(entries=rows, next_cursor=rows[-1].pk if rows else since, has_more=has_more)
+    return FeedPage(entries=rows, next_cursor=rows[-1].id if rows else since, has_more=has_more)
 
 
 @dataclass(frozen=True)
