@@ -61,23 +61,22 @@ def changes_after(*, since: int, limit: int, horizon: int | None = None) -> Feed
     The cursor's own entry is read too: its absence means a cursor the feed never gave.
     """
     table = ChangeEvent._meta.db_table
-    columns = "id, kind, object_id, slug, txid"
     if connection.vendor == "postgresql":
-        bound = f"GREATEST(%(horizon)s, COALESCE({_OWN_TXID} + 1, 0))"  # a reader's own writes are visible to it
+        at = _HORIZON if horizon is None else "%(horizon)s"
+        # A reader's own uncommitted entries (a test's transaction) are visible to it: the bound takes them in.
+        bound = f"txid < GREATEST({at}, COALESCE({_OWN_TXID} + 1, 0))"
         after = f"(txid, id) > ((SELECT txid FROM {table} WHERE id = %(since)s), %(since)s)" if since else "TRUE"
         order = "txid, id"
-        params = {"horizon": horizon, "since": since, "n": limit + 1}
-        if horizon is None:
-            bound = f"GREATEST({_HORIZON}, COALESCE({_OWN_TXID} + 1, 0))"
     else:  # one writer at a time: id order is commit order
-        bound, after, order = "%(horizon)s + 1", "id > %(since)s", "id"
-        params = {"horizon": horizon if horizon is not None else 2**62, "since": since, "n": limit + 1}
+        bound = "TRUE" if horizon is None else "id <= %(horizon)s"
+        after, order = "id > %(since)s", "id"
+    columns = "id, kind, object_id, slug, txid"
     sql = (
         f"SELECT 0 AS part, {columns} FROM {table} WHERE id = %(since)s"
-        f" UNION ALL SELECT * FROM (SELECT 1 AS part, {columns} FROM {table}"
-        f" WHERE {after} AND {'txid' if connection.vendor == 'postgresql' else 'id'} < {bound}"
+        f" UNION ALL SELECT * FROM (SELECT 1 AS part, {columns} FROM {table} WHERE {after} AND {bound}"
         f" ORDER BY {order} LIMIT %(n)s) page ORDER BY part, {order}"
     )
+    params = {"horizon": horizon, "since": since, "n": limit + 1}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = [Entry(*row[1:5]) for row in cursor.fetchall()]
