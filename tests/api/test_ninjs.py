@@ -1,11 +1,10 @@
-"""A story as IPTC ninjs 2.2, validated against the published JSON schema (../shared/specs)."""
+"""A story as IPTC ninjs 2.2, validated against the published JSON schema (tests/data/specs, MIT, IPTC)."""
 
 import json
 from pathlib import Path
 
 import jsonschema
 import pytest
-from django.conf import settings
 
 from stories.models import StoryTopic
 from stories.workflow import story_publish
@@ -14,7 +13,7 @@ from topics.models import Topic
 
 pytestmark = pytest.mark.django_db
 
-NINJS_SCHEMA = Path(settings.BASE_DIR) / ".." / "shared" / "specs" / "ninjs-schema_2.2.json"
+NINJS_SCHEMA = Path(__file__).resolve().parents[1] / "data" / "specs" / "ninjs-schema_2.2.json"
 
 
 @pytest.fixture(scope="module")
