@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "axes",
     "newsroom.changes",
+    "images",
     "topics",
     "sources",
     "faq",
@@ -235,6 +236,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "newsroom" / "static"]
+# Uploaded images and their renditions (images/): files under MEDIA_ROOT, served at MEDIA_URL
+# (by `make run` in debug; in production by the web server, object storage or a CDN in front).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(30 * 1024 * 1024)))  # an upload's size cap
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", "60000000"))  # larger pictures are refused (bombs)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

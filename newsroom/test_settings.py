@@ -5,6 +5,8 @@ embedded default and on PostgreSQL + Redis.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("NEWSROOM_PLAIN_STATIC", "1")
@@ -26,3 +28,5 @@ WHITENOISE_AUTOREFRESH = True
 PUBLIC_PAGE_CACHE = False
 # The tests' feed server (tests/feed_server.py) is on loopback; tests of the refusal turn this off.
 FEED_ALLOW_PRIVATE_HOSTS = True
+# Uploaded images go to a folder of this test run's own, removed when it ends (tests/conftest.py).
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="newsroom-test-media-"))

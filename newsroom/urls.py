@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -38,6 +40,9 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", public_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]
+
+if settings.DEBUG:  # `make run`: uploaded images from MEDIA_ROOT (in production the web server or a CDN serves them)
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = site_views.bad_request
 handler404 = site_views.page_not_found

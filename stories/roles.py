@@ -1,6 +1,7 @@
 """Roles: the Writer and Editor groups and the permissions each holds.
 
-Writers create stories, edit drafts and submit them for review. Editors do
+Writers create stories, edit drafts, submit them for review, and upload and
+describe images. Editors do
 all that, plus return, schedule, publish and unpublish stories, edit any
 story, manage topics, outlets and questions, and confirm or remove the topic
 matches of ingested articles. ``roles_sync`` is run by migrations and by
@@ -34,6 +35,11 @@ WRITER = [
     ("sources", "view_sourcearticle"),
     ("faq", "view_commonquestion"),
     ("faq", "view_questionitem"),
+    # The image library: writers upload pictures and describe them (alt text, credit, focal point).
+    ("images", "add_image"),
+    ("images", "change_image"),
+    ("images", "view_image"),
+    ("images", "view_rendition"),
 ]
 
 EDITOR = WRITER + [
@@ -42,6 +48,7 @@ EDITOR = WRITER + [
     ("stories", "view_slugredirect"),
     ("stories", "change_slugredirect"),
     ("stories", "delete_slugredirect"),
+    ("images", "delete_image"),
     *[(app, f"{verb}_{model}") for app, model in REFERENCE_DATA for verb in ("add", "change", "delete", "view")],
     # Confirming or removing an ingested article's topic matches (list actions and the article's inline).
     ("sources", "change_sourcearticle"),

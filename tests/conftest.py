@@ -113,3 +113,12 @@ def feed_server():
 def commit(django_capture_on_commit_callbacks):
     """``with commit():`` runs the block's on-commit callbacks (the public-change pipeline) as a real commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root_removed():
+    """Uploaded images of the run live in a temporary MEDIA_ROOT (newsroom/test_settings.py); gone afterwards."""
+    import shutil
+
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)

@@ -1,0 +1,115 @@
+"""The image library in the admin: upload (through ``images.ingest``), describe, find what is missing."""
+
+import hashlib
+
+from django import forms
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+
+from newsroom.admin_mixins import BoundedSearchMixin
+
+from .ingest import ImageRefused, image_decode, image_ingest
+from .models import Image
+
+DESCRIPTIVE = ["title", "alt_text", "decorative", "caption", "credit", "licence", "focal_x", "focal_y"]
+
+
+class ImageUploadForm(forms.ModelForm):
+    """Adding an image: the file is checked as the form is validated, so a refusal shows beside the field."""
+
+    upload = forms.FileField(
+        label="file", help_text="JPEG, PNG, GIF, WebP or HEIC. It is re-encoded: orientation applied, metadata (GPS…) removed."
+    )
+
+    class Meta:
+        model = Image
+        fields = DESCRIPTIVE
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text += " Empty: taken from the file's name."
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        try:
+            data = upload.read()
+            existing = Image.objects.filter(content_hash=hashlib.sha256(data).hexdigest()).first()
+            if existing is not None:
+                raise forms.ValidationError(f"This file is already in the library as “{existing}” (image {existing.pk}).")
+            image_decode(data)
+        except ImageRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        upload.seek(0)
+        return upload
+
+
+class MissingFilter(admin.SimpleListFilter):
+    title = "missing"
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [("alt", "alt text"), ("credit", "credit")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "alt":
+            return queryset.filter(alt_text="", decorative=False)
+        if self.value() == "credit":
+            return queryset.filter(credit="")
+        return queryset
+
+
+@admin.register(Image)
+class ImageAdmin(BoundedSearchMixin, admin.ModelAdmin):
+    list_display = ["thumbnail", "title", "size", "credit", "missing_list", "uploaded_at"]
+    list_display_links = ["thumbnail", "title"]
+    list_filter = [MissingFilter, "decorative", ("uploaded_at", admin.DateFieldListFilter)]
+    search_fields = ["title", "alt_text", "caption", "credit", "licence"]
+    readonly_fields = ["preview", "size", "content_hash", "file_size", "uploaded_by", "uploaded_at", "rendition_list"]
+    list_per_page = 50
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ImageUploadForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["upload", *DESCRIPTIVE]
+        return ["preview", *DESCRIPTIVE, "size", "rendition_list", "content_hash", "file_size", "uploaded_by", "uploaded_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        image_ingest(upload=form.cleaned_data["upload"], actor=request.user, image=obj)
+
+    @admin.display(description="")
+    def thumbnail(self, obj):
+        return format_html('<img src="{}" alt="" width="80" style="height:auto;max-height:60px;object-fit:cover">', obj.file.url)
+
+    @admin.display(description="preview")
+    def preview(self, obj):
+        return format_html(
+            '<img src="{}" alt="{}" style="max-width:480px;width:100%;height:auto" width="{}" height="{}">',
+            obj.file.url, obj.alt_text, obj.width, obj.height,
+        )  # fmt: skip
+
+    @admin.display(description="size")
+    def size(self, obj):
+        return f"{obj.width} × {obj.height}"
+
+    @admin.display(description="missing")
+    def missing_list(self, obj):
+        return ", ".join(obj.missing) or "—"
+
+    @admin.display(description="renditions")
+    def rendition_list(self, obj):
+        renditions = list(obj.renditions.all())
+        if not renditions:
+            return "Being made (they appear within a minute of the upload)."
+        return format_html_join(
+            ", ", '<a href="{}">{}</a> ({}×{})', ((r.file.url, r.spec, r.width, r.height) for r in renditions)
+        )
