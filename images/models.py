@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 
 
 class Image(models.Model):
@@ -61,7 +60,7 @@ class Image(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:images_image_change", args=[self.pk])
+        return self.file.url  # the picture itself (the admin's "View on site")
 
     @property
     def missing(self) -> list[str]:
