@@ -11,6 +11,7 @@ from newsroom.admin_mixins import BoundedSearchMixin
 
 from .ingest import ImageRefused, image_decode, image_ingest
 from .models import Image, Rendition
+from .services import image_delete, image_save
 
 DESCRIPTIVE = ["title", "alt_text", "decorative", "caption", "credit", "licence", "focal_x", "focal_y"]
 
@@ -84,8 +85,16 @@ class ImageAdmin(BoundedSearchMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
-        image_ingest(upload=form.cleaned_data["upload"], actor=request.user, image=obj)
+            image_save(image=obj)  # recorded: the stories showing it are re-rendered and re-sent
+        else:
+            image_ingest(upload=form.cleaned_data["upload"], actor=request.user, image=obj)
+
+    def delete_model(self, request, obj):
+        image_delete(image=obj)
+
+    def delete_queryset(self, request, queryset):
+        for image in queryset:
+            image_delete(image=image)
 
     def get_queryset(self, request):
         # Each row's square WebP renditions in one prefetch query, for the thumbnail (not the full-size master).

@@ -67,6 +67,7 @@ KEPT_TEMPLATES = (
     "stories/includes/story_head.html",
     "stories/includes/story_body.html",
     "stories/includes/citations.html",
+    "stories/includes/lead_image.html",
     "includes/social_meta.html",
     "includes/search_form.html",
 )

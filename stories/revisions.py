@@ -7,6 +7,7 @@ from typing import NotRequired, TypedDict
 from django.utils.dateparse import parse_date
 
 from faq.models import CommonQuestion
+from images.models import Image as LibraryImage
 from newsroom.auth import display_name
 from newsroom.richtext import html_to_text
 from sources.models import Outlet
@@ -50,6 +51,8 @@ class Snapshot(TypedDict):
     citations: list[CitationData]
     topic_ids: list[int]
     question_ids: list[int]
+    lead_image_id: NotRequired[int]  # a library image (images.Image)
+    lead_image_caption: NotRequired[str]  # instead of the library's caption
     notes: NotRequired[list[NoteData]]  # added by publishing
 
 
@@ -58,8 +61,12 @@ PUBLISHING_KEYS = {"notes"}
 
 
 def story_snapshot(*, story: Story) -> Snapshot:
-    """The story's working copy as plain JSON data (one query per child table)."""
-    return {
+    """The story's working copy as plain JSON data (one query per child table).
+
+    The lead image's keys are there only when set, so a snapshot of a story
+    without one equals those taken before lead images existed.
+    """
+    data: Snapshot = {
         "schema": SNAPSHOT_SCHEMA,
         "headline": story.headline,
         "slug": story.slug,
@@ -80,6 +87,11 @@ def story_snapshot(*, story: Story) -> Snapshot:
         "topic_ids": list(story.story_topics.values_list("topic_id", flat=True)),
         "question_ids": list(story.story_questions.values_list("question_id", flat=True)),
     }
+    if story.lead_image_id:
+        data["lead_image_id"] = story.lead_image_id
+    if story.lead_image_caption:
+        data["lead_image_caption"] = story.lead_image_caption
+    return data
 
 
 def snapshot_content(data: Snapshot | None) -> dict | None:
@@ -148,7 +160,16 @@ def snapshot_diff(*, old: dict, new: dict) -> list[FieldDiff]:
         diffs.append(_diff_text(f"Citation {i + 1}", _citation_text(a, names), _citation_text(b, names)))
     diffs.append(_diff_text("Topics", _names(old, "topic_ids", names), _names(new, "topic_ids", names)))
     diffs.append(_diff_text("Common questions", _names(old, "question_ids", names), _names(new, "question_ids", names)))
+    image_ids = {data.get("lead_image_id") for data in (old, new)} - {None}
+    titles = dict(LibraryImage.objects.filter(pk__in=image_ids).values_list("pk", "title")) if image_ids else {}
+    diffs.append(_diff_text("Lead image", _image_title(old, titles), _image_title(new, titles)))
+    diffs.append(_diff_text("Lead image caption", old.get("lead_image_caption", ""), new.get("lead_image_caption", "")))
     return [d for d in diffs if d is not None]
+
+
+def _image_title(data: dict, titles: dict) -> str:
+    image_id = data.get("lead_image_id")
+    return "" if image_id is None else titles.get(image_id, f"image {image_id} (deleted)")
 
 
 def _diff_text(label: str, old: str, new: str) -> FieldDiff | None:

@@ -7,6 +7,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from faq.models import CommonQuestion
+from images.models import Image as LibraryImage
+from images.models import Rendition
 from sources.models import Outlet
 from topics.models import Topic
 
@@ -41,6 +43,54 @@ class CitationView:
 
 
 @dataclass
+class LeadImage:
+    """A story's lead image as pages, feeds and the API show it: 16:9 renditions, alt text, caption, credit."""
+
+    image: LibraryImage
+    caption: str
+    renditions: list[Rendition]
+
+    @property
+    def alt(self) -> str:
+        return "" if self.image.decorative else self.image.alt_text
+
+    def _shape(self, shape: str, fmt: str) -> list[Rendition]:
+        return sorted((r for r in self.renditions if r.spec.startswith(f"{shape}-") and r.format == fmt), key=lambda r: r.width)
+
+    def srcset(self, fmt: str) -> str:
+        return ", ".join(f"{r.file.url} {r.width}w" for r in self._shape("16x9", fmt))
+
+    @property
+    def webp_srcset(self) -> str:
+        return self.srcset("webp")
+
+    @property
+    def jpeg_srcset(self) -> str:
+        return self.srcset("jpeg")
+
+    @property
+    def fallback(self) -> Rendition | None:
+        """The largest 16:9 JPEG: the ``src`` for browsers without ``srcset``."""
+        jpegs = self._shape("16x9", "jpeg")
+        return jpegs[-1] if jpegs else None
+
+    @property
+    def social(self) -> Rendition | None:
+        return next((r for r in self.renditions if r.spec == "social-1200.jpeg"), None)
+
+
+def lead_image_for(data: Snapshot) -> LeadImage | None:
+    """The lead image a snapshot names, with its renditions (two queries), or None (none, or deleted since)."""
+    image_id = data.get("lead_image_id")
+    image = LibraryImage.objects.prefetch_related("renditions").filter(pk=image_id).first() if image_id else None
+    if image is None:
+        return None
+    return LeadImage(
+        image=image, caption=data.get("lead_image_caption") or image.caption, renditions=list(image.renditions.all())
+    )
+
+
+@dataclass
 class StoryPage:
     """Everything a story page shows, read from the live revision."""
 
@@ -56,6 +106,7 @@ class StoryPage:
     topics: list[Topic]
     questions: list[CommonQuestion]
     notes: list[NoteData] = field(default_factory=list)
+    lead_image: LeadImage | None = None
 
 
 def story_live_queryset() -> QuerySet[Story]:
@@ -146,6 +197,7 @@ def _story_page(*, story: Story, data: Snapshot, topics, questions, outlets, pub
         topics=[topics[i] for i in data["topic_ids"] if i in topics],
         questions=[questions[i] for i in data["question_ids"] if i in questions],
         notes=data.get("notes", []),
+        lead_image=lead_image_for(data),
     )
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from faq.models import CommonQuestion
+from images.models import Image
 from newsroom.auth import display_name
 from newsroom.changes.models import ChangeEvent
 from newsroom.changes.record import public_change
@@ -195,6 +196,7 @@ def _go_live(*, story: Story, actor, message: str, note: str, now: datetime) -> 
     from_status = story.status
     data = story_snapshot(story=story)
     _check_live_slug_free(story=story, slug=data["slug"])
+    _check_images_described(data)
     if note.strip():
         UpdateNote.objects.create(story=story, text=note.strip(), author=actor, created_at=now)
     data["notes"] = [
@@ -215,10 +217,12 @@ def _go_live(*, story: Story, actor, message: str, note: str, now: datetime) -> 
     story.last_published_at = now
     story.publish_at = None
     story.has_unpublished_changes = False
+    story.live_lead_image_id = data.get("lead_image_id")
     story.save(
         update_fields=[
             "status",
             "live_revision",
+            "live_lead_image",
             "live_slug",
             "live_headline",
             "live_summary",
@@ -261,6 +265,17 @@ def story_publish_due(*, now: datetime | None = None) -> list[Story]:
     return published
 
 
+def _check_images_described(data: Snapshot) -> None:
+    """A shown image needs alt text (or to be marked decorative) and a credit: say which and what is missing."""
+    lead = data.get("lead_image_id")
+    image = Image.objects.filter(pk=lead).first() if lead else None
+    if image is not None and image.missing:
+        raise WorkflowError(
+            f"Cannot publish: the lead image “{image}” has no {' and no '.join(image.missing)}. "
+            "Add it in the image library (Images), then publish again."
+        )
+
+
 def _check_live_slug_free(*, story: Story, slug: str) -> None:
     if Story.objects.filter(live_slug=slug).exclude(pk=story.pk).exists():
         raise WorkflowError(f"Another story already lives at /story/{slug}/; choose another slug.")
@@ -276,7 +291,7 @@ def _redirect_old_slug(*, story: Story, new_slug: str) -> None:
 
 
 # The fields an editor types; every other column of a story belongs to the workflow.
-WORKING_FIELDS = {"headline", "slug", "summary", "event_date", "author"}
+WORKING_FIELDS = {"headline", "slug", "summary", "event_date", "author", "lead_image", "lead_image_caption"}
 
 
 def story_lock_for_save(*, story: Story, expected_version: int | None) -> Story:
@@ -337,7 +352,10 @@ def story_restore(*, story: Story, revision: Revision, actor) -> Story:
         raise WorkflowError(f"Another story now uses the slug “{data['slug']}”; change it before restoring.")
     story.headline, story.slug, story.summary = data["headline"], data["slug"], data["summary"]
     story.event_date = data["event_date"]
-    story.save(update_fields=["headline", "slug", "summary", "event_date", "updated_at"])
+    lead = data.get("lead_image_id")
+    story.lead_image_id = lead if lead and Image.objects.filter(pk=lead).exists() else None  # deleted since: none
+    story.lead_image_caption = data.get("lead_image_caption", "")
+    story.save(update_fields=["headline", "slug", "summary", "event_date", "lead_image", "lead_image_caption", "updated_at"])
     _write_children(story=story, data=data)
     story.refresh_from_db()
     data = story_snapshot(story=story)

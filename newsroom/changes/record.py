@@ -9,7 +9,7 @@ from django.db.models import Func
 
 from .models import ChangeEvent
 from .pipeline import Change, changes_apply
-from .shows import Found, fanout, public_ids
+from .shows import KINDS, Found, fanout, public_ids
 
 
 @contextmanager
@@ -50,7 +50,11 @@ def changes_record(found: Found) -> list[Change]:
     ]
     txid = _current_txid()
     ChangeEvent.objects.bulk_create(
-        [ChangeEvent(kind=c.kind, object_id=c.id, slug=c.slug, action=c.action, txid=txid) for c in changes]
+        [
+            ChangeEvent(kind=c.kind, object_id=c.id, slug=c.slug[:200], action=c.action, txid=txid)
+            for c in changes
+            if KINDS[c.kind].synced
+        ]
     )
     transaction.on_commit(partial(changes_apply, changes))
     return changes

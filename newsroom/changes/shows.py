@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from .models import ChangeEvent
 
 K = ChangeEvent.Kind
+IMAGE = "image"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Kind:
     model: str
     public: str | None
     slug: str
+    synced: bool = True  # in the change log (the API's sync feed); False: only fanned out and handed to the steps
 
     def public_rows(self) -> QuerySet:
         manager = apps.get_model(self.model)._default_manager
@@ -56,6 +58,8 @@ KINDS: dict[str, Kind] = {
     K.TOPIC: Kind(K.TOPIC, "topics.Topic", public=None, slug="slug"),
     K.QUESTION: Kind(K.QUESTION, "faq.CommonQuestion", public="published", slug="slug"),
     K.OUTLET: Kind(K.OUTLET, "sources.Outlet", public=None, slug="slug"),
+    # Library images have no API of their own yet: an edit reaches the stories that show them.
+    IMAGE: Kind(IMAGE, "images.Image", public=None, slug="title", synced=False),
 }
 
 SHOWS: tuple[Shows, ...] = (
@@ -66,6 +70,7 @@ SHOWS: tuple[Shows, ...] = (
     Shows(K.TOPIC, K.QUESTION, "questions"),  # a topic's published questions
     Shows(K.QUESTION, K.TOPIC, "topics"),
     Shows(K.OUTLET, K.STORY, "live_stories"),  # the latest stories citing an outlet
+    Shows(K.STORY, IMAGE, "live_lead_image"),  # the lead image: alt text, caption, credit, renditions
 )
 
 Found = dict[tuple[str, int], str]  # (kind, id) → its public address (slug)

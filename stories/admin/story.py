@@ -35,7 +35,7 @@ class StoryAdminForm(forms.ModelForm):
 
     class Meta:
         model = Story
-        fields = ["headline", "slug", "summary", "event_date", "author"]
+        fields = ["headline", "slug", "summary", "event_date", "author", "lead_image", "lead_image_caption"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,11 +65,13 @@ class StoryAdmin(BoundedSearchMixin, StoryCoverageAdminMixin, StoryViewsMixin, a
     prepopulated_fields = {"slug": ["headline"]}
     fieldsets = [
         (None, {"fields": ["headline", "slug", "summary", "event_date", "author", "expected_version"]}),
+        ("Lead image", {"fields": ["lead_image", "lead_image_caption"]}),
         ("Workflow", {"fields": ["state", "publish_at", "live_link", "first_published_at", "last_published_at"]}),
     ]
     readonly_fields = ["state", "publish_at", "live_link", "first_published_at", "last_published_at"]
     inlines = [SectionBlockInline, CitationInline, StoryTopicInline, StoryQuestionInline]
     list_select_related = ["author"]
+    autocomplete_fields = ["lead_image"]
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     change_form_template = "admin/stories/story/change_form.html"
 

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from faq.models import CommonQuestion
-from newsroom.api import PlainRepresentation, SparseFieldsMixin, iso, site_url
+from newsroom.api import PlainRepresentation, SparseFieldsMixin, absolute_url, iso, site_url
 from newsroom.richtext import html_to_text, sanitize_html
 from sources.models import Outlet
 from stories.models import Story
@@ -127,6 +127,48 @@ class StoryListItemSerializer(SparseFieldsMixin, PlainRepresentation, serializer
         }
 
 
+class RenditionSerializer(serializers.Serializer):
+    url = serializers.CharField(
+        help_text="Absolute address; the name ends in a digest of the bytes, so it can be cached forever."
+    )
+    shape = serializers.CharField(help_text="full, 16x9, 1x1 or social.")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    format = serializers.CharField(help_text="webp or jpeg.")
+
+
+class FocalPointSerializer(serializers.Serializer):
+    x = serializers.FloatField(help_text="0 is the left edge, 1 the right.")
+    y = serializers.FloatField(help_text="0 is the top edge, 1 the bottom.")
+
+
+class ImageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    alt = serializers.CharField(allow_blank=True, help_text="Alt text; empty for a decorative image.")
+    caption = serializers.CharField(allow_blank=True)
+    credit = serializers.CharField(allow_blank=True)
+    width = serializers.IntegerField(help_text="Of the master.")
+    height = serializers.IntegerField(help_text="Of the master.")
+    focal_point = FocalPointSerializer()
+    renditions = RenditionSerializer(many=True)
+
+
+def lead_image_data(lead) -> dict | None:
+    """A story's lead image (``stories.selectors.LeadImage``) as the API shows it."""
+    if lead is None:
+        return None
+    image = lead.image
+    return {
+        "id": image.id, "alt": lead.alt, "caption": lead.caption, "credit": image.credit,
+        "width": image.width, "height": image.height, "focal_point": {"x": image.focal_x, "y": image.focal_y},
+        "renditions": [
+            {"url": absolute_url(r.file.url), "shape": r.spec.split("-", 1)[0], "width": r.width, "height": r.height,
+             "format": r.format}
+            for r in sorted(lead.renditions, key=lambda r: (r.spec.split("-", 1)[0], r.width, r.format))
+        ],
+    }  # fmt: skip
+
+
 class StoryDetailSerializer(PlainRepresentation, serializers.Serializer):
     """Everything the story page shows, from a ``StoryPage`` (the live revision)."""
 
@@ -145,6 +187,7 @@ class StoryDetailSerializer(PlainRepresentation, serializers.Serializer):
     topics = TopicRefSerializer(many=True)
     questions = QuestionRefSerializer(many=True, help_text="“Go deeper”: published common questions.")
     notes = NoteSerializer(many=True, help_text="Update and correction notes, oldest first.")
+    lead_image = ImageSerializer(allow_null=True, help_text="Shown above the story, in cards and when shared.")
 
     def represent(self, page: StoryPage):
         story = page.story
@@ -166,6 +209,7 @@ class StoryDetailSerializer(PlainRepresentation, serializers.Serializer):
             "topics": [topic_ref(t) for t in page.topics],
             "questions": [question_ref(q) for q in page.questions],
             "notes": [{"at": n["at"], "text": n["text"]} for n in page.notes],
+            "lead_image": lead_image_data(page.lead_image),
         }
 
 

@@ -66,6 +66,21 @@ class Story(models.Model):
         related_name="stories",
         verbose_name="common questions",
     )
+    lead_image = models.ForeignKey(
+        "images.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_of",
+        verbose_name="lead image",
+        help_text="Shown above the story, in cards and when shared. It needs alt text (or decorative) and a credit.",
+    )
+    lead_image_caption = models.CharField(
+        "lead image caption",
+        max_length=500,
+        blank=True,
+        help_text="Shown under the lead image here instead of the library's caption; empty: the library's.",
+    )
     version = models.PositiveIntegerField(
         "version", default=1, editable=False, help_text="Goes up at every save; guards against lost updates."
     )
@@ -108,6 +123,9 @@ class Story(models.Model):
     live_topics = models.ManyToManyField("topics.Topic", blank=True, related_name="live_stories", editable=False)
     live_outlets = models.ManyToManyField("sources.Outlet", blank=True, related_name="live_stories", editable=False)
     live_questions = models.ManyToManyField("faq.CommonQuestion", blank=True, related_name="live_stories", editable=False)
+    live_lead_image = models.ForeignKey(
+        "images.Image", on_delete=models.PROTECT, null=True, blank=True, related_name="live_lead_of", editable=False
+    )
     first_published_at = models.DateTimeField("first published", null=True, blank=True, editable=False)
     last_published_at = models.DateTimeField("last published", null=True, blank=True, editable=False)
     has_unpublished_changes = models.BooleanField(
