@@ -11,7 +11,7 @@ PYTHON ?= $(shell for v in 3.13 3.12; do \
 	  for d in $$HOME/.pyenv/versions/$$v*/bin/python$$v /usr/local/bin/python$$v /usr/bin/python$$v; do \
 	    [ -x "$$d" ] && { echo $$d; exit 0; }; done; done)
 
-.PHONY: run test serve worker beat lint bench bench-ingest bench-api loadtest clean
+.PHONY: run test serve worker beat lint bench bench-ingest bench-api bench-images loadtest clean
 
 $(VENV)/.python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -69,6 +69,10 @@ bench: $(VENV)/.dev
 # API throughput on PostgreSQL under gunicorn (needs wrk and a reachable PostgreSQL; prints figures).
 bench-api: $(VENV)/.dev
 	$(PY) bench/bench_api.py
+
+# Image ingest and renditions: time, renditions/s and peak memory at 24 and 50 MP, Pillow (and pyvips if installed).
+bench-images: $(VENV)/.dev
+	$(PY) bench/bench_images.py
 
 # Ingestion throughput and memory on PostgreSQL (prints figures; BENCH_DATABASE_URL picks the database).
 bench-ingest: $(VENV)/.dev

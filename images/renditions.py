@@ -11,6 +11,7 @@ of its bytes, so it can be cached forever; making them again is a no-op
 import hashlib
 import io
 from dataclasses import dataclass
+from math import ceil
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -67,6 +68,9 @@ def renditions_make(*, image: Image) -> list[Rendition]:
         return []
     with default_storage.open(image.file.name, "rb") as master_file:
         master = PILImage.open(master_file)
+        # Decode a JPEG master only as large as the largest rendition needs (its DCT scaling, 1/2 to 1/8):
+        # a 50 MP master then costs a quarter of the memory and time.
+        master.draft(master.mode, _decode_size(image, specs_for(image)))  # all specs: the same bytes every time
         master.load()
     made = []
     for spec in wanted:
@@ -79,6 +83,15 @@ def renditions_make(*, image: Image) -> list[Rendition]:
         )
         made.append(rendition)
     return made
+
+
+def _decode_size(image: Image, specs: list[Spec]) -> tuple[int, int]:
+    """The smallest size of the master from which every spec can still be cut at its full width."""
+    scale = 0.0
+    for spec in specs:
+        box_width = crop_box(image.width, image.height, SHAPES[spec.shape], (image.focal_x, image.focal_y))[2]
+        scale = max(scale, min(1.0, (1200 if spec.shape == "social" else spec.width) / box_width))
+    return max(1, ceil(image.width * scale)), max(1, ceil(image.height * scale))
 
 
 def render(master: PILImage.Image, spec: Spec, *, focus: tuple[float, float]) -> tuple[bytes, tuple[int, int]]:
