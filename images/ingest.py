@@ -156,6 +156,7 @@ def _normalise(picture: PILImage.Image) -> PILImage.Image:
 
 def _encode_master(picture: PILImage.Image) -> tuple[bytes, str]:
     """PNG when it has transparency, else JPEG; nothing but pixels (no EXIF, ICC or text is passed on)."""
+    picture.info = {}  # PNG's encoder would otherwise copy an ICC profile (and more) from the decoded file
     out = io.BytesIO()
     if picture.mode == "RGBA":
         picture.save(out, "PNG")

@@ -61,6 +61,22 @@ def test_orientation_is_applied_and_every_metadata_field_is_gone():
     assert image.title == "IMG 0001" and image.file_size == len(data) and len(image.content_hash) == 64
 
 
+def test_a_transparent_png_master_keeps_no_profile_text_or_exif():
+    from PIL import ImageCms, PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Author", "SecretCam owner, Lima")
+    exif = PILImage.Exif()
+    exif[0x0110] = "SecretCam 3000"
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    data = encode(PILImage.new("RGBA", (30, 20), (0, 0, 255, 128)), "PNG", pnginfo=text, exif=exif.tobytes(), icc_profile=icc)
+    assert b"SecretCam" in data
+    image = image_ingest(upload=upload(data, "layer.png"))
+    with image.file.open("rb") as f:
+        kept = f.read()
+    assert image.file.name.endswith(".png") and b"SecretCam" not in kept and b"iCCP" not in kept and b"eXIf" not in kept
+
+
 def test_the_same_file_uploaded_twice_is_one_image():
     data = photo_with_gps_and_rotation()
     first = image_ingest(upload=upload(data, "a.jpg"))
