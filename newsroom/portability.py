@@ -29,7 +29,7 @@ from .richtext import RichTextField, sanitize_html
 
 FORMAT = "newsroom-content"
 VERSION = 1
-CONTENT_APPS = ["topics", "sources", "faq", "stories", "changes"]
+CONTENT_APPS = ["topics", "sources", "faq", "images", "stories", "changes"]
 # Caches, not content: a page is rendered again from its (sanitised) live revision.
 DERIVED_MODELS = {"stories.livepage"}
 # Fields that belong to the database the rows were read from: a change-log entry's transaction id means

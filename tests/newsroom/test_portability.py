@@ -163,3 +163,22 @@ def test_times_survive_a_round_trip_to_the_microsecond(demo):
     content_import(first)
     assert CommonQuestion.objects.values_list("created_at", flat=True).distinct().get().microsecond == 400
     assert content_export() == first
+
+
+def test_a_story_with_a_lead_image_survives_a_round_trip(tmp_path, settings):
+    from PIL import Image as PILImage
+
+    from images.ingest import image_ingest
+    from tests.images.test_ingest import encode, upload
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    image = image_ingest(upload=upload(encode(PILImage.new("RGB", (64, 36), "navy"), "PNG"), "harbour.png"))
+    Image = type(image)
+    story = build_story()
+    Story.objects.filter(pk=story.pk).update(lead_image=image)
+    first = content_export()
+    _wipe_content()
+    assert not Image.objects.exists()
+    content_import(first)
+    assert Story.objects.get(pk=story.pk).lead_image_id == image.pk and Image.objects.get().content_hash == image.content_hash
+    assert content_export() == first
