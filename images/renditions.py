@@ -5,7 +5,10 @@ and crops for the shapes pages use: 16:9 for a lead image, 1:1 for cards, and
 1200 × 630 for social previews, each around the image's focal point. Every
 file is stored through Django's storage API under a name that ends in a digest
 of its bytes, so it can be cached forever; making them again is a no-op
-(``renditions_make`` skips what exists), so the task is safe to run twice.
+(``renditions_make`` skips what exists), so the task is safe to run twice. New
+renditions are recorded as a change of the image, so the live stories showing
+it are rendered again with them (a story published before they existed shows
+the master meanwhile).
 """
 
 import hashlib
@@ -15,7 +18,11 @@ from math import ceil
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from PIL import Image as PILImage
+
+from newsroom.changes.record import change_record
+from newsroom.changes.shows import IMAGE
 
 from .models import Image, Rendition
 
@@ -82,6 +89,8 @@ def renditions_make(*, image: Image) -> list[Rendition]:
             image=image, spec=spec.name, defaults={"file": stored, "width": size[0], "height": size[1], "format": spec.format}
         )
         made.append(rendition)
+    with transaction.atomic():  # the stories showing it are rendered again, now with these files
+        change_record(IMAGE, image)
     return made
 
 

@@ -5,14 +5,20 @@ it differs, and the story is published again only when its working copy no
 longer matches its live revision. A second run writes nothing.
 """
 
+import io
 import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from PIL import Image as PILImage
+from PIL import ImageDraw
 
 from faq.models import CommonQuestion, QuestionItem
+from images.ingest import image_ingest
+from images.models import Image
 from newsroom.changes.models import ChangeEvent
 from newsroom.changes.record import change_record
 from newsroom.richtext import sanitize_html, text_to_html
@@ -147,8 +153,11 @@ def _load_story(s: dict, outlets: dict, topics: dict, questions: dict, report: L
         Story,
         report,
         {"slug": s["slug"]},
-        {"headline": s["headline"], "summary": s["summary"], "event_date": _date(s.get("event_date"))},
-    )
+        {
+            "headline": s["headline"], "summary": s["summary"], "event_date": _date(s.get("event_date")),
+            "lead_image": _flags_image(), "lead_image_caption": "",
+        },
+    )  # fmt: skip
     blocks = [(b["kind"], b.get("heading", ""), sanitize_html(text_to_html(b["body"]))) for b in s["blocks"]]
     _sync_rows(
         story.blocks.all(),
@@ -193,6 +202,26 @@ def _load_story(s: dict, outlets: dict, topics: dict, questions: dict, report: L
         story_publish(story=story, actor=None, message="Demo content")
         report.published.append(str(story))
     return story
+
+
+def _flags_image() -> Image:
+    """The seed story's lead image, drawn by the project (nothing we lack the rights to): the flags of Peru
+    and Mexico side by side, 16:9. The same bytes every time, so loading again finds it in the library."""
+    picture = PILImage.new("RGB", (1920, 1080), (245, 245, 240))
+    draw = ImageDraw.Draw(picture)
+    for left, colours in ((120, ((217, 16, 35), "white", (217, 16, 35))), (1020, ((0, 104, 71), "white", (206, 17, 38)))):
+        for band, colour in enumerate(colours):  # three vertical bands, 2:3 flags of 780 × 520
+            draw.rectangle((left + band * 260, 280, left + (band + 1) * 260 - 1, 799), fill=colour)
+        draw.rectangle((left, 280, left + 779, 799), outline=(60, 60, 60), width=3)
+    draw.ellipse((1020 + 330, 480, 1020 + 450, 600), outline=(120, 80, 40), width=10)  # Mexico's emblem, simplified
+    draw.ellipse((120 + 340, 500, 120 + 440, 600), outline=(40, 110, 40), width=8)  # Peru's coat of arms, simplified
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return image_ingest(
+        upload=ContentFile(out.getvalue(), name="peru-mexico-flags.png"), title="Flags of Peru and Mexico",
+        alt_text="The flags of Peru (red, white, red) and Mexico (green, white, red) side by side",
+        caption="Peru and Mexico", credit="Newsroom (drawn for the demo)", licence="Made by the project",
+    )  # fmt: skip
 
 
 def _date(value):

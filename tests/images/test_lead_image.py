@@ -115,3 +115,18 @@ def test_a_revision_remembers_and_restores_the_lead_image(picture):
     Story.objects.filter(pk=story.pk).update(lead_image=None, lead_image_caption="")
     restored = story_restore(story=Story.objects.get(pk=story.pk), revision=revision, actor=None)
     assert (restored.lead_image_id, restored.lead_image_caption) == (picture.pk, "First caption")
+
+
+def test_a_story_published_before_its_renditions_exist_gets_them_when_they_are_made(client, commit):
+    from images.renditions import renditions_make
+
+    image = image_ingest(upload=upload(encode(PILImage.new("RGB", (1600, 1000), "teal"), "PNG"), "late.png"))  # no commit
+    image.alt_text, image.credit = "Teal", "AP"
+    image.save()
+    with commit():
+        story = story_publish(story=_with_lead(image), actor=None)
+    first = client.get(story.get_absolute_url()).content.decode()
+    assert image.file.url in first and "16x9-640" not in first  # the master meanwhile
+    with commit():
+        renditions_make(image=image)
+    assert "16x9-640" in client.get(story.get_absolute_url()).content.decode()

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from faq.models import CommonQuestion, QuestionItem
 from sources.models import Outlet
+from stories.demo import demo_load
 from stories.models import Citation, Revision, SectionBlock, Story
 from topics.models import Topic
 
@@ -121,3 +122,16 @@ def test_home_lists_the_demo_story(client, demo):
     content = client.get("/").content.decode()
     assert f'href="{demo.get_absolute_url()}"' in content
     assert html.escape(demo.live_headline) in content
+
+
+def test_the_demo_story_has_a_described_lead_image_drawn_by_the_project(client, demo, commit):
+    image = demo.lead_image
+    assert image is not None and image.missing == [] and image.licence == "Made by the project"
+    assert (image.width, image.height) == (1920, 1080) and demo.live_revision.data["lead_image_id"] == image.pk
+    with commit():
+        demo_load()  # loading again finds the same picture in the library: nothing new
+    assert type(image).objects.count() == 1
+    assert (
+        'alt="The flags of Peru (red, white, red) and Mexico (green, white, red) side by side"'
+        in client.get(demo.get_absolute_url()).content.decode()
+    )
