@@ -2,7 +2,7 @@
 
 from django.utils.html import escape
 
-from newsroom.api import site_url
+from newsroom.api import absolute_url, site_url
 from newsroom.richtext import html_to_text, sanitize_html
 from stories.models import SectionBlock
 from stories.revisions import BlockData
@@ -46,6 +46,8 @@ def story_ninjs(*, page: StoryPage) -> dict:
         item["by"] = page.author_name
     if page.event_date:
         item["contentcreated"] = f"{page.event_date.isoformat()}T00:00:00Z"
+    if page.lead_image is not None:
+        item["associations"] = [_feature_image(page.lead_image)]
     for topic in page.topics:
         entry = {"name": topic.name, "rel": "about", "literal": topic.slug, "uri": _topic_uri(topic)}
         item.setdefault(NINJS_ARRAY.get(topic.kind, "subjects"), []).append(entry)
@@ -91,3 +93,32 @@ def _topic_uri(topic: Topic) -> str:
 
 def _iso(value) -> str:
     return value.isoformat().replace("+00:00", "Z")
+
+
+_CONTENT_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg"}
+
+
+def _feature_image(lead) -> dict:
+    """The lead image as an associated ninjs picture, with its renditions."""
+    image = lead.image
+    picture = {
+        "name": "featureimage",
+        "uri": absolute_url(image.file.url),
+        "type": "picture",
+        "representationtype": "full",
+        "renditions": [
+            {"name": r.spec, "href": absolute_url(r.file.url), "width": r.width, "height": r.height,
+             "contenttype": _CONTENT_TYPES[r.format]}
+            for r in sorted(lead.renditions, key=lambda r: r.spec)
+        ],
+    }  # fmt: skip
+    if image.credit:
+        picture["by"] = image.credit
+    if image.licence:
+        picture["usageterms"] = image.licence
+    descriptions = [("caption", lead.caption), ("alt", lead.alt)]
+    if any(value for _, value in descriptions):
+        picture["descriptions"] = [
+            {"role": role, "contenttype": "text/plain", "value": value} for role, value in descriptions if value
+        ]
+    return picture

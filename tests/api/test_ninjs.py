@@ -33,6 +33,9 @@ def test_demo_story_ninjs_validates(client, demo, ninjs_validator):
     assert roles[:2] == ["whats_happened", "behind_headline"] and "papers_say" in roles
     assert {s["name"] for s in item["infosources"]} >= {"Al Jazeera", "AP News"}
     assert item["people"] and item["places"]
+    (feature,) = item["associations"]  # the lead image, drawn for the demo
+    assert (feature["name"], feature["type"], feature["by"]) == ("featureimage", "picture", "Newsroom (drawn for the demo)")
+    assert feature["uri"].startswith("http") and {d["role"] for d in feature["descriptions"]} == {"caption", "alt"}
 
 
 def test_topics_go_to_ninjs_arrays_by_kind(client, ninjs_validator):

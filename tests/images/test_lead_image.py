@@ -88,6 +88,10 @@ def test_the_api_shows_the_image_object(client, picture, commit):
     shapes = {(r["shape"], r["width"], r["format"]) for r in lead["renditions"]}
     assert {("16x9", 1280, "webp"), ("1x1", 640, "jpeg"), ("social", 1200, "jpeg")} <= shapes
     assert all(r["url"].startswith("http") for r in lead["renditions"])
+    (feature,) = client.get(f"/api/v1/stories/{story.live_slug}/ninjs/").json()["associations"]
+    assert {(r["name"], r["contenttype"]) for r in feature["renditions"]} >= {
+        ("16x9-1280.webp", "image/webp"), ("social-1200.jpeg", "image/jpeg")
+    }  # fmt: skip
     assert build_story().live_slug and client.get(f"/api/v1/stories/{build_story().live_slug}/").json()["lead_image"] is None
 
 
