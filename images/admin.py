@@ -1,7 +1,5 @@
 """The image library in the admin: upload (through ``images.ingest``), describe, find what is missing."""
 
-import hashlib
-
 from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
@@ -9,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from newsroom.admin_mixins import BoundedSearchMixin
 
-from .ingest import ImageRefused, image_decode, image_ingest
+from .ingest import ImageRefused, image_ingest, image_prepare
 from .models import Image, Rendition
 from .services import image_delete, image_save
 
@@ -35,14 +33,12 @@ class ImageUploadForm(forms.ModelForm):
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
         try:
-            data = upload.read()
-            existing = Image.objects.filter(content_hash=hashlib.sha256(data).hexdigest()).first()
-            if existing is not None:
-                raise forms.ValidationError(f"This file is already in the library as “{existing}” (image {existing.pk}).")
-            image_decode(data)
+            self.prepared = image_prepare(upload)  # decoded once: image_ingest stores it
         except ImageRefused as exc:
             raise forms.ValidationError(str(exc)) from exc
-        upload.seek(0)
+        existing = self.prepared.existing
+        if existing is not None:
+            raise forms.ValidationError(f"This file is already in the library as “{existing}” (image {existing.pk}).")
         return upload
 
 
@@ -87,7 +83,7 @@ class ImageAdmin(BoundedSearchMixin, admin.ModelAdmin):
         if change:
             image_save(image=obj)  # recorded: the stories showing it are re-rendered and re-sent
         else:
-            image_ingest(upload=form.cleaned_data["upload"], actor=request.user, image=obj)
+            image_ingest(prepared=form.prepared, actor=request.user, image=obj)
 
     def delete_model(self, request, obj):
         image_delete(image=obj)

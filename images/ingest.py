@@ -20,6 +20,7 @@ import hashlib
 import io
 import re
 import warnings
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import pillow_heif
@@ -43,27 +44,52 @@ class ImageRefused(ValueError):
     """The file cannot become a library image; the message says why, for the editor."""
 
 
-def image_ingest(*, upload, actor=None, image: Image | None = None, **fields) -> Image:
-    """Add the uploaded file to the library (or return the image it already is); renditions follow after commit.
+@dataclass(frozen=True)
+class PreparedUpload:
+    """An upload read, hashed and, when it is not in the library yet, decoded: ready to store."""
 
-    ``fields`` are the new image's descriptive fields (title, alt_text, caption,
-    credit, licence, decorative, focal_x, focal_y), or ``image`` an unsaved
-    instance holding them (the admin's form). Raises ``ImageRefused``.
+    name: str
+    size: int
+    digest: str
+    existing: Image | None
+    picture: PILImage.Image | None
+
+
+def image_prepare(upload) -> PreparedUpload:
+    """Read and check ``upload``: the image it already is, or its decoded picture. Raises ``ImageRefused``.
+
+    The admin's form calls it while validating, so a refusal shows beside the
+    field, and hands the result to ``image_ingest``: the file is decoded once.
     """
     data = _read(upload)
     digest = hashlib.sha256(data).hexdigest()
     existing = Image.objects.filter(content_hash=digest).first()
-    if existing is not None:
-        return existing
-    picture = image_decode(data)
+    picture = None if existing is not None else image_decode(data)
+    return PreparedUpload(getattr(upload, "name", "") or "", len(data), digest, existing, picture)
+
+
+def image_ingest(
+    *, upload=None, prepared: PreparedUpload | None = None, actor=None, image: Image | None = None, **fields
+) -> Image:
+    """Add the uploaded file to the library (or return the image it already is); renditions follow after commit.
+
+    ``upload`` is the file, or ``prepared`` what ``image_prepare`` made of it.
+    ``fields`` are the new image's descriptive fields (title, alt_text, caption,
+    credit, licence, decorative, focal_x, focal_y), or ``image`` an unsaved
+    instance holding them (the admin's form). Raises ``ImageRefused``.
+    """
+    prepared = prepared or image_prepare(upload)
+    if prepared.existing is not None:
+        return prepared.existing
+    picture, digest = prepared.picture, prepared.digest
     master, extension = _encode_master(picture)
     name = f"images/{digest[:2]}/{digest[:24]}.{extension}"
     created = not default_storage.exists(name)
     stored = default_storage.save(name, ContentFile(master)) if created else name
     image = image if image is not None else Image(**fields)
-    image.title = image.title or _title_from(getattr(upload, "name", "") or "")
+    image.title = image.title or _title_from(prepared.name)
     image.file, image.width, image.height = stored, picture.width, picture.height
-    image.content_hash, image.file_size, image.uploaded_by = digest, len(data), actor
+    image.content_hash, image.file_size, image.uploaded_by = digest, prepared.size, actor
     try:
         with transaction.atomic():
             image.save(force_insert=True)
