@@ -79,10 +79,19 @@ class LeadImage:
         return next((r for r in self.renditions if r.spec == "social-1200.jpeg"), None)
 
 
-def lead_image_for(data: Snapshot) -> LeadImage | None:
-    """The lead image a snapshot names, with its renditions (two queries), or None (none, or deleted since)."""
+def lead_images(image_ids) -> dict[int, LibraryImage]:
+    """Library images by id, each with its renditions: two queries for any number of them."""
+    ids = {i for i in image_ids if i}
+    return LibraryImage.objects.prefetch_related("renditions").in_bulk(ids) if ids else {}
+
+
+def lead_image_for(data: Snapshot, images: dict[int, LibraryImage] | None = None) -> LeadImage | None:
+    """The lead image a snapshot names, or None (none, or deleted since); from ``images`` (``lead_images``)
+    when the caller fetched many at once, else two queries."""
     image_id = data.get("lead_image_id")
-    image = LibraryImage.objects.prefetch_related("renditions").filter(pk=image_id).first() if image_id else None
+    if not image_id:
+        return None
+    image = (lead_images([image_id]) if images is None else images).get(image_id)
     if image is None:
         return None
     return LeadImage(
@@ -137,12 +146,13 @@ def story_page_from(story: Story) -> StoryPage:
     )
 
 
-def story_page_with(*, story: Story, topics: dict, questions: dict, outlets: dict) -> StoryPage:
+def story_page_with(*, story: Story, topics: dict, questions: dict, outlets: dict, images: dict | None = None) -> StoryPage:
     """The page of a live story fetched without prefetches, from reference maps the caller holds.
 
     ``topics``, ``outlets`` and ``questions`` map ids to rows; ``questions``
     must hold published questions only. The API keeps these maps per process
-    while public content is unchanged, so a detail costs one query.
+    while public content is unchanged, so a detail costs one query. ``images``
+    (``lead_images``) holds the lead images of many stories built at once.
     """
     return _story_page(
         story=story,
@@ -150,6 +160,7 @@ def story_page_with(*, story: Story, topics: dict, questions: dict, outlets: dic
         topics=topics,
         questions=questions,
         outlets=outlets,
+        images=images,
         published_at=story.first_published_at,
         updated_at=story.last_published_at,
     )
@@ -174,7 +185,7 @@ def story_page_from_snapshot(*, story: Story, data: Snapshot, now: datetime | No
     )
 
 
-def _story_page(*, story: Story, data: Snapshot, topics, questions, outlets, published_at, updated_at) -> StoryPage:
+def _story_page(*, story: Story, data: Snapshot, topics, questions, outlets, published_at, updated_at, images=None) -> StoryPage:
     blocks = list(data["blocks"])
     papers_say = SectionBlock.Kind.PAPERS_SAY
     if data["citations"] and not any(b["kind"] == papers_say for b in blocks):
@@ -197,7 +208,7 @@ def _story_page(*, story: Story, data: Snapshot, topics, questions, outlets, pub
         topics=[topics[i] for i in data["topic_ids"] if i in topics],
         questions=[questions[i] for i in data["question_ids"] if i in questions],
         notes=data.get("notes", []),
-        lead_image=lead_image_for(data),
+        lead_image=lead_image_for(data, images),
     )
 
 

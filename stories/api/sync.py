@@ -25,7 +25,7 @@ from faq.models import CommonQuestion
 from newsroom.api import BAD_REQUEST, THROTTLED, AnonymousThrottle, ConditionalGetMixin
 from newsroom.changes.feed import UnknownCursor, changes_after
 from newsroom.changes.models import ChangeEvent
-from stories.selectors import story_live_queryset, story_page_with
+from stories.selectors import lead_images, story_live_queryset, story_page_with
 
 from .kept import stories_kept_api_json
 from .outlets import OutletDetailSerializer
@@ -141,9 +141,10 @@ def _public_details(keys, *, context: dict, refs: References) -> dict:
         kept = stories_kept_api_json(ids=ids[K.STORY], topics=refs.topics, outlets=refs.outlets, questions=refs.questions)
         found.update({(K.STORY, pk): json.loads(body) for pk, body in kept.items()})
         missing = [pk for pk in ids[K.STORY] if pk not in kept]
-        stories = story_live_queryset().prefetch_related(None).only(*PAGE_FIELDS).filter(id__in=missing) if missing else []
+        stories = list(story_live_queryset().prefetch_related(None).only(*PAGE_FIELDS).filter(id__in=missing)) if missing else []
+        images = lead_images(s.live_revision.data.get("lead_image_id") for s in stories)  # all at once, not per story
         for story in stories:
-            page = story_page_with(story=story, topics=refs.topics, questions=refs.questions, outlets=refs.outlets)
+            page = story_page_with(story=story, topics=refs.topics, questions=refs.questions, outlets=refs.outlets, images=images)
             found[(K.STORY, story.id)] = StoryDetailSerializer(page, context=context).data
     if ids[K.TOPIC]:
         # Rows from the reference maps; questions in one prefetch query, stories in one more.
