@@ -27,7 +27,6 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections, router
 from django.db.models import Case, F, QuerySet, Value, When
 from django.db.models.functions import Concat
 from django.template.loader import get_template, render_to_string
@@ -38,7 +37,7 @@ from django.utils.safestring import SafeString, mark_safe
 from newsroom import seo
 
 from .models import LivePage, Story
-from .selectors import StoryPage, story_live_queryset, story_page_from
+from .selectors import StoryPage, live_story_row, story_live_queryset, story_page_from
 
 logger = logging.getLogger(__name__)
 
@@ -147,25 +146,6 @@ def live_pages_expire(*, stories: QuerySet[Story]) -> list[int]:
     return ids
 
 
-_SLUG = "\x00slug\x00"
-
-
-@cache
-def _live_page_sql() -> tuple[str, tuple, int]:
-    """The page lookup, compiled once from ``Story.objects.live()`` (the gate) and run with each slug.
-
-    Compiling the query costs more than running it; this is the hottest query of the site.
-    """
-    queryset = (
-        Story.objects.live()
-        .filter(live_slug=_SLUG)
-        .order_by()
-        .values_list("id", "live_revision_id", "live_page__key", "live_page__html", "live_page__rendered_at")[:1]
-    )
-    sql, params = queryset.query.sql_with_params()
-    return sql, params, params.index(_SLUG)
-
-
 @dataclass
 class KeptPage:
     html: str
@@ -177,10 +157,8 @@ def story_live_page(*, slug: str) -> KeptPage:
 
     Raises ``Story.DoesNotExist`` when no live story has that slug.
     """
-    sql, params, at = _live_page_sql()
-    with connections[router.db_for_read(Story)].cursor() as cursor:
-        cursor.execute(sql, (*params[:at], slug, *params[at + 1 :]))
-        row = cursor.fetchone()
+    # The hottest query of the site.
+    row = live_story_row(slug, "id", "live_revision_id", "live_page__key", "live_page__html", "live_page__rendered_at")
     if row is None:
         raise Story.DoesNotExist(slug)
     story_id, revision_id, key, html, rendered_at = row

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 
+from django.db import connections, router
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -14,6 +16,28 @@ from topics.models import Topic
 
 from .models import Revision, SectionBlock, SlugRedirect, Story
 from .revisions import BlockData, NoteData, Snapshot, snapshot_event_date
+
+_SLUG = "\x00slug\x00"
+
+
+@cache
+def _live_row_sql(fields: tuple[str, ...]) -> tuple[str, tuple, int]:
+    queryset = Story.objects.live().filter(live_slug=_SLUG).order_by().values_list(*fields)[:1]
+    sql, params = queryset.query.sql_with_params()
+    return sql, params, params.index(_SLUG)
+
+
+def live_story_row(slug: str, *fields: str) -> tuple | None:
+    """``fields`` of the live story at ``slug`` (through ``Story.objects.live()``, the gate), or None: one query.
+
+    Compiling a query costs more than running it, so each set of fields is
+    compiled once per process and run with each slug (the story page and the
+    API detail are the hottest reads of the site).
+    """
+    sql, params, at = _live_row_sql(fields)
+    with connections[router.db_for_read(Story)].cursor() as cursor:
+        cursor.execute(sql, (*params[:at], slug, *params[at + 1 :]))
+        return cursor.fetchone()
 
 
 def story_list_live() -> QuerySet[Story]:

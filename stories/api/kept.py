@@ -16,7 +16,6 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections, router
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -25,13 +24,10 @@ from rest_framework.settings import api_settings
 from newsroom import richtext
 from newsroom.api import API_VERSION, base
 from stories.models import LivePage, Story
-from stories.selectors import StoryPage
+from stories.selectors import StoryPage, live_story_row
 
 from . import serializers
 from .serializers import page_references_signature, references_signature, story_detail_json, story_references
-
-_SLUG = "\x00slug\x00"
-
 
 API_SCHEMA = "1"  # bump when what the API detail is serialised from changes outside the files below
 
@@ -71,19 +67,6 @@ def _api_key(revision_id: int, signature: str) -> str:
     return f"{revision_id}:{api_version()}:{signature}"
 
 
-@cache
-def _api_json_sql() -> tuple[str, tuple, int]:
-    """The kept detail's lookup, compiled once from ``Story.objects.live()`` (the gate)."""
-    queryset = (
-        Story.objects.live()
-        .filter(live_slug=_SLUG)
-        .order_by()
-        .values_list("live_revision_id", "live_page__api_key", "live_page__api_refs", "live_page__api_json")[:1]
-    )
-    sql, params = queryset.query.sql_with_params()
-    return sql, params, params.index(_SLUG)
-
-
 def story_live_api_json(*, slug: str, topics: dict, outlets: dict, questions: dict, page: Callable[[], StoryPage]) -> str:
     """The API detail of the live story at ``slug`` as the API sends it: one query when it is kept and current.
 
@@ -94,10 +77,7 @@ def story_live_api_json(*, slug: str, topics: dict, outlets: dict, questions: di
     story's page (the API's own way), which is serialised and kept: two
     queries more. Raises ``Http404`` when no live story has that slug.
     """
-    sql, params, at = _api_json_sql()
-    with connections[router.db_for_read(Story)].cursor() as cursor:
-        cursor.execute(sql, (*params[:at], slug, *params[at + 1 :]))
-        row = cursor.fetchone()
+    row = live_story_row(slug, "live_revision_id", "live_page__api_key", "live_page__api_refs", "live_page__api_json")
     if row is None:
         raise Http404(f"No {Story._meta.object_name} matches the given query.")
     revision_id, key, references, body = row
