@@ -16,6 +16,11 @@ from .models import ArticleTopic, Feed, Outlet, SourceArticle
 from .services import article_topic_decide, article_topics_decide, outlet_delete, outlet_save
 from .tasks import feed_fetch
 
+# A feed's health, shown read-only on its page (what ingestion records).
+HEALTH_FIELDS = [
+    "health", "last_fetched_at", "last_http_status", "last_error", "consecutive_failures", "items_seen",
+    "articles_added", "last_new_article_at", "etag", "last_modified",
+]  # fmt: skip
 _STATUS_COLOURS = {True: "#2e7d32", False: "#c62828", None: "#6d6d6d"}
 
 
@@ -149,34 +154,10 @@ class FeedAdmin(BoundedSearchMixin, admin.ModelAdmin):
         ("Polling", {"fields": ["fetch_interval", "quiet_after", "next_fetch_at"]}),
         (
             "Health",
-            {
-                "fields": [
-                    "health",
-                    "last_fetched_at",
-                    "last_http_status",
-                    "last_error",
-                    "consecutive_failures",
-                    "items_seen",
-                    "articles_added",
-                    "last_new_article_at",
-                    "etag",
-                    "last_modified",
-                ]
-            },
+            {"fields": HEALTH_FIELDS},
         ),
     ]
-    readonly_fields = [
-        "health",
-        "last_fetched_at",
-        "last_http_status",
-        "last_error",
-        "consecutive_failures",
-        "items_seen",
-        "articles_added",
-        "last_new_article_at",
-        "etag",
-        "last_modified",
-    ]
+    readonly_fields = HEALTH_FIELDS
 
     @admin.display(description="health", ordering="last_status")
     def health(self, obj):

@@ -95,7 +95,9 @@ class SyncPageSerializer(serializers.Serializer):
 
 
 @dataclass
-class Change:
+class SyncChange:
+    """One change as the feed sends it (the pipeline's ``Change`` is what was recorded)."""
+
     cursor: int
     kind: str
     action: str
@@ -120,7 +122,7 @@ def sync_page(*, since: int, limit: int, context: dict, refs: References, horizo
             continue  # a later change of the same object in this page supersedes it
         data = current.get(key)
         changes.append(
-            Change(
+            SyncChange(
                 cursor=event.id,
                 kind=event.kind,
                 id=event.object_id,

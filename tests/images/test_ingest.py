@@ -182,6 +182,6 @@ def test_a_bad_file_is_refused_with_a_message_and_leaves_nothing(case):
 def test_a_file_over_the_size_cap_is_refused_before_it_is_read(settings):
     settings.IMAGE_MAX_BYTES = 1000
     data = encode(PILImage.effect_noise((200, 200), 60).convert("RGB"), "JPEG")
-    with pytest.raises(ImageRefused, match="1 MB|0 MB|MB"):
+    with pytest.raises(ImageRefused, match="the library takes files up to"):
         image_ingest(upload=upload(data))
     assert Image.objects.count() == 0 and stored_files() == []
