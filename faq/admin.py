@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from images.widgets import ImageChooserAdminMixin
 from newsroom.admin_mixins import BoundedSearchMixin, ServiceBackedAdminMixin
 
 from .models import CommonQuestion, QuestionItem
@@ -13,7 +14,7 @@ class QuestionItemInline(admin.StackedInline):
 
 
 @admin.register(CommonQuestion)
-class CommonQuestionAdmin(ServiceBackedAdminMixin, BoundedSearchMixin, admin.ModelAdmin):
+class CommonQuestionAdmin(ImageChooserAdminMixin, ServiceBackedAdminMixin, BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["question", "status", "updated_at"]
     list_filter = ["status", "topics"]
     search_fields = ["question", "teaser", "slug"]

@@ -23,6 +23,10 @@ class CommonQuestion(models.Model):
     question = models.CharField("question", max_length=300, help_text="The question as a reader would ask it.")
     slug = models.SlugField("slug", max_length=200, unique=True, help_text="The page's address: /answers/this-slug/.")
     teaser = models.TextField("teaser", blank=True, help_text="A short paragraph shown on “Go deeper” cards.")
+    image = models.ForeignKey(
+        "images.Image", on_delete=models.PROTECT, null=True, blank=True, related_name="questions", verbose_name="picture",
+        help_text="Shown on the question's “Go deeper” card and at the top of its page.",
+    )  # fmt: skip
     status = models.CharField(
         "status",
         max_length=20,

@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -288,6 +289,14 @@ API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "120/min")
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 # Anonymous API bodies are kept in the cache under their ETag this long (seconds); 0 switches it off.
 API_RESPONSE_CACHE_SECONDS = int(os.environ.get("API_RESPONSE_CACHE_SECONDS", "300"))
+
+# The rich-text editor's own extension: inline figures from the image library (newsroom/richtext.py).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("newsroom/editor/library-figure.js")],
+        "extensions": {"LibraryFigure": "newsroom.richtext.library_figure_allowlist"},
+    }
+]
 
 # --- Security -------------------------------------------------------------
 # Content-Security-Policy (Django's own middleware): only our own origin; the

@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Prefetch, Q
 from django.utils.html import format_html, format_html_join
 
+from images.widgets import ImageChooserAdminMixin
 from newsroom.admin_mixins import BoundedSearchMixin, ServiceBackedAdminMixin
 from topics.models import Topic
 
@@ -76,7 +77,7 @@ def feed_health_badge(feed: Feed):
 
 
 @admin.register(Outlet)
-class OutletAdmin(ServiceBackedAdminMixin, BoundedSearchMixin, admin.ModelAdmin):
+class OutletAdmin(ImageChooserAdminMixin, ServiceBackedAdminMixin, BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "country", "language", "feed_count", "failing_feeds", "homepage"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

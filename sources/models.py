@@ -19,6 +19,10 @@ class Outlet(models.Model):
     language = models.CharField(
         "language", max_length=16, blank=True, help_text="Main publishing language, as a BCP 47 tag (e.g. “en”)."
     )
+    logo = models.ForeignKey(
+        "images.Image", on_delete=models.PROTECT, null=True, blank=True, related_name="outlets", verbose_name="logo",
+        help_text="Shown beside the outlet's citations and on its page.",
+    )  # fmt: skip
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)
 

@@ -11,13 +11,13 @@ from newsroom.cache import public_page
 from sources.models import Outlet
 from topics.models import Topic
 
-from .selectors import outlet_claims, outlet_stories, question_page, topic_questions, topic_stories
+from .selectors import outlet_claims, outlet_stories, question_page, topic_questions, topic_stories, with_picture
 
 
 @public_page
 def topic_detail(request, slug: str):
     try:
-        topic = Topic.objects.get(slug=slug)
+        topic = with_picture(Topic.objects.all()).get(slug=slug)
     except Topic.DoesNotExist:
         raise Http404("No such topic.") from None
     page = Paginator(topic_stories(topic=topic), 20).get_page(request.GET.get("page"))
@@ -51,7 +51,7 @@ def question_detail(request, slug: str):
 def outlet_detail(request, slug: str):
     """The stories that cite an outlet, and what the outlet said in each."""
     try:
-        outlet = Outlet.objects.get(slug=slug)
+        outlet = with_picture(Outlet.objects.all(), "logo").get(slug=slug)
     except Outlet.DoesNotExist:
         raise Http404("No such outlet.") from None
     page = Paginator(outlet_stories(outlet=outlet), 20).get_page(request.GET.get("page"))

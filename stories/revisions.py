@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_date
 from faq.models import CommonQuestion
 from images.models import Image as LibraryImage
 from newsroom.auth import display_name
-from newsroom.richtext import html_to_text
+from newsroom.richtext import figure_ids, figures_expand, html_to_text
 from sources.models import Outlet
 from topics.models import Topic
 
@@ -92,6 +92,14 @@ def story_snapshot(*, story: Story) -> Snapshot:
     if story.lead_image_caption:
         data["lead_image_caption"] = story.lead_image_caption
     return data
+
+
+def snapshot_image_ids(data: Snapshot) -> list[int]:
+    """The library images a snapshot shows: its lead image, then each section's inline figures, each once."""
+    ids = [data["lead_image_id"]] if data.get("lead_image_id") else []
+    for block in data["blocks"]:
+        ids += figure_ids(block["body"])
+    return list(dict.fromkeys(ids))
 
 
 def snapshot_content(data: Snapshot | None) -> dict | None:
@@ -182,7 +190,8 @@ def _diff_text(label: str, old: str, new: str) -> FieldDiff | None:
 def _block_text(block: dict | None) -> str:
     if block is None:
         return ""
-    return f"[{block['kind']}] {block['heading']}\n{html_to_text(block['body'])}"
+    body = figures_expand(block["body"], lambda image_id: f"<p>[Image {image_id} from the library]</p>")
+    return f"[{block['kind']}] {block['heading']}\n{html_to_text(body)}"
 
 
 def _citation_text(citation: dict | None, names: dict) -> str:

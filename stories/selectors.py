@@ -1,5 +1,6 @@
 """Read queries for public pages and the API: live stories only, prefetched."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -7,15 +8,17 @@ from functools import cache
 from django.db import connections, router
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.html import format_html
 
 from faq.models import CommonQuestion
 from images.models import Image as LibraryImage
 from images.models import Rendition
+from newsroom.richtext import figure_ids, figures_expand, sanitize_html
 from sources.models import Outlet
 from topics.models import Topic
 
 from .models import Revision, SectionBlock, SlugRedirect, Story
-from .revisions import BlockData, NoteData, Snapshot, snapshot_event_date
+from .revisions import BlockData, NoteData, Snapshot, snapshot_event_date, snapshot_image_ids
 
 _SLUG = "\x00slug\x00"
 
@@ -67,22 +70,27 @@ class CitationView:
 
 
 @dataclass
-class LeadImage:
-    """A story's lead image as pages, feeds and the API show it: 16:9 renditions, alt text, caption, credit."""
+class ShownImage:
+    """A library image as pages, feeds and the API show it: renditions of one shape, alt text, caption, credit.
+
+    A lead image is shown in 16:9, an inline figure uncropped ("full").
+    """
 
     image: LibraryImage
     caption: str
     renditions: list[Rendition]
+    shape: str = "16x9"
 
     @property
     def alt(self) -> str:
         return "" if self.image.decorative else self.image.alt_text
 
-    def _shape(self, shape: str, fmt: str) -> list[Rendition]:
-        return sorted((r for r in self.renditions if r.spec.startswith(f"{shape}-") and r.format == fmt), key=lambda r: r.width)
+    def _shape(self, fmt: str) -> list[Rendition]:
+        prefix = f"{self.shape}-"
+        return sorted((r for r in self.renditions if r.spec.startswith(prefix) and r.format == fmt), key=lambda r: r.width)
 
-    def srcset(self, fmt: str) -> str:
-        return ", ".join(f"{r.file.url} {r.width}w" for r in self._shape("16x9", fmt))
+    def srcset(self, fmt: str, url: Callable[[str], str] = str) -> str:
+        return ", ".join(f"{url(r.file.url)} {r.width}w" for r in self._shape(fmt))
 
     @property
     def webp_srcset(self) -> str:
@@ -94,8 +102,8 @@ class LeadImage:
 
     @property
     def fallback(self) -> Rendition | None:
-        """The largest 16:9 JPEG: the ``src`` for browsers without ``srcset``."""
-        jpegs = self._shape("16x9", "jpeg")
+        """The largest JPEG of the shape: the ``src`` for browsers without ``srcset``."""
+        jpegs = self._shape("jpeg")
         return jpegs[-1] if jpegs else None
 
     @property
@@ -103,24 +111,78 @@ class LeadImage:
         return next((r for r in self.renditions if r.spec == "social-1200.jpeg"), None)
 
 
-def lead_images(image_ids) -> dict[int, LibraryImage]:
+SIZES = "(min-width: 48rem) 46rem, 100vw"  # the story column: full width on a phone, 46rem beside nothing on a desktop
+
+
+def figure_html(figure: ShownImage | None, url: Callable[[str], str] = str) -> str:
+    """The markup of an inline figure (``url`` maps a file's URL, e.g. to an absolute one); '' when it is gone.
+
+    Width and height reserve its space (no layout shift); it loads lazily, being below the headline.
+    """
+    if figure is None:
+        return ""
+    fallback = figure.fallback
+    src, width, height = (fallback.file.url, fallback.width, fallback.height) if fallback else (
+        figure.image.file.url, figure.image.width, figure.image.height
+    )  # fmt: skip
+    webp, jpeg = figure.srcset("webp", url), figure.srcset("jpeg", url)
+    caption = (
+        format_html(
+            "<figcaption>{}{}</figcaption>",
+            figure.caption,
+            format_html(' <span class="credit">{}</span>', figure.image.credit) if figure.image.credit else "",
+        )
+        if figure.caption or figure.image.credit
+        else ""
+    )
+    return format_html(
+        '<figure class="inline-image"><picture>{}<img src="{}"{} width="{}" height="{}" alt="{}" loading="lazy" '
+        'decoding="async"></picture>{}</figure>',
+        format_html('<source type="image/webp" srcset="{}" sizes="{}">', webp, SIZES) if webp else "",
+        url(src),
+        format_html(' srcset="{}" sizes="{}"', jpeg, SIZES) if jpeg else "",
+        width,
+        height,
+        figure.alt,
+        caption,
+    )
+
+
+def with_picture(queryset: QuerySet, field: str = "image") -> QuerySet:
+    """``queryset`` with each row's library picture (``field``) and its renditions: a join, and one prefetch
+    query when any row has one."""
+    return queryset.select_related(field).prefetch_related(f"{field}__renditions")
+
+
+def library_images(image_ids: Iterable[int | None]) -> dict[int, LibraryImage]:
     """Library images by id, each with its renditions: two queries for any number of them."""
     ids = {i for i in image_ids if i}
     return LibraryImage.objects.prefetch_related("renditions").in_bulk(ids) if ids else {}
 
 
-def lead_image_for(data: Snapshot, images: dict[int, LibraryImage] | None = None) -> LeadImage | None:
-    """The lead image a snapshot names, or None (none, or deleted since); from ``images`` (``lead_images``)
+def lead_image_for(data: Snapshot, images: dict[int, LibraryImage] | None = None) -> ShownImage | None:
+    """The lead image a snapshot names, or None (none, or deleted since); from ``images`` (``library_images``)
     when the caller fetched many at once, else two queries."""
     image_id = data.get("lead_image_id")
     if not image_id:
         return None
-    image = (lead_images([image_id]) if images is None else images).get(image_id)
+    image = (library_images([image_id]) if images is None else images).get(image_id)
     if image is None:
         return None
-    return LeadImage(
+    return ShownImage(
         image=image, caption=data.get("lead_image_caption") or image.caption, renditions=list(image.renditions.all())
     )
+
+
+def figures_for(data: Snapshot, images: dict[int, LibraryImage]) -> dict[int, ShownImage]:
+    """The inline figures a snapshot's sections show, by image id (those still in the library)."""
+    figures = {}
+    for block in data["blocks"]:
+        for image_id in figure_ids(block["body"]):
+            if image_id not in figures and (image := images.get(image_id)) is not None:
+                renditions = list(image.renditions.all())
+                figures[image_id] = ShownImage(image=image, caption=image.caption, renditions=renditions, shape="full")
+    return figures
 
 
 @dataclass
@@ -139,7 +201,12 @@ class StoryPage:
     topics: list[Topic]
     questions: list[CommonQuestion]
     notes: list[NoteData] = field(default_factory=list)
-    lead_image: LeadImage | None = None
+    lead_image: ShownImage | None = None
+    figures: dict[int, ShownImage] = field(default_factory=dict)  # inline figures by image id
+
+    def block_html(self, block: BlockData, url: Callable[[str], str] = str) -> str:
+        """A section's body as shown: sanitised, each inline figure reference expanded (``url`` maps file URLs)."""
+        return figures_expand(sanitize_html(block["body"]), lambda image_id: figure_html(self.figures.get(image_id), url))
 
 
 def story_live_queryset() -> QuerySet[Story]:
@@ -150,9 +217,9 @@ def story_live_queryset() -> QuerySet[Story]:
         Story.objects.live()
         .select_related("live_revision")
         .prefetch_related(
-            "live_topics",
-            "live_outlets",
-            Prefetch("live_questions", queryset=CommonQuestion.objects.published()),
+            Prefetch("live_topics", queryset=with_picture(Topic.objects.all())),
+            Prefetch("live_outlets", queryset=with_picture(Outlet.objects.all(), "logo")),
+            Prefetch("live_questions", queryset=with_picture(CommonQuestion.objects.published())),
         )
     )
 
@@ -176,7 +243,7 @@ def story_page_with(*, story: Story, topics: dict, questions: dict, outlets: dic
     ``topics``, ``outlets`` and ``questions`` map ids to rows; ``questions``
     must hold published questions only. The API keeps these maps per process
     while public content is unchanged, so a detail costs one query. ``images``
-    (``lead_images``) holds the lead images of many stories built at once.
+    (``library_images``) holds the images of many stories built at once.
     """
     return _story_page(
         story=story,
@@ -201,21 +268,23 @@ def story_page_from_snapshot(*, story: Story, data: Snapshot, now: datetime | No
     return _story_page(
         story=story,
         data=data,
-        topics=Topic.objects.in_bulk(data["topic_ids"]),
-        questions=CommonQuestion.objects.in_bulk(data["question_ids"]),
-        outlets=Outlet.objects.in_bulk(outlet_ids),
+        topics=with_picture(Topic.objects.all()).in_bulk(data["topic_ids"]),
+        questions=with_picture(CommonQuestion.objects.all()).in_bulk(data["question_ids"]),
+        outlets=with_picture(Outlet.objects.all(), "logo").in_bulk(outlet_ids),
         published_at=story.first_published_at or now,
         updated_at=story.last_published_at or story.first_published_at or now,
     )
 
 
 def _story_page(*, story: Story, data: Snapshot, topics, questions, outlets, published_at, updated_at, images=None) -> StoryPage:
+    if images is None:
+        images = library_images(snapshot_image_ids(data))  # two queries, none when it shows no image
     blocks = list(data["blocks"])
     papers_say = SectionBlock.Kind.PAPERS_SAY
     if data["citations"] and not any(b["kind"] == papers_say for b in blocks):
         # Citations are shown under “What the papers say”; give them one.
         blocks.append(BlockData(kind=papers_say, heading=papers_say.label, body=""))
-    return StoryPage(
+    page = StoryPage(
         story=story,
         headline=data["headline"],
         summary=data["summary"],
@@ -233,7 +302,10 @@ def _story_page(*, story: Story, data: Snapshot, topics, questions, outlets, pub
         questions=[questions[i] for i in data["question_ids"] if i in questions],
         notes=data.get("notes", []),
         lead_image=lead_image_for(data, images),
+        figures=figures_for(data, images),
     )
+    page.blocks = [{**block, "html": page.block_html(block)} for block in blocks]  # as the page shows them
+    return page
 
 
 class StoryGone(Exception):
@@ -278,7 +350,7 @@ RELATED_STORIES_MAX = 20
 def question_page(*, slug: str) -> CommonQuestion:
     """A published question with its items and topics prefetched, and in ``related_stories``
     the newest ``RELATED_STORIES_MAX`` live stories linking to it (one sliced query)."""
-    question = CommonQuestion.objects.published().prefetch_related("items", "topics").get(slug=slug)
+    question = with_picture(CommonQuestion.objects.published()).prefetch_related("items", "topics").get(slug=slug)
     question.related_stories = list(story_list_live().filter(live_questions=question)[:RELATED_STORIES_MAX])
     return question
 

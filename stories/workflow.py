@@ -20,6 +20,7 @@ from images.models import Image
 from newsroom.auth import display_name
 from newsroom.changes.models import ChangeEvent
 from newsroom.changes.record import public_change
+from newsroom.richtext import figure_ids
 from sources.models import Outlet
 from topics.models import Topic
 
@@ -34,7 +35,14 @@ from .models import (
     Transition,
     UpdateNote,
 )
-from .revisions import NoteData, Snapshot, snapshot_differs_from_live, snapshot_search_text, story_snapshot
+from .revisions import (
+    NoteData,
+    Snapshot,
+    snapshot_differs_from_live,
+    snapshot_image_ids,
+    snapshot_search_text,
+    story_snapshot,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -217,12 +225,10 @@ def _go_live(*, story: Story, actor, message: str, note: str, now: datetime) -> 
     story.last_published_at = now
     story.publish_at = None
     story.has_unpublished_changes = False
-    story.live_lead_image_id = data.get("lead_image_id")
     story.save(
         update_fields=[
             "status",
             "live_revision",
-            "live_lead_image",
             "live_slug",
             "live_headline",
             "live_summary",
@@ -237,6 +243,7 @@ def _go_live(*, story: Story, actor, message: str, note: str, now: datetime) -> 
     story.live_topics.set(data["topic_ids"])
     story.live_questions.set(data["question_ids"])
     story.live_outlets.set({c["outlet_id"] for c in data["citations"]})
+    story.live_images.set(snapshot_image_ids(data))  # all exist: _check_images_described
     _record(story=story, actor=actor, action="publish", from_status=from_status, comment=note or message, revision=revision)
 
 
@@ -266,13 +273,24 @@ def story_publish_due(*, now: datetime | None = None) -> list[Story]:
 
 
 def _check_images_described(data: Snapshot) -> None:
-    """A shown image needs alt text (or to be marked decorative) and a credit: say which and what is missing."""
+    """Every shown image must exist and have alt text (or be marked decorative) and a credit: say which and
+    what is missing, all at once."""
     lead = data.get("lead_image_id")
-    image = Image.objects.filter(pk=lead).first() if lead else None
-    if image is not None and image.missing:
+    images = Image.objects.in_bulk(snapshot_image_ids(data))
+    problems = []
+    if lead and lead in images and images[lead].missing:
+        problems.append(f"the lead image “{images[lead]}” has no {' and no '.join(images[lead].missing)}")
+    for block in data["blocks"]:
+        for image_id in figure_ids(block["body"]):
+            image = images.get(image_id)
+            where = f"in “{block['heading'] or block['kind']}”"
+            if image is None:
+                problems.append(f"the image {image_id} {where} is no longer in the library (remove it from the text)")
+            elif image_id != lead and image.missing:
+                problems.append(f"the image “{image}” {where} has no {' and no '.join(image.missing)}")
+    if problems:
         raise WorkflowError(
-            f"Cannot publish: the lead image “{image}” has no {' and no '.join(image.missing)}. "
-            "Add it in the image library (Images), then publish again."
+            f"Cannot publish: {'; '.join(dict.fromkeys(problems))}. Fix it in the image library (Images), then publish again."
         )
 
 

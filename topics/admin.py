@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from images.widgets import ImageChooserAdminMixin
 from newsroom.admin_mixins import BoundedSearchMixin, ServiceBackedAdminMixin
 
 from .models import Topic
@@ -7,7 +8,7 @@ from .services import topic_delete, topic_save
 
 
 @admin.register(Topic)
-class TopicAdmin(ServiceBackedAdminMixin, BoundedSearchMixin, admin.ModelAdmin):
+class TopicAdmin(ImageChooserAdminMixin, ServiceBackedAdminMixin, BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "slug", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases", "slug"]

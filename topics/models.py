@@ -33,6 +33,10 @@ class Topic(models.Model):
         help_text="Other names to match in incoming articles, one per line (e.g. “Sheinbaum”).",
     )
     external_url = models.URLField("external link", blank=True, help_text="Wikipedia or Wikidata page for this entity.")
+    image = models.ForeignKey(
+        "images.Image", on_delete=models.PROTECT, null=True, blank=True, related_name="topics", verbose_name="picture",
+        help_text="Shown on the topic's card and page: a portrait, a flag, a logo. It needs alt text and a credit.",
+    )  # fmt: skip
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)
 

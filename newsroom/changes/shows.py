@@ -58,7 +58,7 @@ KINDS: dict[str, Kind] = {
     K.TOPIC: Kind(K.TOPIC, "topics.Topic", public=None, slug="slug"),
     K.QUESTION: Kind(K.QUESTION, "faq.CommonQuestion", public="published", slug="slug"),
     K.OUTLET: Kind(K.OUTLET, "sources.Outlet", public=None, slug="slug"),
-    # Library images have no API of their own yet: an edit reaches the stories that show them.
+    # Library images have no API of their own: an edit reaches the stories, topics, questions and outlets showing them.
     IMAGE: Kind(IMAGE, "images.Image", public=None, slug="title", synced=False),
 }
 
@@ -70,7 +70,10 @@ SHOWS: tuple[Shows, ...] = (
     Shows(K.TOPIC, K.QUESTION, "questions"),  # a topic's published questions
     Shows(K.QUESTION, K.TOPIC, "topics"),
     Shows(K.OUTLET, K.STORY, "live_stories"),  # the latest stories citing an outlet
-    Shows(K.STORY, IMAGE, "live_lead_image"),  # the lead image: alt text, caption, credit, renditions
+    Shows(K.STORY, IMAGE, "live_images"),  # lead and inline images: alt text, caption, credit, renditions
+    Shows(K.TOPIC, IMAGE, "image", in_summary=True),  # a topic's card carries its picture
+    Shows(K.QUESTION, IMAGE, "image", in_summary=True),  # so does a question's
+    Shows(K.OUTLET, IMAGE, "logo", in_summary=True),  # and an outlet's reference, its logo
 )
 
 Found = dict[tuple[str, int], str]  # (kind, id) → its public address (slug)

@@ -3,7 +3,7 @@
 from django.utils.html import escape
 
 from newsroom.api import absolute_url, site_url
-from newsroom.richtext import html_to_text, sanitize_html
+from newsroom.richtext import html_to_text
 from stories.models import SectionBlock
 from stories.revisions import BlockData
 from stories.selectors import StoryPage
@@ -69,7 +69,7 @@ def story_ninjs(*, page: StoryPage) -> dict:
 
 
 def _body(block: BlockData, page: StoryPage) -> dict:
-    html = sanitize_html(block["body"])
+    html = page.block_html(block, absolute_url)
     if block["kind"] == SectionBlock.Kind.PAPERS_SAY and page.citations:
         html += "<ul>" + "".join(_citation_html(c) for c in page.citations) + "</ul>"
     text = html_to_text(html)

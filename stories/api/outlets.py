@@ -6,18 +6,20 @@ from rest_framework.response import Response
 
 from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema, path_of, site_url
 from sources.models import Outlet
+from stories.selectors import with_picture
 
 from .references import EMBEDDED_STORIES, latest_live_stories
-from .serializers import StoryListItemSerializer
+from .serializers import CardImageField, StoryListItemSerializer
 
 
 class OutletListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The outlet's page on this site.")
     stories_url = serializers.SerializerMethodField(help_text="All live stories citing it: the story list by outlet.")
+    logo = CardImageField(help_text="The outlet's logo, or null.")
 
     class Meta:
         model = Outlet
-        fields = ["id", "slug", "name", "homepage", "country", "language", "url", "stories_url"]
+        fields = ["id", "slug", "name", "homepage", "country", "language", "logo", "url", "stories_url"]
 
     def get_url(self, outlet) -> str:
         return site_url("sources:outlet", outlet.slug)
@@ -42,7 +44,7 @@ class OutletViewSet(PublicViewSet):
     queryset = Outlet.objects.all()
 
     def get_queryset(self):
-        return Outlet.objects.order_by("name", "id")
+        return with_picture(Outlet.objects.order_by("name", "id"), "logo")
 
     def retrieve(self, request, *args, **kwargs):
         outlet = self.get_object()

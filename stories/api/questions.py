@@ -7,9 +7,10 @@ from rest_framework import serializers
 from faq.models import CommonQuestion, QuestionItem
 from newsroom.api import PublicViewSet, SparseFieldsMixin, detail_schema, list_schema, site_url
 from newsroom.richtext import html_to_text, sanitize_html
+from stories.selectors import with_picture
 from topics.models import Topic
 
-from .serializers import TopicRefSerializer
+from .serializers import CardImageField, TopicRefSerializer
 
 
 class QuestionItemSerializer(serializers.ModelSerializer):
@@ -30,10 +31,11 @@ class QuestionItemSerializer(serializers.ModelSerializer):
 class QuestionListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The question's public page.")
     topics = TopicRefSerializer(many=True)
+    image = CardImageField(help_text="The question's card picture, or null.")
 
     class Meta:
         model = CommonQuestion
-        fields = ["id", "slug", "question", "teaser", "url", "published_at", "updated_at", "topics"]
+        fields = ["id", "slug", "question", "teaser", "image", "url", "published_at", "updated_at", "topics"]
 
     def get_url(self, question) -> str:
         return site_url("faq:detail", question.slug)
@@ -48,10 +50,10 @@ class QuestionDetailSerializer(QuestionListItemSerializer):
 
 def question_public_queryset(*, with_items: bool = False):
     """Published questions with their topics (and items): one prefetch query each, never one per row."""
-    related = [Prefetch("topics", queryset=Topic.objects.only("id", "slug", "name", "kind"))]
+    related = [Prefetch("topics", queryset=with_picture(Topic.objects.only("id", "slug", "name", "kind", "image")))]
     if with_items:
         related.append("items")
-    return CommonQuestion.objects.published().prefetch_related(*related)
+    return with_picture(CommonQuestion.objects.published()).prefetch_related(*related)
 
 
 @extend_schema_view(list=list_schema(QuestionListItemSerializer), retrieve=detail_schema(QuestionDetailSerializer))

@@ -19,11 +19,12 @@ from faq.models import CommonQuestion
 from newsroom.api import Fingerprint, api_fingerprint
 from sources.models import Outlet
 from stories.models import Story
-from stories.selectors import story_list_live
+from stories.selectors import story_list_live, with_picture
 from topics.models import Topic
 
 # What a topic's references and its detail show (the sync feed serialises details from these rows).
-TOPIC_FIELDS = ("id", "slug", "name", "kind", "description", "external_url", "updated_at")
+TOPIC_FIELDS = ("id", "slug", "name", "kind", "description", "external_url", "updated_at", "image")
+OUTLET_FIELDS = ("id", "slug", "name", "homepage", "country", "language", "logo")
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,11 @@ def references_for(*, fingerprint: Fingerprint) -> References:
     with _lock:
         fresh = References(
             key=fingerprint.key,
-            topics=Topic.objects.only(*TOPIC_FIELDS).in_bulk(),
-            outlets=Outlet.objects.only("id", "slug", "name", "homepage", "country", "language").in_bulk(),
-            questions=CommonQuestion.objects.published().only("id", "slug", "question", "teaser").in_bulk(),
+            topics=with_picture(Topic.objects.only(*TOPIC_FIELDS)).in_bulk(),
+            outlets=with_picture(Outlet.objects.only(*OUTLET_FIELDS), "logo").in_bulk(),
+            questions=with_picture(
+                CommonQuestion.objects.published().only("id", "slug", "question", "teaser", "image")
+            ).in_bulk(),
         )
         _current = fresh
     return fresh

@@ -6,12 +6,13 @@ the same shape as plain dicts, which is what the hot endpoints return.
 
 import hashlib
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from faq.models import CommonQuestion
 from newsroom.api import PlainRepresentation, SparseFieldsMixin, absolute_url, iso, site_url
-from newsroom.richtext import html_to_text, sanitize_html
+from newsroom.richtext import html_to_text
 from sources.models import Outlet
 from stories.models import Story
 from stories.revisions import BlockData, Snapshot
@@ -23,8 +24,43 @@ def story_url(slug: str) -> str:
     return site_url("stories:detail", slug)
 
 
+CARD_SHAPES = {"1x1", "full"}  # a card's picture: square crops, and the uncropped picture (a logo) up to 640 wide
+
+
+def card_image_data(image) -> dict | None:
+    """A topic's, question's or outlet's picture as its reference shows it (``None`` when it has none).
+
+    The caller loads it with its renditions (``select_related`` and ``prefetch_related``).
+    """
+    if image is None:
+        return None
+    renditions = [r for r in image.renditions.all() if r.spec.split("-", 1)[0] in CARD_SHAPES and r.width <= 640]
+    return {
+        "id": image.id, "alt": "" if image.decorative else image.alt_text, "credit": image.credit,
+        "width": image.width, "height": image.height, "focal_point": {"x": image.focal_x, "y": image.focal_y},
+        "renditions": [_rendition(r) for r in sorted(renditions, key=_rendition_order)],
+    }  # fmt: skip
+
+
+def _rendition(r) -> dict:
+    return {
+        "url": absolute_url(r.file.url),
+        "shape": r.spec.split("-", 1)[0],
+        "width": r.width,
+        "height": r.height,
+        "format": r.format,
+    }
+
+
+def _rendition_order(r) -> tuple:
+    return r.spec.split("-", 1)[0], r.width, r.format
+
+
 def topic_ref(topic: Topic) -> dict:
-    return {"slug": topic.slug, "name": topic.name, "kind": topic.kind, "url": site_url("topics:detail", topic.slug)}
+    return {
+        "slug": topic.slug, "name": topic.name, "kind": topic.kind, "url": site_url("topics:detail", topic.slug),
+        "image": card_image_data(topic.image) if topic.image_id else None,
+    }  # fmt: skip
 
 
 def outlet_ref(outlet: Outlet) -> dict:
@@ -35,6 +71,7 @@ def outlet_ref(outlet: Outlet) -> dict:
         "country": outlet.country,
         "language": outlet.language,
         "url": site_url("sources:outlet", outlet.slug),
+        "logo": card_image_data(outlet.logo) if outlet.logo_id else None,
     }
 
 
@@ -44,15 +81,64 @@ def question_ref(question: CommonQuestion) -> dict:
         "question": question.question,
         "teaser": question.teaser,
         "url": site_url("faq:detail", question.slug),
+        "image": card_image_data(question.image) if question.image_id else None,
     }
+
+
+class RenditionSerializer(serializers.Serializer):
+    url = serializers.CharField(
+        help_text="Absolute address; the name ends in a digest of the bytes, so it can be cached forever."
+    )
+    shape = serializers.CharField(help_text="full, 16x9, 1x1 or social.")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    format = serializers.CharField(help_text="webp or jpeg.")
+
+
+class FocalPointSerializer(serializers.Serializer):
+    x = serializers.FloatField(help_text="0 is the left edge, 1 the right.")
+    y = serializers.FloatField(help_text="0 is the top edge, 1 the bottom.")
+
+
+class ImageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    alt = serializers.CharField(allow_blank=True, help_text="Alt text; empty for a decorative image.")
+    caption = serializers.CharField(allow_blank=True)
+    credit = serializers.CharField(allow_blank=True)
+    width = serializers.IntegerField(help_text="Of the master.")
+    height = serializers.IntegerField(help_text="Of the master.")
+    focal_point = FocalPointSerializer()
+    renditions = RenditionSerializer(many=True)
+
+
+class CardImageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    alt = serializers.CharField(allow_blank=True, help_text="Alt text; empty for a decorative image.")
+    credit = serializers.CharField(allow_blank=True)
+    width = serializers.IntegerField(help_text="Of the master.")
+    height = serializers.IntegerField(help_text="Of the master.")
+    focal_point = FocalPointSerializer()
+    renditions = RenditionSerializer(many=True, help_text="Square crops, and the whole picture up to 640 wide.")
+
+
+@extend_schema_field(CardImageSerializer(allow_null=True))
+class CardImageField(serializers.Field):
+    """A picture (``card_image_data``) read from a foreign key loaded with ``stories.selectors.with_picture``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, image):
+        return card_image_data(image)
 
 
 class TopicRefSerializer(PlainRepresentation, serializers.ModelSerializer):
     url = serializers.CharField(help_text="The topic's public page.")
+    image = CardImageSerializer(allow_null=True, help_text="The topic's picture (portrait, flag, logo), or null.")
 
     class Meta:
         model = Topic
-        fields = ["slug", "name", "kind", "url"]
+        fields = ["slug", "name", "kind", "url", "image"]
 
     def represent(self, topic):
         return topic_ref(topic)
@@ -60,10 +146,11 @@ class TopicRefSerializer(PlainRepresentation, serializers.ModelSerializer):
 
 class OutletRefSerializer(PlainRepresentation, serializers.ModelSerializer):
     url = serializers.CharField(help_text="The outlet's page on this site.")
+    logo = CardImageSerializer(allow_null=True, help_text="The outlet's logo, or null.")
 
     class Meta:
         model = Outlet
-        fields = ["slug", "name", "homepage", "country", "language", "url"]
+        fields = ["slug", "name", "homepage", "country", "language", "url", "logo"]
 
     def represent(self, outlet):
         return outlet_ref(outlet)
@@ -71,10 +158,11 @@ class OutletRefSerializer(PlainRepresentation, serializers.ModelSerializer):
 
 class QuestionRefSerializer(PlainRepresentation, serializers.ModelSerializer):
     url = serializers.CharField(help_text="The question's public page.")
+    image = CardImageSerializer(allow_null=True, help_text="The question's card picture, or null.")
 
     class Meta:
         model = CommonQuestion
-        fields = ["slug", "question", "teaser", "url"]
+        fields = ["slug", "question", "teaser", "url", "image"]
 
     def represent(self, question):
         return question_ref(question)
@@ -127,45 +215,15 @@ class StoryListItemSerializer(SparseFieldsMixin, PlainRepresentation, serializer
         }
 
 
-class RenditionSerializer(serializers.Serializer):
-    url = serializers.CharField(
-        help_text="Absolute address; the name ends in a digest of the bytes, so it can be cached forever."
-    )
-    shape = serializers.CharField(help_text="full, 16x9, 1x1 or social.")
-    width = serializers.IntegerField()
-    height = serializers.IntegerField()
-    format = serializers.CharField(help_text="webp or jpeg.")
-
-
-class FocalPointSerializer(serializers.Serializer):
-    x = serializers.FloatField(help_text="0 is the left edge, 1 the right.")
-    y = serializers.FloatField(help_text="0 is the top edge, 1 the bottom.")
-
-
-class ImageSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    alt = serializers.CharField(allow_blank=True, help_text="Alt text; empty for a decorative image.")
-    caption = serializers.CharField(allow_blank=True)
-    credit = serializers.CharField(allow_blank=True)
-    width = serializers.IntegerField(help_text="Of the master.")
-    height = serializers.IntegerField(help_text="Of the master.")
-    focal_point = FocalPointSerializer()
-    renditions = RenditionSerializer(many=True)
-
-
 def lead_image_data(lead) -> dict | None:
-    """A story's lead image (``stories.selectors.LeadImage``) as the API shows it."""
+    """A story's lead image (``stories.selectors.ShownImage``) as the API shows it."""
     if lead is None:
         return None
     image = lead.image
     return {
         "id": image.id, "alt": lead.alt, "caption": lead.caption, "credit": image.credit,
         "width": image.width, "height": image.height, "focal_point": {"x": image.focal_x, "y": image.focal_y},
-        "renditions": [
-            {"url": absolute_url(r.file.url), "shape": r.spec.split("-", 1)[0], "width": r.width, "height": r.height,
-             "format": r.format}
-            for r in sorted(lead.renditions, key=lambda r: (r.spec.split("-", 1)[0], r.width, r.format))
-        ],
+        "renditions": [_rendition(r) for r in sorted(lead.renditions, key=_rendition_order)],
     }  # fmt: skip
 
 
@@ -202,7 +260,7 @@ class StoryDetailSerializer(PlainRepresentation, serializers.Serializer):
             "published_at": iso(page.published_at),
             "updated_at": iso(page.updated_at),
             "revision": story.live_revision_id,
-            "blocks": [_block(b) for b in page.blocks],
+            "blocks": [_block(b, page) for b in page.blocks],
             "citations": [
                 {"outlet": outlet_ref(c.outlet), "url": c.url, "claim": c.claim, "quote": c.quote} for c in page.citations
             ],
@@ -249,8 +307,8 @@ def page_references_signature(page: StoryPage, references: str) -> str:
     )
 
 
-def _block(block: BlockData) -> dict:
-    # Bodies are cleaned on every write; cleaning again on the way out costs
+def _block(block: BlockData, page: StoryPage) -> dict:
+    # Bodies are cleaned on every write; cleaning again on the way out (block_html) costs
     # microseconds and keeps a snapshot written by other means from leaking markup.
-    html = sanitize_html(block["body"])
+    html = page.block_html(block, absolute_url)  # inline figures expanded, with absolute addresses for apps
     return {"kind": block["kind"], "heading": block["heading"], "html": html, "text": html_to_text(html)}

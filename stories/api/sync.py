@@ -25,7 +25,8 @@ from faq.models import CommonQuestion
 from newsroom.api import BAD_REQUEST, THROTTLED, AnonymousThrottle, ConditionalGetMixin
 from newsroom.changes.feed import UnknownCursor, changes_after
 from newsroom.changes.models import ChangeEvent
-from stories.selectors import lead_images, story_live_queryset, story_page_with
+from stories.revisions import snapshot_image_ids
+from stories.selectors import library_images, story_live_queryset, story_page_with, with_picture
 
 from .kept import stories_kept_api_json
 from .outlets import OutletDetailSerializer
@@ -144,7 +145,7 @@ def _public_details(keys, *, context: dict, refs: References) -> dict:
         found.update({(K.STORY, pk): json.loads(body) for pk, body in kept.items()})
         missing = [pk for pk in ids[K.STORY] if pk not in kept]
         stories = list(story_live_queryset().prefetch_related(None).only(*PAGE_FIELDS).filter(id__in=missing)) if missing else []
-        images = lead_images(s.live_revision.data.get("lead_image_id") for s in stories)  # all at once, not per story
+        images = library_images(i for s in stories for i in snapshot_image_ids(s.live_revision.data))  # at once, not per story
         for story in stories:
             page = story_page_with(story=story, topics=refs.topics, questions=refs.questions, outlets=refs.outlets, images=images)
             found[(K.STORY, story.id)] = StoryDetailSerializer(page, context=context).data
@@ -153,7 +154,8 @@ def _public_details(keys, *, context: dict, refs: References) -> dict:
         latest = latest_live_stories_by("live_topics", ids[K.TOPIC], refs)
         topics = [copy(refs.topics[pk]) for pk in ids[K.TOPIC] if pk in refs.topics]  # shared rows: annotate copies
         prefetch_related_objects(
-            topics, Prefetch("questions", queryset=CommonQuestion.objects.published(), to_attr="published_questions")
+            topics,
+            Prefetch("questions", queryset=with_picture(CommonQuestion.objects.published()), to_attr="published_questions"),
         )
         for topic in topics:
             topic.latest_stories = latest[topic.id]

@@ -7,19 +7,21 @@ from rest_framework.response import Response
 
 from faq.models import CommonQuestion
 from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema, path_of, site_url
+from stories.selectors import with_picture
 from topics.models import Topic
 
 from .references import EMBEDDED_STORIES, latest_live_stories
-from .serializers import QuestionRefSerializer, StoryListItemSerializer
+from .serializers import CardImageField, QuestionRefSerializer, StoryListItemSerializer
 
 
 class TopicListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The topic's public page.")
     stories_url = serializers.SerializerMethodField(help_text="All its live stories: the story list filtered by topic.")
+    image = CardImageField(help_text="The topic's picture (portrait, flag, logo), or null.")
 
     class Meta:
         model = Topic
-        fields = ["id", "slug", "name", "kind", "description", "external_url", "url", "stories_url", "updated_at"]
+        fields = ["id", "slug", "name", "kind", "description", "external_url", "image", "url", "stories_url", "updated_at"]
 
     def get_url(self, topic) -> str:
         return site_url("topics:detail", topic.slug)
@@ -46,10 +48,10 @@ class TopicViewSet(PublicViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return Topic.objects.order_by("name", "id")
+            return with_picture(Topic.objects.order_by("name", "id"))
         # The detail's questions in the same round as the topic: one prefetch query.
-        return Topic.objects.prefetch_related(
-            Prefetch("questions", queryset=CommonQuestion.objects.published(), to_attr="published_questions")
+        return with_picture(Topic.objects.all()).prefetch_related(
+            Prefetch("questions", queryset=with_picture(CommonQuestion.objects.published()), to_attr="published_questions")
         )
 
     def retrieve(self, request, *args, **kwargs):

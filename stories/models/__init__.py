@@ -13,10 +13,11 @@ change log, pages rendered at publish, search documents).
 
 from .history import Revision, SlugRedirect, Transition, UpdateNote
 from .serving import LivePage, StorySearchDocument
-from .story import SCHEDULE_GRACE, Citation, SectionBlock, Story, StoryQuerySet, StoryQuestion, StoryTopic
+from .story import SCHEDULE_GRACE, Citation, LiveImage, SectionBlock, Story, StoryQuerySet, StoryQuestion, StoryTopic
 
 __all__ = [
     "Citation",
+    "LiveImage",
     "LivePage",
     "Revision",
     "SCHEDULE_GRACE",

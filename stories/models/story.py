@@ -123,9 +123,11 @@ class Story(models.Model):
     live_topics = models.ManyToManyField("topics.Topic", blank=True, related_name="live_stories", editable=False)
     live_outlets = models.ManyToManyField("sources.Outlet", blank=True, related_name="live_stories", editable=False)
     live_questions = models.ManyToManyField("faq.CommonQuestion", blank=True, related_name="live_stories", editable=False)
-    live_lead_image = models.ForeignKey(
-        "images.Image", on_delete=models.PROTECT, null=True, blank=True, related_name="live_lead_of", editable=False
-    )
+    live_images = models.ManyToManyField(
+        "images.Image", through="LiveImage", blank=True, related_name="live_stories", editable=False,
+        help_text="Every library image the live revision shows (lead and inline): an image a live story shows "
+        "cannot be deleted, and a change to it re-renders the story.",
+    )  # fmt: skip
     first_published_at = models.DateTimeField("first published", null=True, blank=True, editable=False)
     last_published_at = models.DateTimeField("last published", null=True, blank=True, editable=False)
     has_unpublished_changes = models.BooleanField(
@@ -184,7 +186,7 @@ class SectionBlock(models.Model):
         help_text="The standard sections carry their own heading; a custom one needs a heading.",
     )
     heading = models.CharField("heading", max_length=200, blank=True, help_text="Leave blank to use the kind's standard heading.")
-    body = RichTextField("body", blank=True, help_text="The section's text.")
+    body = RichTextField("body", blank=True, figures=True, help_text="The section's text; figures are library images.")
 
     class Meta:
         ordering = ["position", "id"]
@@ -254,6 +256,21 @@ class StoryTopic(models.Model):
 
     def __str__(self) -> str:
         return str(self.topic)
+
+
+class LiveImage(models.Model):
+    """A library image the live revision shows; protects it from deletion while it does."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    image = models.ForeignKey("images.Image", on_delete=models.PROTECT, related_name="+", verbose_name="image")
+
+    class Meta:
+        verbose_name = "image shown by a live story"
+        verbose_name_plural = "images shown by live stories"
+        constraints = [models.UniqueConstraint(fields=["story", "image"], name="liveimage_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.story} shows image {self.image_id}"
 
 
 class StoryQuestion(models.Model):
