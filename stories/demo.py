@@ -14,7 +14,7 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image as PILImage
-from PIL import ImageDraw
+from PIL import ImageDraw, ImageFont
 
 from faq.models import CommonQuestion, QuestionItem
 from images.ingest import image_ingest
@@ -107,6 +107,7 @@ def _load_topic(t: dict, report: LoadReport) -> Topic:
             "description": t["description"],
             "aliases": "\n".join(t.get("aliases", [])),
             "external_url": t.get("external_url", ""),
+            "image": _topic_image(t),
         },
     )
     if _change_count(report) != changes:
@@ -221,6 +222,41 @@ def _flags_image() -> Image:
         upload=ContentFile(out.getvalue(), name="peru-mexico-flags.png"), title="Flags of Peru and Mexico",
         alt_text="The flags of Peru (red, white, red) and Mexico (green, white, red) side by side",
         caption="Peru and Mexico", credit="Newsroom (drawn for the demo)", licence="Made by the project",
+    )  # fmt: skip
+
+
+# Flags the demo draws as three vertical bands (left, middle, right), with a simplified emblem's colour.
+FLAGS = {
+    "peru": (((217, 16, 35), (255, 255, 255), (217, 16, 35)), (40, 110, 40)),
+    "mexico": (((0, 104, 71), (255, 255, 255), (206, 17, 38)), (120, 80, 40)),
+}
+MONOGRAM_COLOURS = [(11, 79, 156), (90, 45, 130), (20, 110, 90), (150, 60, 30), (60, 60, 60)]
+
+
+def _topic_image(t: dict) -> Image:
+    """A topic card's picture, drawn by the project: a country's flag, else a monogram of its initials
+    (no portrait we lack the rights to). The same bytes every time, so loading again finds it."""
+    size = 800
+    picture = PILImage.new("RGB", (size, size), (245, 245, 240))
+    draw = ImageDraw.Draw(picture)
+    if t["slug"] in FLAGS:
+        bands, emblem = FLAGS[t["slug"]]
+        for band, colour in enumerate(bands):
+            draw.rectangle((band * size // 3, 0, (band + 1) * size // 3 - 1, size - 1), fill=colour)
+        draw.ellipse((size // 2 - 90, size // 2 - 90, size // 2 + 90, size // 2 + 90), outline=emblem, width=16)
+        alt, title = f"The flag of {t['name']}", f"Flag of {t['name']}"
+    else:
+        initials = "".join(word[0] for word in t["name"].split()[:2]).upper()
+        colour = MONOGRAM_COLOURS[sum(map(ord, t["slug"])) % len(MONOGRAM_COLOURS)]
+        draw.rectangle((0, 0, size, size), fill=colour)
+        font = ImageFont.load_default(size=340)
+        draw.text((size // 2, size // 2), initials, fill="white", font=font, anchor="mm")
+        alt, title = f"The initials {initials} of {t['name']}, drawn as a monogram", f"Monogram of {t['name']}"
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return image_ingest(
+        upload=ContentFile(out.getvalue(), name=f"{t['slug']}.png"), title=title, alt_text=alt,
+        credit="Newsroom (drawn for the demo)", licence="Made by the project",
     )  # fmt: skip
 
 

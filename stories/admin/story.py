@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from images.widgets import ImageChooserAdminMixin
 from newsroom.admin_mixins import BoundedSearchMixin
 
 from .. import workflow
@@ -57,7 +58,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Story)
-class StoryAdmin(BoundedSearchMixin, StoryCoverageAdminMixin, StoryViewsMixin, admin.ModelAdmin):
+class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminMixin, StoryViewsMixin, admin.ModelAdmin):
     form = StoryAdminForm
     list_display = ["headline", "state", "author", "has_unpublished_changes", "publish_at", "last_published_at", "updated_at"]
     list_filter = ["status", OverdueFilter, "has_unpublished_changes", "author", "topics"]
@@ -71,12 +72,12 @@ class StoryAdmin(BoundedSearchMixin, StoryCoverageAdminMixin, StoryViewsMixin, a
     readonly_fields = ["state", "publish_at", "live_link", "first_published_at", "last_published_at"]
     inlines = [SectionBlockInline, CitationInline, StoryTopicInline, StoryQuestionInline]
     list_select_related = ["author"]
-    autocomplete_fields = ["lead_image"]
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     change_form_template = "admin/stories/story/change_form.html"
 
     class Media:
         js = [REORDER_JS]
+        css = {"all": ["newsroom/admin/image-chooser.css"]}  # the chooser the editor's "Image from the library" opens
 
     # --- display ---------------------------------------------------------
 

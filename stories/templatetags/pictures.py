@@ -11,7 +11,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def picture(image, shape: str = "1x1", sizes: str = "8rem", css_class: str = "card-image", loading: str = "lazy"):
+def picture(image, shape: str = "1x1", sizes: str = "4.5rem", css_class: str = "card-image", loading: str = "lazy"):
     if image is None:
         return ""
     shown = ShownImage(image=image, caption="", renditions=list(image.renditions.all()), shape=shape)
