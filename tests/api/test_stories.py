@@ -67,7 +67,13 @@ def test_list_is_newest_first_with_topics(client):
     response = client.get(LIST)
     assert _slugs(response) == [new.slug, old.slug]
     assert response.json()["results"][0]["topics"] == [
-        {"slug": topic.slug, "name": "Peru", "kind": "country", "url": f"http://localhost:8000/topics/{topic.slug}/", "image": None}
+        {
+            "slug": topic.slug,
+            "name": "Peru",
+            "kind": "country",
+            "url": f"http://localhost:8000/topics/{topic.slug}/",
+            "image": None,
+        }
     ]
 
 
