@@ -241,6 +241,8 @@ STATICFILES_DIRS = [BASE_DIR / "newsroom" / "static"]
 # (by `make run` in debug; in production by the web server, object storage or a CDN in front).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+# Django itself serves MEDIA_ROOT at MEDIA_URL (`make run`, the tests' live server); never behind a real web server.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(30 * 1024 * 1024)))  # an upload's size cap
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", "60000000"))  # larger pictures are refused (bombs)
 STORAGES = {

@@ -30,3 +30,4 @@ PUBLIC_PAGE_CACHE = False
 FEED_ALLOW_PRIVATE_HOSTS = True
 # Uploaded images go to a folder of this test run's own, removed when it ends (tests/conftest.py).
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="newsroom-test-media-"))
+SERVE_MEDIA = True  # the live server shows uploaded images to the browser tests

@@ -1,8 +1,9 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from newsroom import health
 from newsroom import views as site_views
@@ -41,8 +42,9 @@ urlpatterns = [
     path("sitemap-<section>.xml", public_page(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]
 
-if settings.DEBUG:  # `make run`: uploaded images from MEDIA_ROOT (in production the web server or a CDN serves them)
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
+    # `make run`: uploaded images from MEDIA_ROOT (in production the web server, object storage or a CDN serves them)
+    urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", site_views.media_file)]
 
 handler400 = site_views.bad_request
 handler404 = site_views.page_not_found

@@ -1,15 +1,22 @@
 """Site-wide public views: robots.txt and the error pages."""
 
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
+from django.views.static import serve
 
 from .seo import absolute
 
 
 @cache_control(public=True, max_age=3600)
+def media_file(request, path: str):
+    """An uploaded image or rendition from MEDIA_ROOT (read at each request: tests give each one its own)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 def robots_txt(request):
     """Crawl everything public; not the admin, previews, the API or result pages; find the sitemaps."""
     lines = [

@@ -1,10 +1,12 @@
 // The focal point, set by clicking the picture on an image's page: crops keep that point in view.
 // It fills the "focal point" fields (still editable by hand) and marks the spot.
-const preview = document.querySelector(".image-preview");
-const across = document.getElementById("id_focal_x");
-const down = document.getElementById("id_focal_y");
+// Loaded in the page's head (the admin's form media): wait for the form.
+document.addEventListener("DOMContentLoaded", () => {
+  const preview = document.querySelector(".image-preview");
+  const across = document.getElementById("id_focal_x");
+  const down = document.getElementById("id_focal_y");
+  if (!preview || !across || !down) return;
 
-if (preview && across && down) {
   const marker = document.createElement("span");
   marker.className = "image-focus-marker";
   preview.append(marker);
@@ -23,4 +25,4 @@ if (preview && across && down) {
   across.addEventListener("input", place);
   down.addEventListener("input", place);
   place();
-}
+});
