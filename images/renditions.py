@@ -1,8 +1,9 @@
 """Renditions: the files pages and apps are served, made from an image's master.
 
 Responsive widths (never wider than the master) in WebP with a JPEG fallback,
-and crops for the shapes pages use: 16:9 for a lead image, 1:1 for cards, and
-1200 × 630 for social previews, each around the image's focal point. Every
+and crops for the shapes pages use: 16:9 for a lead image, 4:3 (structured data),
+1:1 for cards, and 1200 × 630 for social previews, each around the image's
+focal point (moving it makes the crops again: ``crops_forget``). Every
 file is stored through Django's storage API under a name that ends in a digest
 of its bytes, so it can be cached forever; making them again is a no-op
 (``renditions_make`` skips what exists), so the task is safe to run twice. New
@@ -27,7 +28,8 @@ from newsroom.changes.shows import IMAGE
 from .models import Image, Rendition
 
 WIDTHS = (320, 640, 960, 1280, 1920)
-SHAPES = {"full": None, "16x9": (16, 9), "1x1": (1, 1), "social": (1200, 630)}
+SHAPES = {"full": None, "16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1), "social": (1200, 630)}
+CROPPED = ("16x9", "4x3", "1x1", "social")  # the shapes cut around the focal point: made again when it moves
 QUALITY = {"webp": 80, "jpeg": 82}
 
 
@@ -45,7 +47,7 @@ class Spec:
 def specs_for(image: Image) -> list[Spec]:
     """Every rendition an image gets: widths capped at what its master (or its crop) holds."""
     specs = []
-    for shape, widths in (("full", WIDTHS), ("16x9", (640, 1280)), ("1x1", (320, 640))):
+    for shape, widths in (("full", WIDTHS), ("16x9", (640, 1280)), ("4x3", (640, 1200)), ("1x1", (320, 640))):
         box_width = crop_box(image.width, image.height, SHAPES[shape], (image.focal_x, image.focal_y))[2]
         capped = sorted({min(w, box_width) for w in widths})
         specs += [Spec(shape, w, fmt) for w in capped for fmt in ("webp", "jpeg")]
@@ -129,3 +131,12 @@ def render(master: PILImage.Image, spec: Spec, *, focus: tuple[float, float]) ->
 
 def _ext(spec: Spec) -> str:
     return "jpg" if spec.format == "jpeg" else spec.format
+
+
+def crops_forget(*, image: Image) -> int:
+    """Forget the cropped renditions of ``image`` (its focal point moved); the task makes them again.
+
+    Their files stay: pages rendered before still name them until they are rendered again with the new ones.
+    """
+    deleted, _ = image.renditions.filter(spec__regex=rf"^({'|'.join(CROPPED)})-").delete()
+    return deleted

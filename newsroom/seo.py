@@ -71,7 +71,7 @@ def news_article(page) -> dict:
     if page.summary:
         article["description"] = page.summary
     if page.lead_image is not None:  # the shapes search engines ask for, widest first
-        wanted = ("16x9-1280.jpeg", "1x1-640.jpeg", "social-1200.jpeg")
+        wanted = ("16x9-1280.jpeg", "4x3-1200.jpeg", "1x1-640.jpeg", "social-1200.jpeg")
         by_spec = {r.spec: r for r in page.lead_image.renditions}
         article["image"] = [absolute(by_spec[spec].file.url) for spec in wanted if spec in by_spec] or [
             absolute(page.lead_image.image.file.url)

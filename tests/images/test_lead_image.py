@@ -69,6 +69,7 @@ def test_the_page_shows_it_with_renditions_and_link_previews_use_it(client, pict
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert [url.rsplit("/", 1)[1].split("-")[1:3] for url in ld["image"]] == [
         ["16x9", "1280"],
+        ["4x3", "1200"],
         ["1x1", "640"],
         ["social", "1200"],
     ]

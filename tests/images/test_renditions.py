@@ -85,3 +85,22 @@ def test_renditions_carry_no_metadata_and_transparency_is_flattened_for_jpeg():
     renditions_make(image=image)
     assert _open(image.renditions.get(spec="full-320.jpeg")).convert("RGB").getpixel((5, 5)) == (255, 255, 255)
     assert _open(image.renditions.get(spec="full-320.webp")).mode == "RGBA"
+
+
+def test_moving_the_focal_point_cuts_the_crops_again_and_the_page_follows(commit):
+    from images.services import image_save
+
+    with commit():
+        image = image_ingest(upload=upload(_two_halves(2400, 1600), "halves.png"))
+    square = image.renditions.get(spec="1x1-320.jpeg")
+    assert _open(square).getpixel((200, 160))[2] > 200  # centred on the seam: this point is in the blue half
+    untouched = image.renditions.get(spec="full-320.jpeg").file.name
+    image.focal_x = 0.05  # the red left edge
+    with commit():
+        image_save(image=image)
+    moved = image.renditions.get(spec="1x1-320.jpeg")
+    assert moved.file.name != square.file.name
+    red, _, blue = _open(moved).getpixel((200, 160))  # the square now starts at the left edge: the same point is red
+    assert red > 200 and blue < 60
+    assert {r.spec for r in image.renditions.all()} == {s.name for s in specs_for(image)}
+    assert image.renditions.get(spec="full-320.jpeg").file.name == untouched  # the uncropped ones stay
