@@ -245,8 +245,40 @@ MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(30 * 1024 * 1024)))  # an upload's size cap
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", "60000000"))  # larger pictures are refused (bombs)
+# Media on S3-compatible object storage (AWS S3, MinIO, R2 …) when MEDIA_S3_BUCKET is set, so web and
+# worker hosts on several machines share the files; credentials come the usual boto3 way (AWS_ACCESS_KEY_ID,
+# AWS_SECRET_ACCESS_KEY, or the host's role). MEDIA_S3_DOMAIN is the CDN (or public bucket) host pages name.
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+MEDIA_S3_OPTIONS = {
+    "bucket_name": MEDIA_S3_BUCKET,
+    "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+    "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+    "custom_domain": os.environ.get("MEDIA_S3_DOMAIN") or None,
+    "url_protocol": os.environ.get("MEDIA_S3_URL_PROTOCOL", "https:"),
+    "querystring_auth": False,  # public pictures: plain, cacheable addresses
+    "file_overwrite": False,  # names are content hashes: never replace a file
+    "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+}
+
+
+def _media_origins() -> list[str]:
+    """Where pictures are served from when not from this site: the CDN domain, or the object store."""
+    if not MEDIA_S3_BUCKET:
+        return []
+    if MEDIA_S3_OPTIONS["custom_domain"]:
+        return [f"{MEDIA_S3_OPTIONS['url_protocol']}//{MEDIA_S3_OPTIONS['custom_domain']}"]
+    if MEDIA_S3_OPTIONS["endpoint_url"]:
+        return [MEDIA_S3_OPTIONS["endpoint_url"].rstrip("/")]
+    return ["https://*.amazonaws.com"]
+
+
+MEDIA_ORIGINS = _media_origins()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": MEDIA_S3_OPTIONS}
+        if MEDIA_S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -307,7 +339,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
     "font-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],

@@ -124,14 +124,18 @@ def test_home_lists_the_demo_story(client, demo):
     assert html.escape(demo.live_headline) in content
 
 
-def test_the_demo_story_has_a_described_lead_image_drawn_by_the_project(client, demo, commit):
+def test_the_demo_story_and_its_topics_have_described_pictures_drawn_by_the_project(client, demo, commit):
     image = demo.lead_image
     assert image is not None and image.missing == [] and image.licence == "Made by the project"
     assert (image.width, image.height) == (1920, 1080) and demo.live_revision.data["lead_image_id"] == image.pk
+    topics = list(Topic.objects.select_related("image"))
+    assert topics and all(t.image is not None and t.image.missing == [] for t in topics)
+    assert len({t.image_id for t in topics}) == len(topics)  # each its own: a flag or a monogram
     with commit():
-        demo_load()  # loading again finds the same picture in the library: nothing new
-    assert type(image).objects.count() == 1
+        demo_load()  # loading again finds the same pictures in the library: nothing new
+    assert type(image).objects.count() == 1 + len(topics)
     assert (
         'alt="The flags of Peru (red, white, red) and Mexico (green, white, red) side by side"'
         in client.get(demo.get_absolute_url()).content.decode()
     )
+    assert 'alt="The flag of Peru"' in client.get(demo.get_absolute_url()).content.decode()
