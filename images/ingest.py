@@ -147,6 +147,14 @@ def image_decode(data: bytes) -> PILImage.Image:
     return _normalise(picture)
 
 
+def stored_file_check(row, data: bytes) -> None:
+    """A file coming back with an import (a master or a rendition): a picture the upload would accept,
+    of the size its row says. Raises ``ImageRefused`` with the reason."""
+    picture = image_decode(data)
+    if picture.size != (row.width, row.height):
+        raise ImageRefused(f"the picture is {picture.width} × {picture.height} pixels; its row says {row.width} × {row.height}")
+
+
 def _check_size(picture: PILImage.Image) -> None:
     width, height = picture.size
     limit = settings.IMAGE_MAX_PIXELS
@@ -165,6 +173,9 @@ def _check_single(data: bytes, picture_format: str) -> None:
     if picture_format == "WEBP":
         ends["WEBP"] = int.from_bytes(data[4:8], "little") + 8 in (len(data), len(data) - 1)
     if not ends.get(picture_format, True):
+        end_marker = {"JPEG": b"\xff\xd9", "PNG": b"IEND\xaeB`\x82"}.get(picture_format)
+        if end_marker is not None and end_marker not in data:
+            raise ImageRefused("The picture is damaged or cut short (its end is missing), so it cannot be read. Upload it again.")
         raise ImageRefused("The file has other data after the end of the picture (it is two files in one), so it is refused.")
 
 

@@ -2,34 +2,50 @@
 
 The file is a JSON object::
 
-    {"format": "newsroom-content", "version": 1,
+    {"format": "newsroom-content", "version": 2,
      "users": [{"username": ..., "first_name": ..., "last_name": ..., "email": ...}],
-     "objects": [<Django serialised object>, ...]}
+     "objects": [<Django serialised object>, ...],
+     "files": {"<storage name>": "<base64 of its bytes>", ...}}
 
 ``objects`` are Django's standard serialised rows (``model``, ``pk``,
 ``fields``) of every model of the content apps, in dependency order and by
 primary key, with users referenced by username (natural keys). Passwords
 and sessions are never exported, nor rendered pages (``stories.LivePage``, a
-cache rebuilt from the live revision on the first request). Importing into an empty database and
-exporting again gives the same file byte for byte.
+cache rebuilt from the live revision on the first request). ``files`` holds
+every file a row names (library images and their renditions), so a clone
+needs nothing else; on import each must be present, under a plain name, and
+pass the check its model declares (``CONTENT_FILE_CHECKS``: a picture is
+decoded with the upload's refusals), and is written through the storage API
+only once every row has loaded (none is left behind when the import fails).
+Importing into an empty database and exporting again gives the same file
+byte for byte. Version 1 files (no ``files``) are read too.
 """
 
+import base64
+import binascii
 import datetime
 import json
+import re
 from collections.abc import Iterable
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.utils.module_loading import import_string
 
 from .richtext import RichTextField, sanitize_html
 
 FORMAT = "newsroom-content"
-VERSION = 1
-CONTENT_APPS = ["topics", "sources", "faq", "images", "stories", "changes"]
+VERSION = 2
+READS = {1, 2}
+CONTENT_APPS = ["images", "topics", "sources", "faq", "stories", "changes"]
+_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*")
 # Caches, not content: a page is rendered again from its (sanitised) live revision.
 DERIVED_MODELS = {"stories.livepage"}
 # Fields that belong to the database the rows were read from: a change-log entry's transaction id means
@@ -81,8 +97,25 @@ def content_export() -> str:
         for name, value in obj["fields"].items():
             if isinstance(value, list) and all(isinstance(v, int) for v in value):
                 obj["fields"][name] = sorted(value)  # many-to-many: a stable order
-    document = {"format": FORMAT, "version": VERSION, "users": _referenced_users(), "objects": objects}
+    document = {
+        "format": FORMAT, "version": VERSION, "users": _referenced_users(), "objects": objects, "files": _files_export(),
+    }  # fmt: skip
     return json.dumps(document, cls=ExportEncoder, indent=1, ensure_ascii=False, sort_keys=True)
+
+
+def _file_fields(model) -> list:
+    return [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+
+
+def _files_export() -> dict[str, str]:
+    """Every file the exported rows name, read through the storage API."""
+    files = {}
+    for model in content_models():
+        for field in _file_fields(model):
+            for name in model.objects.exclude(**{field.attname: ""}).values_list(field.attname, flat=True):
+                with default_storage.open(name, "rb") as handle:
+                    files[name] = base64.b64encode(handle.read()).decode("ascii")
+    return files
 
 
 def _check_empty() -> None:
@@ -149,26 +182,83 @@ def content_import(text: str) -> int:
         raise ImportError_(f"Not JSON: {exc}") from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportError_(f"Not a {FORMAT} file.")
-    if document.get("version") != VERSION:
-        raise ImportError_(f"Unsupported version {document.get('version')!r}; this build reads version {VERSION}.")
+    if document.get("version") not in READS:
+        raise ImportError_(f"Unsupported version {document.get('version')!r}; this build reads versions 1 and {VERSION}.")
+    files = document.get("files", {})
+    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        raise ImportError_("files: expected an object of file names to base64 text.")
     _check_empty()
     _ensure_users(document.get("users", []))
     objects = document.get("objects", [])
     if not isinstance(objects, list):
         raise ImportError_("objects: expected a list of rows.")
     count, seen, allowed = 0, set(), {m._meta.label_lower for m in content_models()}
+    wanted: dict[str, bytes] = {}
     try:
         with connection.constraint_checks_disabled():
             for obj in serializers.deserialize("python", objects, handle_forward_references=True):
                 _check_row(obj.object, allowed=allowed, seen=seen)
                 _sanitize_rich_text(obj.object)
+                wanted.update(_row_files(obj.object, files))
                 obj.save()
                 count += 1
         connection.check_constraints()
+    except ImportError_:
+        raise
     except Exception as exc:  # any malformed row: roll back everything
         raise ImportError_(f"Row {count + 1} cannot be imported: {exc}") from exc
     _reset_sequences()
+    _files_write(wanted)
     return count
+
+
+def _row_files(instance, files: dict[str, str]) -> dict[str, bytes]:
+    """The files ``instance`` names, from the document, decoded and checked; raises ``ImportError_``."""
+    label = instance._meta.label_lower
+    found = {}
+    for field in _file_fields(instance._meta.model):
+        value = getattr(instance, field.attname)
+        name = value.name if hasattr(value, "name") else value
+        if not name:
+            continue
+        where = f"{label} {instance.pk}: {field.name} {str(name)[:120]!r}"
+        if not _FILE_NAME.fullmatch(name) or ".." in name.split("/"):
+            raise ImportError_(f"{where}: not a plain file name (letters, digits, - _ . and /)")
+        if name not in files:
+            raise ImportError_(f"{where}: the file is not in the export's files")
+        try:
+            data = base64.b64decode(files[name], validate=True)
+        except (binascii.Error, ValueError):
+            raise ImportError_(f"{where}: the file is not valid base64") from None
+        check = settings.CONTENT_FILE_CHECKS.get(label)
+        if check is not None:
+            try:
+                import_string(check)(instance, data)
+            except ValueError as exc:
+                raise ImportError_(f"{where}: {exc}") from None
+        found[name] = data
+    return found
+
+
+def _files_write(wanted: dict[str, bytes]) -> None:
+    """Store the imported files under their own names; on failure remove those written, and fail the import."""
+    written = []
+    try:
+        for name, data in sorted(wanted.items()):
+            if default_storage.exists(name):
+                with default_storage.open(name, "rb") as handle:
+                    if handle.read() == data:
+                        continue
+                default_storage.delete(name)  # a stale file of an earlier database under the same name
+            if default_storage.save(name, ContentFile(data)) != name:
+                raise ImportError_(f"The storage would not keep the name {name!r}.")
+            written.append(name)
+    except Exception as exc:
+        for name in written:
+            default_storage.delete(name)
+        if isinstance(exc, ImportError_):
+            raise
+        raise ImportError_(f"The files could not be stored: {exc}") from exc
 
 
 def _sanitize_rich_text(instance) -> None:

@@ -161,6 +161,8 @@ PUBLIC_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
 # The public-change pipeline (newsroom/changes/): what runs, in order, once a
 # recorded change commits, and what the beat's reconcile runs again each minute.
 PUBLIC_CHANGE_STEPS = ["stories.after_change.live_copies_refresh", "stories.after_change.page_cache_purge"]
+# How import_content checks the files a row names (newsroom/portability.py), by model label.
+CONTENT_FILE_CHECKS = {"images.image": "images.ingest.stored_file_check", "images.rendition": "images.ingest.stored_file_check"}
 PUBLIC_CHANGE_RECONCILE_STEPS = ["stories.after_change.page_cache_purge"]
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")

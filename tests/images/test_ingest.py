@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
+from PIL import PngImagePlugin
 
 from images.ingest import ImageRefused, image_ingest
 from images.models import Image
@@ -145,6 +146,14 @@ def _png_bomb(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", body) + _png_chunk(b"IEND", b"")
 
 
+def _png_with_text(key: str, value: str) -> bytes:
+    info = PngImagePlugin.PngInfo()
+    info.add_text(key, value)
+    out = io.BytesIO()
+    PILImage.new("RGB", (9, 9), "white").save(out, "PNG", pnginfo=info)
+    return out.getvalue()
+
+
 def _jpeg() -> bytes:
     return encode(PILImage.new("RGB", (40, 30), "orange"), "JPEG")
 
@@ -167,6 +176,10 @@ BAD_FILES = {
     "png claiming 9000 x 9000 pixels": (_png_bomb(9000, 9000), "megapixels"),
     "png claiming 0 width": (_png_bomb(0, 10), ""),
     "random bytes": (bytes(range(256)) * 8, "not a picture"),
+    "truncated png": (encode(PILImage.effect_noise((64, 64), 40).convert("RGB"), "PNG")[:300], "damaged or cut short"),
+    "webp with data after its end": (encode(PILImage.new("RGB", (9, 9)), "WEBP") + b"MZ\x90\x00" * 16, "two files in one"),
+    "gif with html after it": (encode(PILImage.new("P", (9, 9)), "GIF") + b"<html><body>hi</body></html>", "HTML or script"),
+    "png with an iframe in a text chunk": (_png_with_text("Comment", '<iframe src="https://evil.example/">'), "HTML or script"),
 }
 
 
