@@ -53,7 +53,7 @@ SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.apps.NewsroomAdminConfig",  # django.contrib.admin, with the editorial desk as its home
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -161,6 +161,8 @@ PUBLIC_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
 # The public-change pipeline (newsroom/changes/): what runs, in order, once a
 # recorded change commits, and what the beat's reconcile runs again each minute.
 PUBLIC_CHANGE_STEPS = ["stories.after_change.live_copies_refresh", "stories.after_change.page_cache_purge"]
+# The admin home's panels (newsroom/admin_site.py): callables taking the request, returning panels.
+ADMIN_DESK_PANELS = ["stories.admin.desk.desk_panels"]
 # How import_content checks the files a row names (newsroom/portability.py), by model label.
 CONTENT_FILE_CHECKS = {"images.image": "images.ingest.stored_file_check", "images.rendition": "images.ingest.stored_file_check"}
 PUBLIC_CHANGE_RECONCILE_STEPS = ["stories.after_change.page_cache_purge"]

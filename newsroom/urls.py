@@ -12,9 +12,6 @@ from stories import reference_urls
 from stories import views as story_views
 from stories.sitemaps import SITEMAPS, NewsSitemap
 
-admin.site.site_header = "Newsroom"
-admin.site.site_title = "Newsroom admin"
-admin.site.index_title = "Editorial desk"
 
 urlpatterns = [
     path("", story_views.home, name="home"),

@@ -71,6 +71,7 @@ def test_writer_adds_pictures_editor_publishes_reader_gets_the_right_rendition(b
     page.locator("#blocks-0 button[title='Image from the library']").click()
     page.click(f"dialog.image-chooser .image-chooser-pick[data-image-id='{image.pk}']")
     page.wait_for_selector("#blocks-0 figure.library-figure img")
+    page.locator("#blocks-0 figure.library-figure").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "image-inline-in-editor.png"))
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist .success")

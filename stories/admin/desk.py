@@ -1,0 +1,212 @@
+"""The editorial desk: the admin's home page, per role (``newsroom/admin_site.py`` shows these panels).
+
+An editor sees what waits on them: the review queue (oldest first, with how
+long each has waited), scheduled stories (overdue ones flagged), live stories
+with unpublished changes, what was published lately, feeds that fail, and live
+stories with new coverage on their topics. A writer sees their own stories:
+returned to them (with the editor's comment), drafts, in review, published.
+Each item links straight to the story (or the feed): one click from the desk.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from newsroom.auth import display_name
+from sources.models import Feed
+from sources.selectors import story_list_with_coverage_flag
+
+from ..models import SCHEDULE_GRACE, Story, Transition
+from ..workflow import EDITOR_PERM
+
+S = Story.Status
+SHOWN = 8  # items a panel lists; "all …" leads to the filtered list
+
+
+@dataclass
+class Item:
+    title: str
+    url: str
+    meta: str = ""
+    note: str = ""  # a comment to read (a return), shown quoted
+    flag: str = ""  # "overdue" …: drawn as a warning
+
+
+@dataclass
+class Panel:
+    key: str
+    title: str
+    items: list[Item]
+    count: int
+    empty: str
+    more_url: str = ""
+    help: str = ""
+    attention: bool = False  # waiting on this user: drawn first and marked
+    extra: dict = field(default_factory=dict)
+
+
+def desk_panels(request) -> list[Panel]:
+    user = request.user
+    if not user.has_perm("stories.view_story"):
+        return []
+    now = timezone.now()
+    if user.has_perm(EDITOR_PERM):
+        panels = _editor_panels(now)
+    else:
+        panels = _writer_panels(user, now)
+    return panels
+
+
+def _with_last_transition(queryset):
+    last = Transition.objects.filter(story=OuterRef("pk")).order_by("-created_at", "-id")
+    return queryset.annotate(
+        last_action=Subquery(last.values("action")[:1]),
+        last_comment=Subquery(last.values("comment")[:1]),
+        last_at=Subquery(last.values("created_at")[:1]),
+        last_actor_id=Subquery(last.values("actor")[:1]),
+    )
+
+
+def _story_url(story: Story) -> str:
+    return reverse("admin:stories_story_change", args=[story.pk])
+
+
+def _list_url(**filters) -> str:
+    return f"{reverse('admin:stories_story_changelist')}?{urlencode(filters)}"
+
+
+def _names(stories) -> dict:
+    """Display names of the people the rows name (authors, last actors): one query."""
+    ids = {s.author_id for s in stories} | {getattr(s, "last_actor_id", None) for s in stories}
+    users = get_user_model().objects.in_bulk({i for i in ids if i})
+    return {pk: display_name(u) for pk, u in users.items()}
+
+
+def _since(moment, now) -> str:
+    """ "5 hours" (the largest unit only), or '' with no moment."""
+    return timesince(moment, now).split(",")[0] if moment else ""
+
+
+def _ago(moment, now) -> str:
+    return f"{_since(moment, now)} ago" if moment else ""
+
+
+def _editor_panels(now) -> list[Panel]:
+    stories = Story.objects.select_related(None)
+    queue_qs = _with_last_transition(stories.filter(status=S.IN_REVIEW)).order_by("last_at", "id")
+    queue = list(queue_qs[:SHOWN])
+    scheduled = list(stories.filter(status=S.SCHEDULED).order_by("publish_at", "id")[:SHOWN])
+    changed = list(stories.filter(status=S.PUBLISHED, has_unpublished_changes=True).order_by("-updated_at")[:SHOWN])
+    recent = list(stories.filter(status=S.PUBLISHED).order_by("-last_published_at", "-id")[:SHOWN])
+    coverage = list(
+        story_list_with_coverage_flag(stories.filter(status=S.PUBLISHED))
+        .filter(has_new_coverage=True)
+        .order_by("-last_published_at", "-id")[:SHOWN]
+    )
+    feeds = list(
+        Feed.objects.filter(is_active=True, consecutive_failures__gt=0)
+        .select_related("outlet")
+        .order_by("-consecutive_failures", "id")[:SHOWN]
+    )
+    names = _names(queue + scheduled + changed + recent)
+    counts = {
+        "queue": queue_qs.count() if len(queue) == SHOWN else len(queue),
+        "scheduled": stories.filter(status=S.SCHEDULED).count() if len(scheduled) == SHOWN else len(scheduled),
+    }
+    overdue_before = now - SCHEDULE_GRACE
+    return [
+        Panel(
+            "review", "Waiting for review", attention=bool(queue), count=counts["queue"],
+            items=[
+                Item(s.headline, _story_url(s), f"by {names.get(s.author_id, 'no author')} · waiting {_since(s.last_at, now)}",
+                     note=s.last_comment or "")
+                for s in queue
+            ],
+            empty="Nothing waits for review.", more_url=_list_url(status__exact=S.IN_REVIEW),
+            help="Oldest first: the story that has waited longest is at the top.",
+        ),
+        Panel(
+            "scheduled", "Scheduled", count=counts["scheduled"],
+            items=[
+                Item(s.headline, _story_url(s), f"for {timezone.localtime(s.publish_at):%-d %b %Y, %H:%M}",
+                     flag="overdue" if s.publish_at and s.publish_at < overdue_before else "")
+                for s in scheduled
+            ],
+            empty="Nothing is scheduled.", more_url=_list_url(status__exact=S.SCHEDULED),
+        ),
+        Panel(
+            "changed", "Live, with unpublished changes", count=len(changed),
+            items=[Item(s.headline, _story_url(s), f"edited {_ago(s.updated_at, now)}") for s in changed],
+            empty="Every live story is as its readers see it.",
+            more_url=_list_url(status__exact=S.PUBLISHED, has_unpublished_changes__exact=1),
+        ),
+        Panel(
+            "coverage", "New coverage on live stories", count=len(coverage),
+            items=[Item(s.headline, _story_url(s) + "#fieldset-0-3-heading", "new articles on its topics") for s in coverage],
+            empty="No new articles on the topics of live stories.",
+        ),
+        Panel(
+            "feeds", "Feeds with problems", count=len(feeds),
+            items=[
+                Item(f"{f.outlet} · {f.title or f.url}", reverse("admin:sources_feed_change", args=[f.pk]),
+                     f"{f.consecutive_failures} failed fetches in a row", note=f.last_error[:200])
+                for f in feeds
+            ],
+            empty="Every active feed fetches fine.",
+            more_url=f"{reverse('admin:sources_feed_changelist')}",
+        ),
+        Panel(
+            "recent", "Recently published", count=len(recent),
+            items=[
+                Item(s.live_headline or s.headline, _story_url(s), f"{_ago(s.last_published_at, now)} · by {names.get(s.author_id, 'no author')}")
+                for s in recent
+            ],
+            empty="Nothing published yet.", more_url=_list_url(status__exact=S.PUBLISHED),
+        ),
+    ]  # fmt: skip
+
+
+def _writer_panels(user, now) -> list[Panel]:
+    mine = _with_last_transition(Story.objects.filter(author=user))
+    drafts = list(mine.filter(status=S.DRAFT).order_by("-updated_at", "-id")[: SHOWN * 2])
+    returned = [s for s in drafts if s.last_action == "return"]
+    drafts = [s for s in drafts if s.last_action != "return"][:SHOWN]
+    in_review = list(mine.filter(status__in=[S.IN_REVIEW, S.SCHEDULED]).order_by("last_at", "id")[:SHOWN])
+    published = list(mine.filter(status=S.PUBLISHED).order_by("-last_published_at", "-id")[:SHOWN])
+    names = _names(returned)
+    return [
+        Panel(
+            "returned", "Returned to you", attention=bool(returned), count=len(returned),
+            items=[
+                Item(s.headline, _story_url(s), f"by {names.get(s.last_actor_id, 'an editor')} · {_ago(s.last_at, now)}",
+                     note=s.last_comment or "")
+                for s in returned[:SHOWN]
+            ],
+            empty="Nothing has been returned to you.",
+        ),
+        Panel(
+            "drafts", "Your drafts", count=len(drafts),
+            items=[Item(s.headline, _story_url(s), f"edited {_ago(s.updated_at, now)}") for s in drafts],
+            empty="No drafts. Start one with “Add story”.", more_url=_list_url(status__exact=S.DRAFT),
+        ),
+        Panel(
+            "in_review", "With the editors", count=len(in_review),
+            items=[
+                Item(s.headline, _story_url(s),
+                     f"scheduled for {timezone.localtime(s.publish_at):%-d %b %Y, %H:%M}" if s.status == S.SCHEDULED and s.publish_at
+                     else f"submitted {_ago(s.last_at, now)}")
+                for s in in_review
+            ],
+            empty="Nothing of yours is waiting for review.",
+        ),
+        Panel(
+            "published", "Your stories, published", count=len(published),
+            items=[Item(s.live_headline or s.headline, _story_url(s), _ago(s.last_published_at, now)) for s in published],
+            empty="Nothing of yours is published yet.",
+        ),
+    ]  # fmt: skip
