@@ -12,7 +12,6 @@ from stories import reference_urls
 from stories import views as story_views
 from stories.sitemaps import SITEMAPS, NewsSitemap
 
-
 urlpatterns = [
     path("", story_views.home, name="home"),
     path("", include("stories.urls")),

@@ -163,12 +163,19 @@ def _editor_panels(now) -> list[Panel]:
         Panel(
             "recent", "Recently published", count=len(recent),
             items=[
-                Item(s.live_headline or s.headline, _story_url(s), f"{_ago(s.last_published_at, now)} · by {names.get(s.author_id, 'no author')}")
+                Item(s.live_headline or s.headline, _story_url(s),
+                     f"{_ago(s.last_published_at, now)} · by {names.get(s.author_id, 'no author')}")
                 for s in recent
             ],
             empty="Nothing published yet.", more_url=_list_url(status__exact=S.PUBLISHED),
         ),
     ]  # fmt: skip
+
+
+def _with_editors_meta(story: Story, now) -> str:
+    if story.status == S.SCHEDULED and story.publish_at:
+        return f"scheduled for {timezone.localtime(story.publish_at):%-d %b %Y, %H:%M}"
+    return f"submitted {_ago(story.last_at, now)}"
 
 
 def _writer_panels(user, now) -> list[Panel]:
@@ -197,9 +204,7 @@ def _writer_panels(user, now) -> list[Panel]:
         Panel(
             "in_review", "With the editors", count=len(in_review),
             items=[
-                Item(s.headline, _story_url(s),
-                     f"scheduled for {timezone.localtime(s.publish_at):%-d %b %Y, %H:%M}" if s.status == S.SCHEDULED and s.publish_at
-                     else f"submitted {_ago(s.last_at, now)}")
+                Item(s.headline, _story_url(s), _with_editors_meta(s, now))
                 for s in in_review
             ],
             empty="Nothing of yours is waiting for review.",
