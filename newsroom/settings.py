@@ -161,6 +161,27 @@ PUBLIC_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
 # The public-change pipeline (newsroom/changes/): what runs, in order, once a
 # recorded change commits, and what the beat's reconcile runs again each minute.
 PUBLIC_CHANGE_STEPS = ["stories.after_change.live_copies_refresh", "stories.after_change.page_cache_purge"]
+# Workflow emails (stories/notify.py): printed to the console in debug (`make run`); otherwise SMTP, to
+# EMAIL_HOST (or the host's own mail server on localhost:25). A failed send is logged, never an error.
+_EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+MAILERS = {
+    "default": (
+        {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        if DEBUG and not _EMAIL_HOST
+        else {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _EMAIL_HOST or "localhost",
+                "port": int(os.environ.get("EMAIL_PORT", "587" if _EMAIL_HOST else "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=bool(_EMAIL_HOST)),
+                "timeout": 10,
+            },
+        }
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@localhost>")
 # The admin home's panels (newsroom/admin_site.py): callables taking the request, returning panels.
 ADMIN_DESK_PANELS = ["stories.admin.desk.desk_panels"]
 # How import_content checks the files a row names (newsroom/portability.py), by model label.

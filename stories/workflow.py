@@ -35,6 +35,7 @@ from .models import (
     Transition,
     UpdateNote,
 )
+from .notify import notify_step
 from .revisions import (
     NoteData,
     Snapshot,
@@ -88,6 +89,8 @@ RULES = {
         "Publish now", frozenset({S.DRAFT, S.IN_REVIEW, S.SCHEDULED, S.PUBLISHED, S.UNPUBLISHED}), S.PUBLISHED, EDITOR_PERM
     ),
     "unpublish": Rule("Unpublish", frozenset({S.PUBLISHED}), S.UNPUBLISHED, EDITOR_PERM),
+    "withdraw": Rule("Withdraw from review", frozenset({S.IN_REVIEW}), S.DRAFT, WRITE_PERM),
+    "unschedule": Rule("Cancel schedule", frozenset({S.SCHEDULED}), S.IN_REVIEW, EDITOR_PERM),
 }
 
 
@@ -138,7 +141,7 @@ def _record(*, story: Story, actor, action: str, from_status: str, comment: str,
             author=actor,
             message=f"{RULES[action].label}{': ' + comment if comment else ''}"[:500],
         )
-    return Transition.objects.create(
+    transition = Transition.objects.create(
         story=story,
         action=action,
         from_status=from_status,
@@ -147,6 +150,8 @@ def _record(*, story: Story, actor, action: str, from_status: str, comment: str,
         comment=comment,
         revision=revision,
     )
+    notify_step(story=story, transition=transition)
+    return transition
 
 
 def _move(*, story: Story, actor, action: str, comment: str = "", **fields) -> Story:
@@ -168,6 +173,20 @@ def _move(*, story: Story, actor, action: str, comment: str = "", **fields) -> S
 def story_submit(*, story: Story, actor, comment: str = "") -> Story:
     """A writer hands a draft to the editors."""
     return _move(story=story, actor=actor, action="submit", comment=comment)
+
+
+@transaction.atomic
+def story_withdraw(*, story: Story, actor, comment: str = "") -> Story:
+    """A writer takes a story back from review to change it (their own; editors may withdraw any)."""
+    if actor is not None and not _allowed(actor, EDITOR_PERM) and story.author_id != actor.pk:
+        raise WorkflowError("Only the story's author (or an editor) may withdraw it from review.")
+    return _move(story=story, actor=actor, action="withdraw", comment=comment)
+
+
+@transaction.atomic
+def story_unschedule(*, story: Story, actor, comment: str = "") -> Story:
+    """An editor cancels a schedule: the story goes back to the review queue, its publish time cleared."""
+    return _move(story=story, actor=actor, action="unschedule", comment=comment, publish_at=None)
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from newsroom.auth import display_name
 from sources.models import Feed
 from sources.selectors import story_list_with_coverage_flag
 
-from ..models import SCHEDULE_GRACE, Story, Transition
+from ..models import SCHEDULE_GRACE, Notification, Story, Transition
 from ..workflow import EDITOR_PERM
 
 S = Story.Status
@@ -55,11 +55,20 @@ def desk_panels(request) -> list[Panel]:
     if not user.has_perm("stories.view_story"):
         return []
     now = timezone.now()
-    if user.has_perm(EDITOR_PERM):
-        panels = _editor_panels(now)
-    else:
-        panels = _writer_panels(user, now)
-    return panels
+    panels = _editor_panels(now) if user.has_perm(EDITOR_PERM) else _writer_panels(user, now)
+    return [_notifications_panel(user, now), *panels]
+
+
+def _notifications_panel(user, now) -> Panel:
+    """What happened to the user's stories (or, for editors, what was submitted), unread: until they open the story."""
+    unread = Notification.objects.filter(recipient=user, read_at=None)
+    notes = list(unread.order_by("-created_at", "-id")[:SHOWN])
+    return Panel(
+        "notifications", "For you", attention=bool(notes),
+        count=unread.count() if len(notes) == SHOWN else len(notes),
+        items=[Item(n.text, reverse("admin:stories_story_change", args=[n.story_id]), _ago(n.created_at, now)) for n in notes],
+        empty="Nothing new. Steps taken on your stories (and, for editors, submissions) show here.",
+    )  # fmt: skip
 
 
 def _with_last_transition(queryset):

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,6 +13,7 @@ from newsroom.admin_mixins import BoundedSearchMixin
 
 from .. import workflow
 from ..models import SCHEDULE_GRACE, Revision, SlugRedirect, Story, Transition, UpdateNote
+from ..notify import notifications_read
 from ..preview import PREVIEW_MAX_AGE, story_preview_token
 from ..revisions import story_snapshot
 from .coverage import StoryCoverageAdminMixin  # new coverage on the change page, flag in the list
@@ -43,6 +45,16 @@ class StoryAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("expected_version") is None:
+            # Without it a save cannot tell whether it would overwrite someone else's newer one: refuse.
+            raise forms.ValidationError(
+                "This form does not say which version of the story it was opened at, so saving it could overwrite "
+                "someone else's changes. Copy what you typed, reload the story and make your change again."
+            )
+        return cleaned
+
 
 class OverdueFilter(admin.SimpleListFilter):
     title = "schedule"
@@ -60,7 +72,10 @@ class OverdueFilter(admin.SimpleListFilter):
 @admin.register(Story)
 class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminMixin, StoryViewsMixin, admin.ModelAdmin):
     form = StoryAdminForm
-    list_display = ["headline", "state", "author", "has_unpublished_changes", "publish_at", "last_published_at", "updated_at"]
+    list_display = [
+        "headline", "state", "workflow_note", "author", "has_unpublished_changes", "publish_at", "last_published_at",
+        "updated_at",
+    ]  # fmt: skip
     list_filter = ["status", OverdueFilter, "has_unpublished_changes", "author", "topics"]
     search_fields = ["headline", "summary", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
@@ -91,6 +106,23 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
         if obj.is_overdue():
             label += " — OVERDUE: not published yet"
         return label
+
+    @admin.display(description="last comment")
+    def workflow_note(self, obj):
+        """The comment of the story's latest workflow step (a return says what to change)."""
+        comment = getattr(obj, "last_comment", "") or ""
+        if not comment:
+            return ""
+        prefix = "Returned: " if getattr(obj, "last_action", "") == "return" else ""
+        return f"{prefix}{comment[:140]}{'…' if len(comment) > 140 else ''}"
+
+    def get_queryset(self, request):
+        last = Transition.objects.filter(story=OuterRef("pk")).order_by("-created_at", "-id")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(last_action=Subquery(last.values("action")[:1]), last_comment=Subquery(last.values("comment")[:1]))
+        )
 
     @admin.display(description="public address")
     def live_link(self, obj):
@@ -163,7 +195,11 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
     def _workflow_context(self, request, story) -> dict:
         actions = workflow.story_actions_available(story=story, actor=request.user)
         token = story_preview_token(story=story)
+        if request.method == "GET":
+            notifications_read(user=request.user, story=story)  # the desk stops listing what was about it
+        last = story.transitions.select_related("actor").first()
         return dict(
+            last_return=last if last is not None and last.action == "return" and story.status == Story.Status.DRAFT else None,
             workflow_actions=[(name, workflow.RULES[name].label) for name in actions],
             transitions=story.transitions.select_related("actor")[:50],
             update_notes=story.update_notes.all(),

@@ -85,6 +85,10 @@ class StoryViewsMixin:
             workflow.story_publish(story=story, actor=actor, message=comment, note=data["note"])
         elif action == "unpublish":
             workflow.story_unpublish(story=story, actor=actor, comment=comment)
+        elif action == "withdraw":
+            workflow.story_withdraw(story=story, actor=actor, comment=comment)
+        elif action == "unschedule":
+            workflow.story_unschedule(story=story, actor=actor, comment=comment)
 
     def preview_view(self, request, object_id):
         story = self._story_or_404(request, object_id)

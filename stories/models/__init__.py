@@ -11,7 +11,7 @@ The models live in three modules: ``story`` (the working copy), ``history``
 change log, pages rendered at publish, search documents).
 """
 
-from .history import Revision, SlugRedirect, Transition, UpdateNote
+from .history import Notification, Revision, SlugRedirect, Transition, UpdateNote
 from .serving import LivePage, StorySearchDocument
 from .story import SCHEDULE_GRACE, Citation, LiveImage, SectionBlock, Story, StoryQuerySet, StoryQuestion, StoryTopic
 
@@ -19,6 +19,7 @@ __all__ = [
     "Citation",
     "LiveImage",
     "LivePage",
+    "Notification",
     "Revision",
     "SCHEDULE_GRACE",
     "SectionBlock",

@@ -133,3 +133,27 @@ class SlugRedirect(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("stories:detail", kwargs={"slug": self.old_slug})
+
+
+class Notification(models.Model):
+    """A workflow step someone should know of: shown on their desk until they open the story, and emailed."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="story_notifications", verbose_name="recipient"
+    )
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="notifications", verbose_name="story")
+    transition = models.ForeignKey(
+        "Transition", on_delete=models.CASCADE, related_name="notifications", verbose_name="workflow step"
+    )
+    text = models.CharField("text", max_length=600)
+    created_at = models.DateTimeField("created", auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField("read", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "notification"
+        verbose_name_plural = "notifications"
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.text
