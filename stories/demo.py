@@ -236,20 +236,20 @@ MONOGRAM_COLOURS = [(11, 79, 156), (90, 45, 130), (20, 110, 90), (150, 60, 30), 
 def _topic_image(t: dict) -> Image:
     """A topic card's picture, drawn by the project: a country's flag, else a monogram of its initials
     (no portrait we lack the rights to). The same bytes every time, so loading again finds it."""
-    size = 800
+    size = 480  # cards show it at 72 px, topic pages at 128 px: 480 covers three times that
     picture = PILImage.new("RGB", (size, size), (245, 245, 240))
     draw = ImageDraw.Draw(picture)
     if t["slug"] in FLAGS:
         bands, emblem = FLAGS[t["slug"]]
         for band, colour in enumerate(bands):
             draw.rectangle((band * size // 3, 0, (band + 1) * size // 3 - 1, size - 1), fill=colour)
-        draw.ellipse((size // 2 - 90, size // 2 - 90, size // 2 + 90, size // 2 + 90), outline=emblem, width=16)
+        draw.ellipse((size // 2 - 55, size // 2 - 55, size // 2 + 55, size // 2 + 55), outline=emblem, width=10)
         alt, title = f"The flag of {t['name']}", f"Flag of {t['name']}"
     else:
         initials = "".join(word[0] for word in t["name"].split()[:2]).upper()
         colour = MONOGRAM_COLOURS[sum(map(ord, t["slug"])) % len(MONOGRAM_COLOURS)]
         draw.rectangle((0, 0, size, size), fill=colour)
-        font = ImageFont.load_default(size=340)
+        font = ImageFont.load_default(size=200)
         draw.text((size // 2, size // 2), initials, fill="white", font=font, anchor="mm")
         alt, title = f"The initials {initials} of {t['name']}, drawn as a monogram", f"Monogram of {t['name']}"
     out = io.BytesIO()

@@ -55,8 +55,8 @@ class StoryCoverageAdminMixin:
         )
         section = {
             "fields": [self.coverage_field],
-            "description": f"Articles on this story's topics {since}. “Cite” adds one to the citations "
-            "(save your other edits first: citing reloads the page).",
+            "description": f"Articles on this story's topics {since}. “Cite” saves what you typed and adds the "
+            "article to the citations.",
         }
         return [*others, ("New coverage", section)]
 
@@ -65,16 +65,37 @@ class StoryCoverageAdminMixin:
         articles = story_new_coverage(story=obj)
         if not articles:
             return "No new articles on this story's topics."
-        cite_url = reverse("admin:stories_story_cite", args=[obj.pk])
         rows = format_html_join(
             "",
             '<li style="margin-bottom:.4em"><b>{}</b> · <a href="{}" target="_blank" rel="noopener noreferrer">{}</a> '
             '<span style="color:#6d6d6d">{}</span> '
-            '<button type="submit" class="button" name="cite_article" value="{}" formaction="{}" formmethod="post" '
-            "formnovalidate>Cite</button></li>",
-            ((a.outlet.name, a.url, a.title, f"{timezone.localtime(a.seen_at):%d %b %H:%M}", a.pk, cite_url) for a in articles),
+            '<button type="submit" class="button" name="_cite" value="{}">Cite</button></li>',
+            ((a.outlet.name, a.url, a.title, f"{timezone.localtime(a.seen_at):%d %b %H:%M}", a.pk) for a in articles),
         )
         return format_html('<ul style="margin-left:0;padding-left:1em">{}</ul>', rows)
+
+    def response_change(self, request, obj):
+        """“Cite” submits the whole form: what was typed is saved first, then the article is cited."""
+        article_id = request.POST.get("_cite", "")
+        if not article_id:
+            return super().response_change(request, obj)
+        self._cite(request, obj, article_id)
+        return HttpResponseRedirect(reverse("admin:stories_story_change", args=[obj.pk]) + "#citations-group")
+
+    def _cite(self, request, story, article_id: str) -> None:
+        if not request.user.has_perm("stories.add_citation"):
+            raise PermissionDenied
+        article = get_object_or_404(
+            SourceArticle.objects.select_related("outlet"), pk=int(article_id) if article_id.isdigit() else 0
+        )
+        try:
+            story_cite_article(story=story, article=article, actor=request.user)
+        except CiteError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request, f"Saved, and cited {article.outlet}: “{article.title}”. Rewrite its claim below.", messages.SUCCESS
+            )
 
     def get_urls(self):
         cite = path("<int:story_id>/cite/", self.admin_site.admin_view(self.cite_view), name="stories_story_cite")

@@ -1,6 +1,9 @@
 """The story's ordered children, edited inline and reordered by dragging."""
 
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+
+from newsroom.richtext import html_to_text
 
 from .. import workflow
 from ..models import Citation, SectionBlock, StoryQuestion, StoryTopic
@@ -29,10 +32,55 @@ class StoryChildInline:
         return super().has_delete_permission(request, obj) and workflow.story_can_edit(story=obj, actor=request.user)
 
 
+K = SectionBlock.Kind
+STANDARD_KINDS = [K.WHATS_HAPPENED, K.BEHIND_HEADLINE, K.PAPERS_SAY, K.HOW_WE_GOT_HERE]
+
+
+class SectionFormSet(BaseInlineFormSet):
+    """A story's sections as a whole: each standard kind at most once, a custom section needs a heading, and no
+    section is empty (“What the papers say” may be: the citations fill it). A new section left blank (no
+    heading, no text: one of a new story's four, not written yet) is not saved, and is no error."""
+
+    def _should_delete_form(self, form):
+        return super()._should_delete_form(form) or (form.instance.pk is None and _blank(form))
+
+    def clean(self):
+        super().clean()
+        seen = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data or self._should_delete_form(form):
+                continue
+            kind = form.cleaned_data.get("kind")
+            body = html_to_text(form.cleaned_data.get("body") or "")
+            if kind == K.CUSTOM and not (form.cleaned_data.get("heading") or "").strip():
+                form.add_error("heading", "A custom section needs a heading: readers see it above the text.")
+            if not body and kind != K.PAPERS_SAY:
+                form.add_error("body", "This section is empty: write its text, or delete the section.")
+            if kind in STANDARD_KINDS:
+                if kind in seen:
+                    form.add_error("kind", f"“{K(kind).label}” is already section {seen[kind]}: a story has each at most once.")
+                else:
+                    seen[kind] = form.cleaned_data.get("position", 0) + 1
+
+
+def _blank(form) -> bool:
+    return not html_to_text(form["body"].value() or "") and not (form["heading"].value() or "").strip()
+
+
 class SectionBlockInline(StoryChildInline, admin.StackedInline):
     model = SectionBlock
+    formset = SectionFormSet
     fields = ["position", "kind", "heading", "body"]
     classes = ["sortable-inline"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new story starts with the four standard sections in their order (untouched ones are not saved).
+        return len(STANDARD_KINDS) if obj is None else 0
+
+
+def new_story_sections(request) -> list[dict]:
+    """The initial values of a new story's sections: the standard ones, in order."""
+    return [{"kind": kind, "position": position} for position, kind in enumerate(STANDARD_KINDS)]
 
 
 class CitationInline(StoryChildInline, admin.StackedInline):

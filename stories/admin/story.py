@@ -17,7 +17,14 @@ from ..notify import notifications_read
 from ..preview import PREVIEW_MAX_AGE, story_preview_token
 from ..revisions import story_snapshot
 from .coverage import StoryCoverageAdminMixin  # new coverage on the change page, flag in the list
-from .inlines import REORDER_JS, CitationInline, SectionBlockInline, StoryQuestionInline, StoryTopicInline
+from .inlines import (
+    REORDER_JS,
+    CitationInline,
+    SectionBlockInline,
+    StoryQuestionInline,
+    StoryTopicInline,
+    new_story_sections,
+)
 from .story_views import StoryViewsMixin
 
 
@@ -91,7 +98,7 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
     change_form_template = "admin/stories/story/change_form.html"
 
     class Media:
-        js = [REORDER_JS]
+        js = [REORDER_JS, "newsroom/admin/story-form.js"]
         css = {"all": ["newsroom/admin/image-chooser.css"]}  # the chooser the editor's "Image from the library" opens
 
     # --- display ---------------------------------------------------------
@@ -184,12 +191,19 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
             raise _RefusedSave(conflict=conflict, data=story_snapshot(story=form.instance))
         workflow.story_saved(story=form.instance, actor=request.user, message="Saved in the admin")
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, SectionBlockInline) and obj.pk is None and request.method == "GET":
+            kwargs["initial"] = new_story_sections(request)
+        return kwargs
+
     # --- change page context ---------------------------------------------
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The workflow panel is built from the story the change view already loaded (no second query).
         if obj is not None and obj.pk is not None:
             context.update(self._workflow_context(request, obj))
+        context["error_summary"] = _error_summary(context)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def _workflow_context(self, request, story) -> dict:
@@ -241,3 +255,30 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
     @admin.action(description="Unpublish selected stories", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         self._bulk(request, queryset, "unpublish", lambda s: workflow.story_unpublish(story=s, actor=request.user))
+
+
+def _error_summary(context) -> list[dict]:
+    """Every error of a refused save, each with a link to its field: shown at the top of the form."""
+    entries = []
+    adminform = context.get("adminform")
+    form = adminform.form if adminform is not None else None
+    if form is not None and form.is_bound:
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else "Story"
+            entries += [{"label": str(label or name).capitalize(), "message": e, "anchor": f"id_{name}"} for e in errors]
+    for inline in context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        if not formset.is_bound:
+            continue
+        noun = str(formset.model._meta.verbose_name)
+        entries += [
+            {"label": noun.capitalize() + "s", "message": e, "anchor": f"{formset.prefix}-group"}
+            for e in formset.non_form_errors()
+        ]
+        for number, subform in enumerate(formset.forms, start=1):
+            for name, errors in subform.errors.items():
+                field = subform.fields.get(name)
+                where = f"{noun.capitalize()} {number}" + (f", {str(field.label).lower()}" if field is not None else "")
+                anchor = f"id_{subform.prefix}-{name}" if field is not None else f"{subform.prefix}"
+                entries += [{"label": where, "message": e, "anchor": anchor} for e in errors]
+    return entries

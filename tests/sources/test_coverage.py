@@ -57,8 +57,21 @@ def test_the_story_change_page_lists_new_coverage_with_a_cite_button(admin_clien
     story, new, _ = story_with_coverage
     page = admin_client.get(reverse("admin:stories_story_change", args=[story.pk])).content.decode()
     assert "New coverage" in page and new.title in page and "Old news" not in page
-    cite_url = reverse("admin:stories_story_cite", args=[story.pk])
-    assert f'value="{new.pk}" formaction="{cite_url}"' in page
+    assert f'name="_cite" value="{new.pk}"' in page
+
+
+def test_cite_saves_what_was_typed_first_so_nothing_is_lost(admin_client, story_with_coverage):
+    from tests.stories.test_admin import admin_form_data
+
+    story, new, _ = story_with_coverage
+    url = reverse("admin:stories_story_change", args=[story.pk])
+    data = admin_form_data(admin_client.get(url))
+    data["summary"] = "Typed just before citing."
+    data["_cite"] = str(new.pk)
+    response = admin_client.post(url, data)
+    assert response.status_code == 302 and response["Location"].endswith("#citations-group")
+    story.refresh_from_db()
+    assert story.summary == "Typed just before citing." and story.citations.filter(source_article=new).exists()
 
 
 def test_citing_takes_one_click_and_records_a_revision(admin_client, admin_user, story_with_coverage):
