@@ -1,0 +1,58 @@
+"""The desk in Chromium: the editor reaches the oldest story in review in one click from the admin home and
+returns it; the writer sees the comment on their desk and at the top of the story; leaving a story with
+unsaved edits asks first."""
+
+import pytest
+
+from stories.workflow import story_submit
+from tests.browser.test_public_browser import ARTIFACTS
+from tests.browser.test_workflow_browser import sign_in
+from tests.factories import build_story
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_editor_reaches_the_oldest_story_in_one_click_and_the_writer_sees_why_it_came_back(browser, live_server, editor, writer):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    oldest = story_submit(story=build_story(publish=False, author=writer, headline="Oldest in the queue"), actor=writer)
+    story_submit(story=build_story(publish=False, author=writer, headline="Newer in the queue"), actor=writer)
+    errors = []
+
+    context, page = sign_in(browser, live_server, editor.username, viewport={"width": 1280, "height": 900})
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    assert page.url.endswith("/admin/")  # signing in lands on the desk
+    page.screenshot(path=str(ARTIFACTS / "desk-editor-1280.png"))
+    page.click(".desk-review li:first-child a.desk-title")  # one click from the admin home
+    page.wait_for_selector(".workflow-panel")
+    assert page.url.endswith(f"/admin/stories/story/{oldest.pk}/change/")
+    page.fill(".workflow-return input[name=comment]", "Two numbers disagree: check the count in section 2.")
+    page.click(".workflow-return button")
+    page.wait_for_selector(".messagelist .success")
+    context.close()
+
+    context, page = sign_in(browser, live_server, writer.username, viewport={"width": 360, "height": 740})
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    returned = page.locator(".desk-returned")
+    assert "Two numbers disagree" in returned.inner_text() and "Oldest in the queue" in returned.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "desk-writer-returned-360.png"), full_page=True)
+    returned.locator("a.desk-title").click()
+    page.wait_for_selector(".workflow-flag.returned")
+    assert "Two numbers disagree" in page.inner_text(".workflow-flag.returned")
+    flag_top = page.locator(".workflow-flag.returned").bounding_box()["y"]
+    assert flag_top < 740  # on the first screen of a phone, without scrolling
+
+    # Unsaved edits: leaving asks first; staying keeps the text.
+    page.fill("#id_headline", "Oldest in the queue, corrected")
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", answer)
+    page.click("#site-name a")  # back to the desk: a link out of the form
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert page.input_value("#id_headline") == "Oldest in the queue, corrected"
+    context.close()
+    assert errors == []
