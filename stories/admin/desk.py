@@ -102,7 +102,10 @@ def _since(moment, now) -> str:
 
 
 def _ago(moment, now) -> str:
-    return f"{_since(moment, now)} ago" if moment else ""
+    if not moment:
+        return ""
+    since = _since(moment, now)
+    return "just now" if since.startswith("0\xa0") else f"{since} ago"
 
 
 def _editor_panels(now) -> list[Panel]:
@@ -208,7 +211,7 @@ def _writer_panels(user, now) -> list[Panel]:
         Panel(
             "drafts", "Your drafts", count=len(drafts),
             items=[Item(s.headline, _story_url(s), f"edited {_ago(s.updated_at, now)}") for s in drafts],
-            empty="No drafts. Start one with “Add story”.", more_url=_list_url(status__exact=S.DRAFT),
+            empty="No drafts. Start one with “Write a story”.", more_url=_list_url(status__exact=S.DRAFT),
         ),
         Panel(
             "in_review", "With the editors", count=len(in_review),
