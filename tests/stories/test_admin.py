@@ -335,7 +335,7 @@ def test_preview_renders_the_working_copy_with_the_public_template(client, write
     story.blocks.update(body="<p>Draft-only paragraph.</p>")
     response = login(client, writer).get(f"/admin/stories/story/{story.pk}/preview/")
     page = response.content.decode()
-    assert "Draft-only paragraph." in page and "Preview." in page
+    assert "Draft-only paragraph." in page and "Draft preview." in page
     assert 'class="story-header"' in page  # the public story template
     assert response["X-Robots-Tag"].startswith("noindex")
 

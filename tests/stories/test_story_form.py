@@ -67,3 +67,16 @@ def test_the_papers_say_section_may_be_empty_its_citations_fill_it(client, edito
     assert data["blocks-2-kind"] == "papers_say"
     data["blocks-2-body"] = ""
     assert client.post(change_url(story), data).status_code == 302
+
+
+def test_previews_of_a_never_published_story_say_draft_not_published(client, editor):
+    from stories.preview import story_preview_token
+
+    draft = build_story(publish=False, headline="Not out yet")
+    client.force_login(editor)
+    admin_preview = client.get(f"/admin/stories/story/{draft.pk}/preview/").content.decode()
+    shared = client.get(f"/preview/{story_preview_token(story=draft)}/").content.decode()
+    for html in (admin_preview, shared):
+        assert "Draft preview: not published" in html and "Published <time" not in html
+    live = build_story(headline="Out already")
+    assert "Published <time" in client.get(f"/admin/stories/story/{live.pk}/preview/").content.decode()
