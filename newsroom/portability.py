@@ -203,8 +203,6 @@ def content_import(text: str) -> int:
                 obj.save()
                 count += 1
         connection.check_constraints()
-    except ImportError_:
-        raise
     except Exception as exc:  # any malformed row: roll back everything
         raise ImportError_(f"Row {count + 1} cannot be imported: {exc}") from exc
     _reset_sequences()

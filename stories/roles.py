@@ -1,6 +1,7 @@
 """Roles: the Writer and Editor groups and the permissions each holds.
 
-Writers create stories, edit drafts, submit them for review, and upload and
+Writers create stories, edit their own drafts, submit them for review (and
+withdraw them), add a new topic or outlet a story needs, and upload and
 describe images. Editors do
 all that, plus return, schedule, publish and unpublish stories, edit any
 story, manage topics, outlets and questions, and confirm or remove the topic
@@ -35,6 +36,9 @@ WRITER = [
     ("sources", "view_sourcearticle"),
     ("faq", "view_commonquestion"),
     ("faq", "view_questionitem"),
+    # A story may need an outlet or a topic nobody has added yet: writers add them (editors change them).
+    ("topics", "add_topic"),
+    ("sources", "add_outlet"),
     # The image library: writers upload pictures and describe them (alt text, credit, focal point).
     ("images", "add_image"),
     ("images", "change_image"),

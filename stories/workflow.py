@@ -107,12 +107,12 @@ def story_actions_available(*, story: Story, actor) -> list[str]:
 
 
 def story_can_edit(*, story: Story | None, actor) -> bool:
-    """Writers edit drafts; editors edit any story (changes stay unpublished until published)."""
+    """Writers edit their own drafts; editors edit any story (changes stay unpublished until published)."""
     if actor is None or _allowed(actor, EDITOR_PERM):
         return True
     if not actor.has_perm("stories.change_story"):
         return False
-    return story is None or story.status == S.DRAFT
+    return story is None or (story.status == S.DRAFT and story.author_id in (None, actor.pk))
 
 
 def _check(*, story: Story, actor, action: str) -> Rule:

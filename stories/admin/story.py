@@ -143,6 +143,11 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and workflow.story_can_edit(story=obj, actor=request.user)
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # Authorship is the editors' to give: a writer's story is theirs, and they cannot hand it to anyone.
+        return fields if request.user.has_perm(workflow.EDITOR_PERM) else [*fields, "author"]
+
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
