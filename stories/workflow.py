@@ -227,7 +227,7 @@ def _go_live(*, story: Story, actor, message: str, note: str, now: datetime) -> 
     if note.strip():
         UpdateNote.objects.create(story=story, text=note.strip(), author=actor, created_at=now)
     data["notes"] = [
-        NoteData(text=n.text, at=n.created_at.isoformat(), at_display=f"{n.created_at:%-d %B %Y, %H:%M} UTC")
+        NoteData(text=n.text, at=n.created_at.isoformat(), at_display=f"{timezone.localtime(n.created_at):%-d %B %Y, %H:%M %Z}")
         for n in story.update_notes.all()
     ]
     revision = Revision.objects.create(

@@ -228,6 +228,7 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
             share_days=PREVIEW_MAX_AGE // 86400,
             can_revoke_previews=workflow.story_can_edit(story=story, actor=request.user),
             now_local=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            newsroom_time_zone=timezone.get_current_timezone_name(),
         )
 
     # --- list actions ----------------------------------------------------

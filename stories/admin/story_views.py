@@ -25,8 +25,8 @@ class TransitionForm(forms.Form):
 
     comment = forms.CharField(label="Comment", required=False, max_length=5000, help_text="Shown in the history.")
     note = forms.CharField(label="Public update note", required=False, max_length=500, help_text="Shown to readers.")
-    # A naive time is read in the current time zone (UTC), as the datetime-local input sends it.
-    publish_at = forms.DateTimeField(label="Publish at", required=False, help_text="When the story goes live (UTC).")
+    # A naive time is read in the newsroom's time zone (TIME_ZONE), as the datetime-local input sends it.
+    publish_at = forms.DateTimeField(label="Publish at", required=False, help_text="When the story goes live.")
 
     def error_text(self) -> str:
         return " ".join(f"{self.fields[name].label}: {' '.join(errors)}" for name, errors in self.errors.items())

@@ -80,3 +80,16 @@ def test_previews_of_a_never_published_story_say_draft_not_published(client, edi
         assert "Draft preview: not published" in html and "Published <time" not in html
     live = build_story(headline="Out already")
     assert "Published <time" in client.get(f"/admin/stories/story/{live.pk}/preview/").content.decode()
+
+
+def test_scheduling_is_typed_and_shown_in_the_newsrooms_time_zone(client, editor, settings):
+    from datetime import UTC, datetime
+
+    settings.TIME_ZONE = "America/Lima"  # UTC-5, no summer time
+    story = build_story(publish=False)
+    client.force_login(editor)
+    assert "Publish at (America/Lima)" in client.get(change_url(story)).content.decode()
+    client.post(f"/admin/stories/story/{story.pk}/transition/schedule/", {"publish_at": "2030-07-01T09:00", "comment": ""})
+    story.refresh_from_db()
+    assert story.publish_at == datetime(2030, 7, 1, 14, 0, tzinfo=UTC)
+    assert "for 1 Jul 2030, 09:00 -05" in client.get(change_url(story)).content.decode()
