@@ -4,8 +4,13 @@ Thin: “fetch now” queues the same Celery task beat does; confirming or remov
 a topic match goes through ``sources.services``.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from images.widgets import ImageChooserAdminMixin
@@ -14,6 +19,7 @@ from topics.models import Topic
 
 from .ingest import FeedUnreachable, feed_ingest
 from .models import ArticleTopic, Feed, Outlet, SourceArticle
+from .opml import MAX_BYTES, OpmlError, opml_import, opml_preview
 from .services import article_topic_decide, article_topics_decide, outlet_delete, outlet_save
 from .tasks import feed_fetch
 
@@ -131,8 +137,53 @@ class QuietFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OpmlUploadForm(forms.Form):
+    file = forms.FileField(
+        label="OPML file", help_text=f"A feed list exported from a reader (.opml), up to {MAX_BYTES // 1_000_000} MB."
+    )
+
+
 @admin.register(Feed)
 class FeedAdmin(BoundedSearchMixin, admin.ModelAdmin):
+    change_list_template = "admin/sources/feed/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.opml_view)
+        return [path("import-opml/", view, name="sources_feed_import_opml"), *super().get_urls()]
+
+    def opml_view(self, request):
+        """Upload an OPML feed list, see what it would add, confirm: nothing is created before the confirmation."""
+        if not (self.has_add_permission(request) and request.user.has_perm("sources.add_outlet")):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Import feeds from OPML"}
+        form = OpmlUploadForm()
+        if request.method == "POST" and "confirm" in request.POST:
+            source = request.POST.get("opml", "").encode()
+            try:
+                result = opml_import(source=source)
+            except OpmlError as exc:
+                self.message_user(request, f"Nothing imported: {exc}.", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"Imported {result.feeds_created} feeds and {len(result.outlets_created)} new outlets "
+                    f"({result.feeds_existing} were already here, {len(result.skipped)} skipped).",
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(reverse("admin:sources_feed_changelist"))
+        if request.method == "POST":
+            form = OpmlUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                source = upload.read(MAX_BYTES + 1)
+                try:
+                    context["preview"] = opml_preview(source=source)
+                    context["opml_text"] = source.decode("utf-8", errors="replace")
+                except OpmlError as exc:
+                    form.add_error("file", f"This file cannot be imported: {exc}.")
+        context["form"] = form
+        return TemplateResponse(request, "admin/sources/feed/import_opml.html", context)
+
     list_display = [
         "__str__",
         "outlet",

@@ -33,6 +33,22 @@ class OpmlImportResult:
     feeds_created: int = 0
     feeds_existing: int = 0
     skipped: list[str] = field(default_factory=list)
+    feeds: list[tuple[str, str, str]] = field(default_factory=list)  # (outlet, title, URL) of each new feed
+
+
+class _DryRun(Exception):
+    def __init__(self, result: OpmlImportResult):
+        super().__init__("dry run")
+        self.result = result
+
+
+def opml_preview(*, source: bytes, outlet: Outlet | None = None) -> OpmlImportResult:
+    """What ``opml_import`` would create, without creating anything (it runs, and is rolled back)."""
+    try:
+        with transaction.atomic():
+            raise _DryRun(opml_import(source=source, outlet=outlet))
+    except _DryRun as dry:
+        return dry.result
 
 
 def _host(url: str) -> str:
@@ -112,6 +128,7 @@ def opml_import(*, source: bytes, outlet: Outlet | None = None) -> OpmlImportRes
             result.outlets_created.append(target.name)
             outlets_by_host[host] = outlets_by_name[target.name.casefold()] = target
         Feed.objects.create(outlet=target, url=xml_url, title=feed_title)
+        result.feeds.append((target.name, feed_title, xml_url))
         known_urls.add(xml_url)
         result.feeds_created += 1
     if not result.feeds_created and not result.feeds_existing:
