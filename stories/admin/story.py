@@ -12,6 +12,7 @@ from images.widgets import ImageChooserAdminMixin
 from newsroom.admin_mixins import BoundedSearchMixin
 
 from .. import workflow
+from ..autosave import autosave_for, autosave_forget, autosave_query
 from ..models import SCHEDULE_GRACE, Revision, SlugRedirect, Story, Transition, UpdateNote
 from ..notify import notifications_read
 from ..preview import PREVIEW_MAX_AGE, story_preview_token
@@ -170,6 +171,12 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
     # --- saving: conflict-safe, one revision per save --------------------
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "GET":
+            story = Story.objects.filter(pk=object_id).first() if object_id else None
+            kept = autosave_for(user=request.user, story=story) if object_id is None or story is not None else None
+            if kept is not None and "restore" in request.GET:
+                request._restored = autosave_query(kept)  # the form and its sections are shown with what was typed
+            extra_context = {**(extra_context or {}), "autosave": kept, "restored": "restore" in request.GET and kept}
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except _RefusedSave as refused:
@@ -195,12 +202,31 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
         if conflict is not None:
             raise _RefusedSave(conflict=conflict, data=story_snapshot(story=form.instance))
         workflow.story_saved(story=form.instance, actor=request.user, message="Saved in the admin")
+        autosave_forget(user=request.user, story=form.instance)
+        if not change:
+            autosave_forget(user=request.user, story=None)  # the new story's form is saved now
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if isinstance(inline, SectionBlockInline) and obj.pk is None and request.method == "GET":
+        restored = getattr(request, "_restored", None)
+        if restored is not None:
+            kwargs.update(data=restored, files={})
+        elif isinstance(inline, SectionBlockInline) and obj.pk is None and request.method == "GET":
             kwargs["initial"] = new_story_sections(request)
         return kwargs
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        restored = getattr(request, "_restored", None)
+        if restored is None:
+            return form_class
+
+        class RestoredForm(form_class):  # bound to what was typed: shown, not saved (the page is a GET)
+            def __init__(self, *args, **form_kwargs):
+                form_kwargs.pop("initial", None)
+                super().__init__(restored, {}, *args[2:], **form_kwargs)
+
+        return RestoredForm
 
     # --- change page context ---------------------------------------------
 

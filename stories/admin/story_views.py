@@ -1,9 +1,11 @@
 """The story admin's own pages: workflow buttons, preview, compare and restore."""
 
+import json
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,6 +14,7 @@ from django.utils import timezone
 from newsroom.auth import display_name
 
 from .. import workflow
+from ..autosave import autosave_forget, autosave_keep
 from ..models import Revision, Story
 from ..revisions import snapshot_diff, story_snapshot
 from ..selectors import story_page_from_snapshot
@@ -43,7 +46,43 @@ class StoryViewsMixin:
             path("<int:object_id>/preview/revoke/", view(self.preview_revoke_view), name="stories_story_preview_revoke"),
             path("<int:object_id>/compare/", view(self.compare_view), name="stories_story_compare"),
             path("<int:object_id>/restore/<int:revision_id>/", view(self.restore_view), name="stories_story_restore"),
+            path("<int:object_id>/autosave/", view(self.autosave_view), name="stories_story_autosave"),
+            path("autosave/", view(self.autosave_view), name="stories_story_autosave_new"),
+            path("<int:object_id>/autosave/discard/", view(self.autosave_discard_view), name="stories_story_autosave_discard"),
+            path("autosave/discard/", view(self.autosave_discard_view), name="stories_story_autosave_discard_new"),
         ] + super().get_urls()
+
+    def _autosave_story(self, request, object_id) -> Story | None:
+        """The story whose form is autosaved (None: a new one), if the user may edit it."""
+        if object_id is None:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            return None
+        story = get_object_or_404(Story, pk=object_id)
+        if not self.has_change_permission(request, story):
+            raise PermissionDenied
+        return story
+
+    def autosave_view(self, request, object_id=None):
+        """POST the form's fields as JSON ``{"fields": [[name, value], …]}``: kept as this user's unsaved edits."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        story = self._autosave_story(request, object_id)
+        try:
+            fields = json.loads(request.body or b"{}").get("fields")
+            kept = autosave_keep(user=request.user, story=story, pairs=fields)
+        except (ValueError, AttributeError) as exc:
+            return JsonResponse({"error": f"Not kept: {exc}"}, status=400)
+        return JsonResponse({"saved_at": timezone.localtime(kept.saved_at).strftime("%H:%M:%S")})
+
+    def autosave_discard_view(self, request, object_id=None):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        story = self._autosave_story(request, object_id)
+        autosave_forget(user=request.user, story=story)
+        messages.info(request, "The autosaved edits were discarded.")
+        target = self._change_url(story) if story is not None else reverse("admin:stories_story_add")
+        return HttpResponseRedirect(target)
 
     def _story_or_404(self, request, object_id) -> Story:
         # Not the live revision: its snapshot is only read when a page compares it (the workflow re-reads it locked).

@@ -11,11 +11,12 @@ The models live in three modules: ``story`` (the working copy), ``history``
 change log, pages rendered at publish, search documents).
 """
 
-from .history import Notification, Revision, SlugRedirect, Transition, UpdateNote
+from .history import Autosave, Notification, Revision, SlugRedirect, Transition, UpdateNote
 from .serving import LivePage, StorySearchDocument
 from .story import SCHEDULE_GRACE, Citation, LiveImage, SectionBlock, Story, StoryQuerySet, StoryQuestion, StoryTopic
 
 __all__ = [
+    "Autosave",
     "Citation",
     "LiveImage",
     "LivePage",

@@ -157,3 +157,30 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Autosave(models.Model):
+    """What one person has typed in a story's form and not saved yet, kept every few seconds by the form.
+
+    It never touches the story (nor its version): after a crash or a closed tab the form offers it back,
+    and a save from it is checked against the version it was typed on, like any other.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="user")
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="story",
+        help_text="Empty: a new story not saved yet.",
+    )  # fmt: skip
+    data = models.JSONField("form fields", help_text="The form's fields as [name, value] pairs.")
+    saved_at = models.DateTimeField("kept at")
+
+    class Meta:
+        verbose_name = "autosaved form"
+        verbose_name_plural = "autosaved forms"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "story"], name="autosave_once_per_story"),
+            models.UniqueConstraint(fields=["user"], condition=models.Q(story=None), name="autosave_once_per_new_story"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.story_id or 'new'} · {self.saved_at:%Y-%m-%d %H:%M:%S}"

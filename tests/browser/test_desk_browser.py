@@ -56,3 +56,32 @@ def test_editor_reaches_the_oldest_story_in_one_click_and_the_writer_sees_why_it
     assert page.input_value("#id_headline") == "Oldest in the queue, corrected"
     context.close()
     assert errors == []
+
+
+def test_a_closed_tab_loses_nothing_autosave_offers_the_typing_back(browser, live_server, writer):
+    from stories.models import Story
+
+    story = build_story(publish=False, author=writer, blocks=1, headline="Draft about the river")
+    context, page = sign_in(browser, live_server, writer.username, viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/stories/story/{story.pk}/change/")
+    page.fill("#id_headline", "Draft about the river, rewritten")
+    page.locator("#blocks-0 [contenteditable=true]").click()
+    page.keyboard.press("End")
+    page.keyboard.type(" A sentence typed just before the crash.")
+    page.locator(".story-stats", has_text="kept automatically").wait_for(timeout=15_000)
+    context.close()  # the tab is gone, nothing was saved
+    assert Story.objects.get(pk=story.pk).headline == "Draft about the river"
+
+    context, page = sign_in(browser, live_server, writer.username, viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/stories/story/{story.pk}/change/")
+    page.click(".autosave-offer a.button")  # Restore them
+    page.wait_for_selector(".autosave-restored")
+    assert page.input_value("#id_headline") == "Draft about the river, rewritten"
+    assert "A sentence typed just before the crash." in page.inner_text("#blocks-0 [contenteditable=true]")
+    page.screenshot(path=str(ARTIFACTS / "autosave-restored-1280.png"))
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    saved = Story.objects.get(pk=story.pk)
+    assert saved.headline == "Draft about the river, rewritten"
+    assert "A sentence typed just before the crash." in saved.blocks.get().body
+    context.close()

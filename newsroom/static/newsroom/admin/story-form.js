@@ -18,20 +18,47 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!area.name.includes("__prefix__")) total += words(area.value);
     });
     const minutes = Math.max(1, Math.round(total / 200));
-    stats.textContent = `${total} words · about ${minutes} min to read`;
+    stats.textContent = `${total} words · about ${minutes} min to read${stats.dataset.autosaved ? ` · ${stats.dataset.autosaved}` : ""}`;
   };
   count();
 
   // Unsaved edits: the form's values now against the values before the first touch (the rich-text editors
   // normalise their text when they start, so the baseline is taken once they have, not at page load).
   const values = () => new URLSearchParams(new FormData(form)).toString();
-  let baseline = null;
+  // A form restored from an autosave is unsaved from the start.
+  let baseline = document.getElementById("autosave-config")?.dataset.restored ? "" : null;
   const keepBaseline = () => { if (baseline === null) baseline = values(); };
   form.addEventListener("focusin", keepBaseline, { capture: true });
   form.addEventListener("pointerdown", keepBaseline, { capture: true });
   window.addEventListener("load", () => setTimeout(keepBaseline, 800));
   form.addEventListener("input", count);
   form.addEventListener("change", count);
+  // Autosave: every few seconds, what is typed goes to this user's autosave of the story (never the story
+  // itself); after a crash or a closed tab the form offers it back.
+  const autosaveUrl = document.getElementById("autosave-config")?.dataset.url;
+  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]")?.value;
+  let lastKept = null;
+  const autosave = async () => {
+    if (!autosaveUrl || baseline === null) return;
+    const now = values();
+    if (now === baseline || now === lastKept) return;
+    const fields = [...new FormData(form)].filter(([, value]) => typeof value === "string");
+    try {
+      const response = await fetch(autosaveUrl, {
+        method: "POST", credentials: "same-origin", keepalive: true,
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+        body: JSON.stringify({ fields }),
+      });
+      if (response.ok) {
+        lastKept = now;
+        const { saved_at: at } = await response.json();
+        stats.dataset.autosaved = `kept automatically at ${at}`;
+        count();
+      }
+    } catch { /* offline: the next round tries again */ }
+  };
+  setInterval(autosave, 5000);
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") autosave(); });
   let leaving = false;
   form.addEventListener("submit", () => { leaving = true; });
   window.addEventListener("beforeunload", (event) => {
