@@ -64,8 +64,9 @@ class StoryConflict(WorkflowError):
         self.saved_at = story.updated_at
         super().__init__(
             f"{self.saved_by} saved this story at {timezone.localtime(self.saved_at):%H:%M:%S %Z on %d %b %Y} "
-            "while you were editing it. Your version was not saved over theirs: it is kept as a revision "
-            "(“Refused (conflicting edit)”) in the history below, where you can compare and restore it."
+            "while you were editing it. Your version was not saved over theirs: what you typed is back in the form "
+            "below, not saved, and kept as a revision (“Refused (conflicting edit)”). Compare the two, keep what you "
+            "want of each, then save."
         )
 
 

@@ -12,7 +12,7 @@ from images.widgets import ImageChooserAdminMixin
 from newsroom.admin_mixins import BoundedSearchMixin
 
 from .. import workflow
-from ..autosave import autosave_for, autosave_forget, autosave_query
+from ..autosave import autosave_for, autosave_forget, autosave_keep, autosave_query
 from ..models import SCHEDULE_GRACE, Revision, SlugRedirect, Story, Transition, UpdateNote
 from ..notify import notifications_read
 from ..preview import PREVIEW_MAX_AGE, story_preview_token
@@ -35,6 +35,10 @@ class _RefusedSave(Exception):
     def __init__(self, *, conflict: workflow.StoryConflict, data: dict):
         super().__init__(str(conflict))
         self.conflict, self.data = conflict, data
+
+
+# Not put back into a form restored after a conflict: the token, the stale version, and the button pressed.
+CONFLICT_DROPPED = {"csrfmiddlewaretoken", "expected_version", "_save", "_continue", "_addanother", "_cite"}
 
 
 class StoryAdminForm(forms.ModelForm):
@@ -176,15 +180,23 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
             kept = autosave_for(user=request.user, story=story) if object_id is None or story is not None else None
             if kept is not None and "restore" in request.GET:
                 request._restored = autosave_query(kept)  # the form and its sections are shown with what was typed
-            extra_context = {**(extra_context or {}), "autosave": kept, "restored": "restore" in request.GET and kept}
+            conflict = request.GET.get("conflict", "")
+            extra_context = {
+                **(extra_context or {}), "autosave": kept, "restored": "restore" in request.GET and kept,
+                "conflict_revision": int(conflict) if conflict.isdigit() and kept else None,
+            }  # fmt: skip
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except _RefusedSave as refused:
-            # The save's transaction is rolled back; keep what was typed as a revision.
+            # The save's transaction is rolled back. What was typed is kept as a revision (to compare), and put
+            # back in the form itself (as this user's autosave, on the version now stored), so they can compare,
+            # keep what they want of each version, and save.
             story = get_object_or_404(Story, pk=object_id)
-            workflow.story_keep_conflict(story=story, data=refused.data, actor=request.user)
+            revision = workflow.story_keep_conflict(story=story, data=refused.data, actor=request.user)
+            typed = [[k, v] for k in request.POST for v in request.POST.getlist(k) if k not in CONFLICT_DROPPED]
+            autosave_keep(user=request.user, story=story, pairs=[*typed, ["expected_version", str(story.version)]])
             messages.error(request, str(refused.conflict))
-            return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(f"{request.path}?restore=1&conflict={revision.pk}")
 
     def save_model(self, request, obj, form, change):
         if change:

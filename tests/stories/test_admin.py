@@ -253,6 +253,15 @@ def test_second_save_of_the_same_version_is_refused_and_kept_as_a_revision(clien
     assert refused.data["headline"] == "Eddie's headline"
     assert refused.data["blocks"][0]["body"] == "<p>Eddie typed this carefully.</p>"
     assert "Refused (conflicting edit)" in response.content.decode()
+    # What Eddie typed is back in his form, not saved, with a comparison of the two versions one click away.
+    page = response.content.decode()
+    assert 'value="Eddie&#x27;s headline"' in page and "Eddie typed this carefully." in page
+    assert "Compare their version (saved) with yours" in page
+    again = admin_form_data(first.get(change_url(story) + "?restore=1"))
+    assert again["headline"] == "Eddie's headline" and int(again["expected_version"]) == story.version
+    assert first.post(change_url(story), again).status_code == 302  # he chose his: saved now, knowingly
+    story.refresh_from_db()
+    assert story.headline == "Eddie's headline" and story.blocks.get().body == "<p>Eddie typed this carefully.</p>"
 
 
 def test_saving_again_from_a_fresh_form_works_after_a_conflict(client, editor):
