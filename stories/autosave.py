@@ -32,8 +32,8 @@ def autosave_keep(*, user, story: Story | None, pairs) -> Autosave:
     return autosave
 
 
-def autosave_for(*, user, story: Story | None) -> Autosave | None:
-    return Autosave.objects.filter(user=user, story=story).first()
+def autosave_for(*, user, story_id: int | None) -> Autosave | None:
+    return Autosave.objects.filter(user=user, story_id=story_id).first()
 
 
 def autosave_forget(*, user, story: Story | None) -> None:

@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from images.widgets import ImageChooserAdminMixin
 from newsroom.admin_mixins import BoundedSearchMixin
+from newsroom.auth import display_name
 
 from .. import workflow
 from ..autosave import autosave_for, autosave_forget, autosave_keep, autosave_query
 from ..models import SCHEDULE_GRACE, Revision, SlugRedirect, Story, Transition, UpdateNote
 from ..notify import notifications_read
+from ..presence import BEAT_SECONDS, lock_holder_other, presence_beat
 from ..preview import PREVIEW_MAX_AGE, story_preview_token
 from ..revisions import story_snapshot
 from .coverage import StoryCoverageAdminMixin  # new coverage on the change page, flag in the list
@@ -175,9 +177,14 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
     # --- saving: conflict-safe, one revision per save --------------------
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id and "_cite" not in request.POST:
+            refused = self._refuse_while_locked(request, object_id)
+            if refused is not None:
+                return refused
         if request.method == "GET":
-            story = Story.objects.filter(pk=object_id).first() if object_id else None
-            kept = autosave_for(user=request.user, story=story) if object_id is None or story is not None else None
+            kept = None
+            if object_id is None or str(object_id).isdigit():  # by id: the story row is read once, by the admin
+                kept = autosave_for(user=request.user, story_id=int(object_id) if object_id else None)
             if kept is not None and "restore" in request.GET:
                 request._restored = autosave_query(kept)  # the form and its sections are shown with what was typed
             conflict = request.GET.get("conflict", "")
@@ -197,6 +204,25 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
             autosave_keep(user=request.user, story=story, pairs=[*typed, ["expected_version", str(story.version)]])
             messages.error(request, str(refused.conflict))
             return HttpResponseRedirect(f"{request.path}?restore=1&conflict={revision.pk}")
+
+    def _refuse_while_locked(self, request, object_id):
+        """Someone else's open page holds the soft lock: refuse the save, keep the typing in the form."""
+        story = Story.objects.filter(pk=object_id).first()
+        if story is None or not self.has_change_permission(request, story):
+            return None
+        holder = lock_holder_other(story=story, user=request.user)
+        if holder is None:
+            return None
+        typed = [
+            [k, v] for k in request.POST for v in request.POST.getlist(k) if k not in CONFLICT_DROPPED - {"expected_version"}
+        ]
+        autosave_keep(user=request.user, story=story, pairs=typed)
+        messages.error(
+            request,
+            f"Not saved: {display_name(holder)} is editing this story and holds the lock. What you typed is back in "
+            "the form below; take the lock over to save it.",
+        )
+        return HttpResponseRedirect(f"{request.path}?restore=1")
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -252,10 +278,15 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
     def _workflow_context(self, request, story) -> dict:
         actions = workflow.story_actions_available(story=story, actor=request.user)
         token = story_preview_token(story=story)
+        presence = None
         if request.method == "GET":
             notifications_read(user=request.user, story=story)  # the desk stops listing what was about it
+            if workflow.story_can_edit(story=story, actor=request.user) and request.user.has_perm("stories.change_story"):
+                presence = presence_beat(story=story, user=request.user)
         last = story.transitions.select_related("actor").first()
         return dict(
+            presence=presence,
+            beat_seconds=BEAT_SECONDS,
             last_return=last if last is not None and last.action == "return" and story.status == Story.Status.DRAFT else None,
             workflow_actions=[(name, workflow.RULES[name].label) for name in actions],
             transitions=story.transitions.select_related("actor")[:50],

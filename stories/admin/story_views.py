@@ -16,6 +16,7 @@ from newsroom.auth import display_name
 from .. import workflow
 from ..autosave import autosave_forget, autosave_keep
 from ..models import Revision, Story
+from ..presence import lock_take_over, presence_beat
 from ..revisions import snapshot_diff, story_snapshot
 from ..selectors import story_page_from_snapshot
 
@@ -50,6 +51,8 @@ class StoryViewsMixin:
             path("autosave/", view(self.autosave_view), name="stories_story_autosave_new"),
             path("<int:object_id>/autosave/discard/", view(self.autosave_discard_view), name="stories_story_autosave_discard"),
             path("autosave/discard/", view(self.autosave_discard_view), name="stories_story_autosave_discard_new"),
+            path("<int:object_id>/presence/", view(self.presence_view), name="stories_story_presence"),
+            path("<int:object_id>/lock/take/", view(self.lock_take_view), name="stories_story_lock_take"),
         ] + super().get_urls()
 
     def _autosave_story(self, request, object_id) -> Story | None:
@@ -74,6 +77,21 @@ class StoryViewsMixin:
         except (ValueError, AttributeError) as exc:
             return JsonResponse({"error": f"Not kept: {exc}"}, status=400)
         return JsonResponse({"saved_at": timezone.localtime(kept.saved_at).strftime("%H:%M:%S")})
+
+    def presence_view(self, request, object_id):
+        """The form's heartbeat: I have it open. Answers who else has, and who holds the lock."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        story = self._autosave_story(request, object_id)
+        return JsonResponse(presence_beat(story=story, user=request.user))
+
+    def lock_take_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        story = self._autosave_story(request, object_id)
+        lock_take_over(story=story, user=request.user)
+        messages.success(request, "You hold the lock now: your saves go through. Whoever had it keeps their typing.")
+        return HttpResponseRedirect(self._change_url(story))
 
     def autosave_discard_view(self, request, object_id=None):
         if request.method != "POST":

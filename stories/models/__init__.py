@@ -11,7 +11,7 @@ The models live in three modules: ``story`` (the working copy), ``history``
 change log, pages rendered at publish, search documents).
 """
 
-from .history import Autosave, Notification, Revision, SlugRedirect, Transition, UpdateNote
+from .history import Autosave, Notification, Presence, Revision, SlugRedirect, Transition, UpdateNote
 from .serving import LivePage, StorySearchDocument
 from .story import SCHEDULE_GRACE, Citation, LiveImage, SectionBlock, Story, StoryQuerySet, StoryQuestion, StoryTopic
 
@@ -21,6 +21,7 @@ __all__ = [
     "LiveImage",
     "LivePage",
     "Notification",
+    "Presence",
     "Revision",
     "SCHEDULE_GRACE",
     "SectionBlock",

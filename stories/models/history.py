@@ -184,3 +184,29 @@ class Autosave(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} · {self.story_id or 'new'} · {self.saved_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Presence(models.Model):
+    """Someone has a story's form open: their page says so every few seconds (a heartbeat).
+
+    ``holds_lock``: the soft lock. The first editor to open the story holds it; others see who does and may
+    take it over; a save by someone else while its holder's page is still open is refused (their typing is
+    kept). A lock whose page stopped beating for ``PRESENCE_TIMEOUT`` is free.
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="presences", verbose_name="story")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="user")
+    opened_at = models.DateTimeField("opened")
+    seen_at = models.DateTimeField("last heartbeat", db_index=True)
+    holds_lock = models.BooleanField("holds the lock", default=False)
+
+    class Meta:
+        verbose_name = "open story form"
+        verbose_name_plural = "open story forms"
+        constraints = [
+            models.UniqueConstraint(fields=["story", "user"], name="presence_once_per_user"),
+            models.UniqueConstraint(fields=["story"], condition=models.Q(holds_lock=True), name="presence_one_lock"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} has story {self.story_id} open"

@@ -59,6 +59,30 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   setInterval(autosave, 5000);
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") autosave(); });
+  // Presence: a heartbeat says this page is open; the answer says who else has the story open and who
+  // holds the soft lock (a save by anyone else is refused while the holder's page is open).
+  const config = document.getElementById("autosave-config")?.dataset || {};
+  const banner = document.getElementById("presence");
+  const beat = async () => {
+    if (!config.presenceUrl || !banner) return;
+    try {
+      const response = await fetch(config.presenceUrl, {
+        method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf },
+      });
+      if (!response.ok) return;
+      const { others, lock } = await response.json();
+      banner.querySelector(".presence-others").textContent = others.length
+        ? `Also open by ${others.map((o) => `${o.name} (since ${o.since})`).join(", ")}.` : "";
+      const locked = !lock.mine && lock.holder;
+      const text = banner.querySelector(".presence-lock");
+      text.hidden = !locked;
+      if (locked) text.firstElementChild.textContent = `${lock.holder} is editing this story and holds the lock:`;
+      banner.querySelector(".presence-take").hidden = !locked;
+      banner.classList.toggle("workflow-flag", Boolean(locked));
+      banner.classList.toggle("locked", Boolean(locked));
+    } catch { /* offline: the next beat tries again */ }
+  };
+  if (config.presenceUrl) setInterval(beat, Number(config.beat || 15) * 1000);
   let leaving = false;
   form.addEventListener("submit", () => { leaving = true; });
   window.addEventListener("beforeunload", (event) => {
