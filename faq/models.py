@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from images.models import picture_described
 from newsroom.richtext import RichTextField
 
 
@@ -61,6 +62,10 @@ class CommonQuestion(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def clean(self):
+        super().clean()
+        picture_described(self.image if self.image_id else None, "image")  # shown on "Go deeper" cards
 
     def mark_published_time(self) -> None:
         """Keep the first publication time when the status turns published."""

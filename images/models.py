@@ -1,6 +1,7 @@
 """The image library: each picture once (by content hash), with what a newsroom must say about it."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -90,3 +91,12 @@ class Rendition(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.file.url
+
+
+def picture_described(image: Image | None, field: str) -> None:
+    """Refuse, on form ``field``, a picture a page would show without alt text (unless decorative) or credit."""
+    if image is not None and image.missing:
+        raise ValidationError(
+            {field: f"The picture “{image}” has no {' and no '.join(image.missing)}: add it in the image library, "
+             "then choose it here again."}
+        )  # fmt: skip

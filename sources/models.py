@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from images.models import picture_described
+
 
 class Outlet(models.Model):
     """A news organisation whose reporting stories cite (Reuters, AP News …)."""
@@ -36,6 +38,10 @@ class Outlet(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("sources:outlet", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        picture_described(self.logo if self.logo_id else None, "logo")
 
 
 class Feed(models.Model):

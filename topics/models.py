@@ -3,6 +3,8 @@
 from django.db import models
 from django.urls import reverse
 
+from images.models import picture_described
+
 
 class Topic(models.Model):
     """An entity a story can be tagged with; shown as a card on story pages."""
@@ -50,6 +52,10 @@ class Topic(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("topics:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        picture_described(self.image if self.image_id else None, "image")  # shown on cards and its page
 
     @property
     def alias_list(self) -> list[str]:

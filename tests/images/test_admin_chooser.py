@@ -87,3 +87,14 @@ def test_the_topic_form_chooses_a_picture_by_id_and_shows_it(admin_client):
     topic.refresh_from_db()
     assert topic.image == image
     assert "A flag" not in form and image.title in admin_client.get(f"/admin/topics/topic/{topic.pk}/change/").content.decode()
+
+
+def test_a_topic_cannot_be_given_a_picture_without_alt_text_or_credit(admin_client):
+    bare = _picture("bare", "gray")  # no alt text, no credit
+    topic = TopicFactory(name="Peru")
+    data = {"name": "Peru", "slug": topic.slug, "kind": topic.kind, "description": "", "aliases": "", "external_url": "",
+            "image": str(bare.pk)}  # fmt: skip
+    page = admin_client.post(f"/admin/topics/topic/{topic.pk}/change/", data).content.decode()
+    assert "The picture “bare” has no alt text and no credit" in page
+    topic.refresh_from_db()
+    assert topic.image is None
