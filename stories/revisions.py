@@ -1,6 +1,7 @@
 """Snapshots of a story's whole tree, as stored in revisions, and their comparison."""
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import NotRequired, TypedDict
 
@@ -140,10 +141,16 @@ def _author_name(story: Story) -> str:
 
 @dataclass
 class FieldDiff:
-    """One changed field or block: its label and its lines, each marked ' ', '-' or '+'."""
+    """One changed field or block: its label and its lines, each marked ' ', '-', '+' or '~'.
+
+    A '~' line was edited in place: its text is a list of (mark, words) runs, the words removed ('-'),
+    added ('+') or kept (' '), so a changed word reads as one, not as a rewritten paragraph. ``note``
+    says a section moved.
+    """
 
     label: str
-    lines: list[tuple[str, str]] = field(default_factory=list)
+    lines: list[tuple[str, object]] = field(default_factory=list)
+    note: str = ""
 
 
 def snapshot_diff(*, old: dict, new: dict) -> list[FieldDiff]:
@@ -155,12 +162,7 @@ def snapshot_diff(*, old: dict, new: dict) -> list[FieldDiff]:
         _diff_text("Summary", old.get("summary", ""), new.get("summary", "")),
         _diff_text("Event date", old.get("event_date") or "", new.get("event_date") or ""),
     ]
-    old_blocks, new_blocks = old.get("blocks", []), new.get("blocks", [])
-    for i in range(max(len(old_blocks), len(new_blocks))):
-        a = old_blocks[i] if i < len(old_blocks) else None
-        b = new_blocks[i] if i < len(new_blocks) else None
-        label = f"Section {i + 1}: {(b or a)['heading'] or (b or a)['kind']}"
-        diffs.append(_diff_text(label, _block_text(a), _block_text(b)))
+    diffs += _blocks_diff(old.get("blocks", []), new.get("blocks", []))
     old_cites, new_cites = old.get("citations", []), new.get("citations", [])
     for i in range(max(len(old_cites), len(new_cites))):
         a = old_cites[i] if i < len(old_cites) else None
@@ -180,10 +182,72 @@ def _image_title(data: dict, titles: dict) -> str:
     return "" if image_id is None else titles.get(image_id, f"image {image_id} (deleted)")
 
 
+def _block_key(block: dict) -> tuple:
+    """What makes a section the same section in two versions: its kind (each standard kind is there once),
+    or, for a custom section, its heading."""
+    return (block["kind"],) if block["kind"] != "custom" else ("custom", block.get("heading", ""))
+
+
+def _blocks_diff(old_blocks: list, new_blocks: list) -> list[FieldDiff]:
+    """Sections matched by identity, not position: an edit is diffed inside its section, a move says so."""
+    diffs: list[FieldDiff] = []
+    old_by_key: dict = {}
+    for index, block in enumerate(old_blocks):
+        old_by_key.setdefault(_block_key(block), (index, block))
+    matched = set()
+    for index, block in enumerate(new_blocks):
+        key = _block_key(block)
+        label = f"Section {index + 1}: {block['heading'] or block['kind']}"
+        found = old_by_key.get(key) if key not in matched else None
+        if found is None:
+            diffs.append(_diff_text(f"{label} (added)", "", _block_text(block)))
+            continue
+        matched.add(key)
+        old_index, old_block = found
+        diff = _diff_text(label, _block_text(old_block), _block_text(block)) or (
+            FieldDiff(label=label) if old_index != index else None
+        )
+        if diff is not None and old_index != index:
+            diff.note = f"Moved from position {old_index + 1} to {index + 1}."
+        diffs.append(diff)
+    for key, (index, block) in old_by_key.items():
+        if key not in matched:
+            diffs.append(
+                _diff_text(f"Section {index + 1}: {block['heading'] or block['kind']} (removed)", _block_text(block), "")
+            )
+    return diffs
+
+
+_WORDS = re.compile(r"\s+|[^\s]+")
+
+
+def _words_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Runs of kept, removed and added words between two versions of a line."""
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    runs: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            runs.append((" ", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            runs.append(("-", "".join(a[i1:i2])))
+        if j2 > j1:
+            runs.append(("+", "".join(b[j1:j2])))
+    return runs
+
+
 def _diff_text(label: str, old: str, new: str) -> FieldDiff | None:
     if old == new:
         return None
-    lines = [(line[0], line[2:]) for line in difflib.ndiff(old.splitlines(), new.splitlines()) if not line.startswith("?")]
+    a, b = old.splitlines(), new.splitlines()
+    lines: list[tuple[str, object]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            lines += [(" ", line) for line in a[i1:i2]]
+        elif op == "replace" and i2 - i1 == j2 - j1:  # lines edited in place: show the words that changed
+            lines += [("~", _words_diff(x, y)) for x, y in zip(a[i1:i2], b[j1:j2], strict=True)]
+        else:
+            lines += [("-", line) for line in a[i1:i2]] + [("+", line) for line in b[j1:j2]]
     return FieldDiff(label=label, lines=lines)
 
 

@@ -46,10 +46,28 @@ def test_diff_is_readable_per_field_and_per_block():
     }
     diffs = {d.label: d.lines for d in snapshot_diff(old=old, new=new)}
     assert set(diffs) == {"Headline", "Section 1: What's happened", "Topics"}
-    assert ("-", "Peru cuts ties") in diffs["Headline"] and ("+", "Peru severs ties with Mexico") in diffs["Headline"]
+    # An edited line shows the words that changed, not a removed and a rewritten paragraph.
+    assert diffs["Headline"] == [("~", [(" ", "Peru "), ("-", "cuts"), ("+", "severs"), (" ", " ties"), ("+", " with Mexico")])]
     section = diffs["Section 1: What's happened"]
-    assert ("-", "Peru cut ties.") in section and ("+", "Peru severed ties.") in section and (" ", "Same.") in section
+    assert ("~", [(" ", "Peru "), ("-", "cut"), ("+", "severed"), (" ", " ties.")]) in section and (" ", "Same.") in section
     assert diffs["Topics"] == [(" ", "Peru"), ("+", "Mexico")]
+
+
+def test_a_moved_section_reads_as_a_move_not_as_two_rewrites():
+    blocks = [
+        {"kind": "whats_happened", "heading": "What's happened", "body": "<p>One.</p>"},
+        {"kind": "behind_headline", "heading": "Behind", "body": "<p>Two.</p>"},
+        {"kind": "custom", "heading": "Timeline", "body": "<p>Three.</p>"},
+    ]
+    old = {"headline": "h", "slug": "s", "summary": "", "blocks": blocks, "citations": [], "topic_ids": [], "question_ids": []}
+    new = {**old, "blocks": [blocks[2], blocks[0], {**blocks[1], "body": "<p>Two, longer.</p>"}]}
+    diffs = {d.label: d for d in snapshot_diff(old=old, new=new)}
+    assert set(diffs) == {"Section 1: Timeline", "Section 2: What's happened", "Section 3: Behind"}
+    assert diffs["Section 1: Timeline"].note == "Moved from position 3 to 1." and diffs["Section 1: Timeline"].lines == []
+    assert diffs["Section 3: Behind"].note == "Moved from position 2 to 3."
+    assert ("~", [("-", "Two."), ("+", "Two, longer.")]) in diffs["Section 3: Behind"].lines  # words are the unit
+    removed = snapshot_diff(old=old, new={**old, "blocks": blocks[:2]})
+    assert [d.label for d in removed] == ["Section 3: Timeline (removed)"]
 
 
 def test_compare_page_shows_the_diff_between_two_revisions(client, editor):
@@ -59,8 +77,11 @@ def test_compare_page_shows_the_diff_between_two_revisions(client, editor):
     second = story_saved(story=Story.objects.get(pk=story.pk), actor=editor)
     client.force_login(editor)
     page = client.get(f"/admin/stories/story/{story.pk}/compare/", {"a": first.pk, "b": second.pk}).content.decode()
-    assert "<del" in page and "First headline" in page
-    assert "<ins" in page and "Second headline" in page
+    assert (
+        '<del style="background:#fdd">First</del>' in page
+        and '<ins style="background:#dfd;text-decoration:none">Second</ins>' in page
+    )
+    assert "headline" in page
     # Default: live revision against the working copy.
     page = client.get(f"/admin/stories/story/{story.pk}/compare/").content.decode()
     assert "Second headline" in page and "the working copy" in page
