@@ -11,7 +11,7 @@ PYTHON ?= $(shell for v in 3.13 3.12; do \
 	  for d in $$HOME/.pyenv/versions/$$v*/bin/python$$v /usr/local/bin/python$$v /usr/bin/python$$v; do \
 	    [ -x "$$d" ] && { echo $$d; exit 0; }; done; done)
 
-.PHONY: run test serve worker beat lint bench bench-ingest bench-api bench-images loadtest clean
+.PHONY: run test serve worker beat lint bench bench-ingest bench-api bench-images bench-form loadtest clean
 
 $(VENV)/.python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -71,6 +71,9 @@ bench-api: $(VENV)/.dev
 	$(PY) bench/bench_api.py
 
 # Image ingest and renditions: time, renditions/s and peak memory at 24 and 50 MP, Pillow (and pyvips if installed).
+bench-form: $(VENV)/.dev
+	$(PY) bench/bench_story_form.py
+
 bench-images: $(VENV)/.dev
 	$(PY) bench/bench_images.py
 
