@@ -207,7 +207,7 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
 
     def _refuse_while_locked(self, request, object_id):
         """Someone else's open page holds the soft lock: refuse the save, keep the typing in the form."""
-        story = Story.objects.filter(pk=object_id).first()
+        story = Story.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
         if story is None or not self.has_change_permission(request, story):
             return None
         holder = lock_holder_other(story=story, user=request.user)

@@ -39,7 +39,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const csrf = form.querySelector("input[name=csrfmiddlewaretoken]")?.value;
   let lastKept = null;
   const autosave = async () => {
-    if (!autosaveUrl || baseline === null) return;
+    if (!autosaveUrl || baseline === null || leaving) return;  // a submitted form is being saved: keep nothing
     const now = values();
     if (now === baseline || now === lastKept) return;
     const fields = [...new FormData(form)].filter(([, value]) => typeof value === "string");
