@@ -57,6 +57,10 @@ class ImportError_(Exception):
     """The file cannot be imported; nothing was written."""
 
 
+class ExportError(Exception):
+    """The content cannot be exported whole (a file a row names is missing from storage)."""
+
+
 class ExportEncoder(serializers.json.DjangoJSONEncoder):
     """Times to the microsecond: Django's encoder keeps milliseconds, so a time of
     12:00:00.000400 would come back from an import as 12:00:00 and export differently."""
@@ -112,9 +116,16 @@ def _files_export() -> dict[str, str]:
     files = {}
     for model in content_models():
         for field in _file_fields(model):
-            for name in model.objects.exclude(**{field.attname: ""}).values_list(field.attname, flat=True):
-                with default_storage.open(name, "rb") as handle:
-                    files[name] = base64.b64encode(handle.read()).decode("ascii")
+            for pk, name in model.objects.exclude(**{field.attname: ""}).values_list("pk", field.attname):
+                try:
+                    with default_storage.open(name, "rb") as handle:
+                        files[name] = base64.b64encode(handle.read()).decode("ascii")
+                except FileNotFoundError:
+                    raise ExportError(
+                        f"{model._meta.label_lower} {pk}: its file {name!r} is missing from storage; an export without "
+                        "it could not be imported. Restore the file (or, for a rendition, run the image's renditions "
+                        "task again), then export."
+                    ) from None
     return files
 
 

@@ -104,3 +104,16 @@ def test_an_import_refuses_a_file_of_another_size_a_missing_file_and_a_climbing_
         content_import(json.dumps(climbing))
     assert Image.objects.count() == 0 and _files_on_disk(settings.MEDIA_ROOT) == {}
     assert not (tmp_path / "etc").exists()
+
+
+def test_an_export_refuses_when_a_file_a_row_names_is_gone(library, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    lead, _ = library
+    rendition = lead.renditions.first()
+    from django.core.files.storage import default_storage
+
+    default_storage.delete(rendition.file.name)
+    with pytest.raises(CommandError, match=f"images.rendition {rendition.pk}: its file '{rendition.file.name}' is missing"):
+        call_command("export_content", str(tmp_path / "out.json"))
+    assert not (tmp_path / "out.json").exists()

@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from newsroom.portability import content_export
+from newsroom.portability import ExportError, content_export
 
 
 class Command(BaseCommand):
@@ -10,7 +10,10 @@ class Command(BaseCommand):
         parser.add_argument("file", help="Where to write the export; '-' for standard output.")
 
     def handle(self, *args, file, **options):
-        text = content_export()
+        try:
+            text = content_export()
+        except ExportError as exc:
+            raise CommandError(f"Nothing exported: {exc}") from exc
         if file == "-":
             self.stdout.write(text)
         else:
