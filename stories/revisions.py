@@ -54,6 +54,9 @@ class Snapshot(TypedDict):
     question_ids: list[int]
     lead_image_id: NotRequired[int]  # a library image (images.Image)
     lead_image_caption: NotRequired[str]  # instead of the library's caption
+    seo_title: NotRequired[str]  # search and link previews: empty means the headline
+    seo_description: NotRequired[str]  # empty means the summary
+    social_image_id: NotRequired[int]  # link previews: empty means the lead image
     notes: NotRequired[list[NoteData]]  # added by publishing
 
 
@@ -92,12 +95,20 @@ def story_snapshot(*, story: Story) -> Snapshot:
         data["lead_image_id"] = story.lead_image_id
     if story.lead_image_caption:
         data["lead_image_caption"] = story.lead_image_caption
+    for key in OPTIONAL_KEYS:  # only when set: older snapshots compare equal
+        value = getattr(story, key)
+        if value:
+            data[key] = value
     return data
 
 
+OPTIONAL_KEYS = ("seo_title", "seo_description", "social_image_id")
+
+
 def snapshot_image_ids(data: Snapshot) -> list[int]:
-    """The library images a snapshot shows: its lead image, then each section's inline figures, each once."""
-    ids = [data["lead_image_id"]] if data.get("lead_image_id") else []
+    """The library images a snapshot shows: its lead image, its social image, then each section's inline
+    figures, each once."""
+    ids = [data[key] for key in ("lead_image_id", "social_image_id") if data.get(key)]
     for block in data["blocks"]:
         ids += figure_ids(block["body"])
     return list(dict.fromkeys(ids))
@@ -174,6 +185,8 @@ def snapshot_diff(*, old: dict, new: dict) -> list[FieldDiff]:
     titles = dict(LibraryImage.objects.filter(pk__in=image_ids).values_list("pk", "title")) if image_ids else {}
     diffs.append(_diff_text("Lead image", _image_title(old, titles), _image_title(new, titles)))
     diffs.append(_diff_text("Lead image caption", old.get("lead_image_caption", ""), new.get("lead_image_caption", "")))
+    diffs.append(_diff_text("Search title", old.get("seo_title", ""), new.get("seo_title", "")))
+    diffs.append(_diff_text("Search description", old.get("seo_description", ""), new.get("seo_description", "")))
     return [d for d in diffs if d is not None]
 
 

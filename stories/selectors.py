@@ -174,6 +174,11 @@ def lead_image_for(data: Snapshot, images: dict[int, LibraryImage] | None = None
     )
 
 
+def _social_image_for(data: Snapshot, images: dict[int, LibraryImage]) -> ShownImage | None:
+    image = images.get(data.get("social_image_id") or 0)
+    return ShownImage(image=image, caption="", renditions=list(image.renditions.all()), shape="social") if image else None
+
+
 def figures_for(data: Snapshot, images: dict[int, LibraryImage]) -> dict[int, ShownImage]:
     """The inline figures a snapshot's sections show, by image id (those still in the library)."""
     figures = {}
@@ -203,6 +208,19 @@ class StoryPage:
     notes: list[NoteData] = field(default_factory=list)
     lead_image: ShownImage | None = None
     figures: dict[int, ShownImage] = field(default_factory=dict)  # inline figures by image id
+    seo_title: str = ""  # as search engines and link previews show it: the headline unless set
+    seo_description: str = ""  # the summary unless set
+    social_image: ShownImage | None = None  # link previews: the lead image unless set
+
+    @property
+    def share_image(self) -> Rendition | None:
+        """The 1200 × 630 picture of link previews: the social image's, else the lead image's."""
+        return (self.social_image or self.lead_image).social if (self.social_image or self.lead_image) else None
+
+    @property
+    def share_image_alt(self) -> str:
+        shown = self.social_image or self.lead_image
+        return shown.alt if shown else ""
 
     def block_html(self, block: BlockData, url: Callable[[str], str] = str) -> str:
         """A section's body as shown: sanitised, each inline figure reference expanded (``url`` maps file URLs)."""
@@ -303,6 +321,9 @@ def _story_page(*, story: Story, data: Snapshot, topics, questions, outlets, pub
         notes=data.get("notes", []),
         lead_image=lead_image_for(data, images),
         figures=figures_for(data, images),
+        seo_title=data.get("seo_title") or data["headline"],
+        seo_description=data.get("seo_description") or data["summary"],
+        social_image=_social_image_for(data, images),
     )
     page.blocks = [{**block, "html": page.block_html(block)} for block in blocks]  # as the page shows them
     return page

@@ -300,6 +300,9 @@ def _check_images_described(data: Snapshot) -> None:
     problems = []
     if lead and lead in images and images[lead].missing:
         problems.append(f"the lead image “{images[lead]}” has no {' and no '.join(images[lead].missing)}")
+    social = data.get("social_image_id")
+    if social and social != lead and social in images and images[social].missing:
+        problems.append(f"the social image “{images[social]}” has no {' and no '.join(images[social].missing)}")
     for block in data["blocks"]:
         for image_id in figure_ids(block["body"]):
             image = images.get(image_id)
@@ -329,7 +332,10 @@ def _redirect_old_slug(*, story: Story, new_slug: str) -> None:
 
 
 # The fields an editor types; every other column of a story belongs to the workflow.
-WORKING_FIELDS = {"headline", "slug", "summary", "event_date", "author", "lead_image", "lead_image_caption"}
+WORKING_FIELDS = {
+    "headline", "slug", "summary", "event_date", "author", "lead_image", "lead_image_caption", "seo_title",
+    "seo_description", "social_image",
+}  # fmt: skip
 
 
 def story_lock_for_save(*, story: Story, expected_version: int | None) -> Story:
@@ -393,7 +399,15 @@ def story_restore(*, story: Story, revision: Revision, actor) -> Story:
     lead = data.get("lead_image_id")
     story.lead_image_id = lead if lead and Image.objects.filter(pk=lead).exists() else None  # deleted since: none
     story.lead_image_caption = data.get("lead_image_caption", "")
-    story.save(update_fields=["headline", "slug", "summary", "event_date", "lead_image", "lead_image_caption", "updated_at"])
+    story.seo_title, story.seo_description = data.get("seo_title", ""), data.get("seo_description", "")
+    social = data.get("social_image_id")
+    story.social_image_id = social if social and Image.objects.filter(pk=social).exists() else None
+    story.save(
+        update_fields=[
+            "headline", "slug", "summary", "event_date", "lead_image", "lead_image_caption", "seo_title",
+            "seo_description", "social_image", "updated_at",
+        ]
+    )  # fmt: skip
     _write_children(story=story, data=data)
     story.refresh_from_db()
     data = story_snapshot(story=story)

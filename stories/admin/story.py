@@ -1,12 +1,14 @@
 """The story admin: list, change form (conflict-safe), workflow panel and list actions."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from images.widgets import ImageChooserAdminMixin
 from newsroom.admin_mixins import BoundedSearchMixin
@@ -52,7 +54,10 @@ class StoryAdminForm(forms.ModelForm):
 
     class Meta:
         model = Story
-        fields = ["headline", "slug", "summary", "event_date", "author", "lead_image", "lead_image_caption"]
+        fields = [
+            "headline", "slug", "summary", "event_date", "author", "lead_image", "lead_image_caption", "seo_title",
+            "seo_description", "social_image",
+        ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,9 +101,17 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
     fieldsets = [
         (None, {"fields": ["headline", "slug", "summary", "event_date", "author", "expected_version"]}),
         ("Lead image", {"fields": ["lead_image", "lead_image_caption"]}),
+        (
+            "Search and social",
+            {
+                "fields": ["seo_title", "seo_description", "social_image", "search_preview"],
+                "description": "How the story looks in search results and link previews. Empty fields use the "
+                "headline, the summary and the lead image.",
+            },
+        ),
         ("Workflow", {"fields": ["state", "publish_at", "live_link", "first_published_at", "last_published_at"]}),
     ]
-    readonly_fields = ["state", "publish_at", "live_link", "first_published_at", "last_published_at"]
+    readonly_fields = ["state", "publish_at", "live_link", "first_published_at", "last_published_at", "search_preview"]
     inlines = [SectionBlockInline, CitationInline, StoryTopicInline, StoryQuestionInline]
     list_select_related = ["author"]
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
@@ -120,6 +133,19 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
         if obj.is_overdue():
             label += " — OVERDUE: not published yet"
         return label
+
+    @admin.display(description="preview")
+    def search_preview(self, obj):
+        """A search result and a link preview, as the fields above make them (the page's script keeps them current)."""
+        address = f"{settings.SITE_URL.rstrip('/')}/story/{obj.slug or '…'}/"
+        return format_html(
+            '<div class="search-preview" aria-label="Search result preview"><span class="sp-url">{}</span>'
+            '<span class="sp-title">{}</span><span class="sp-desc">{}</span></div>'
+            '<div class="social-card" aria-label="Link preview"><span class="sc-image"></span>'
+            '<span class="sc-site">{}</span><span class="sc-title">{}</span><span class="sc-desc">{}</span></div>',
+            address, obj.seo_title or obj.headline or "Headline", obj.seo_description or obj.summary or "",
+            settings.SITE_NAME, obj.seo_title or obj.headline or "Headline", obj.seo_description or obj.summary or "",
+        )  # fmt: skip
 
     @admin.display(description="last comment")
     def workflow_note(self, obj):

@@ -81,6 +81,23 @@ class Story(models.Model):
         blank=True,
         help_text="Shown under the lead image here instead of the library's caption; empty: the library's.",
     )
+    seo_title = models.CharField(
+        "search title",
+        max_length=70,
+        blank=True,
+        help_text="The title search engines and browser tabs show, up to about 60 characters; empty: the headline.",
+    )
+    seo_description = models.CharField(
+        "search description",
+        max_length=200,
+        blank=True,
+        help_text="The snippet under the title in search results and link previews, about 155 characters; empty: the summary.",
+    )
+    social_image = models.ForeignKey(
+        "images.Image", on_delete=models.PROTECT, null=True, blank=True, related_name="social_of",
+        verbose_name="social image",
+        help_text="The picture of link previews (Facebook, X, messaging apps); empty: the lead image.",
+    )  # fmt: skip
     version = models.PositiveIntegerField(
         "version", default=1, editable=False, help_text="Goes up at every save; guards against lost updates."
     )

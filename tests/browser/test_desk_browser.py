@@ -85,3 +85,20 @@ def test_a_closed_tab_loses_nothing_autosave_offers_the_typing_back(browser, liv
     assert saved.headline == "Draft about the river, rewritten"
     assert "A sentence typed just before the crash." in saved.blocks.get().body
     context.close()
+
+
+def test_the_search_title_counts_its_characters_and_the_previews_follow_the_typing(browser, live_server, editor):
+    story = build_story(publish=False, headline="Floods in the valley", summary="Rivers rose overnight.")
+    context, page = sign_in(browser, live_server, editor.username, viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/stories/story/{story.pk}/change/")
+    assert page.inner_text(".search-preview .sp-title") == "Floods in the valley"
+    title = "Floods in the valley: what the rising rivers mean for the harvest"
+    page.fill("#id_seo_title", title)
+    counter = page.locator("#id_seo_title + .char-count")
+    assert counter.inner_text() == f"{len(title)} / 60" and "over" in counter.get_attribute("class")
+    assert page.inner_text(".search-preview .sp-title") == title and page.inner_text(".social-card .sc-title") == title
+    page.fill("#id_seo_description", "What the floods mean.")
+    assert page.inner_text(".search-preview .sp-desc") == "What the floods mean."
+    page.locator(".search-preview").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "search-and-social-preview-1280.png"))
+    context.close()

@@ -22,6 +22,40 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   count();
 
+  // Search and social: character counts against what search engines show, and the previews kept current.
+  const limits = { seo_title: 60, seo_description: 155 };
+  for (const [name, limit] of Object.entries(limits)) {
+    const input = form.elements[name];
+    if (!input) continue;
+    const counter = document.createElement("span");
+    counter.className = "char-count";
+    counter.setAttribute("aria-live", "polite");
+    input.after(counter);
+    const show = () => {
+      counter.textContent = `${input.value.length} / ${limit}`;
+      counter.classList.toggle("over", input.value.length > limit);
+    };
+    input.addEventListener("input", show);
+    show();
+  }
+  const previewText = () => {
+    const title = form.elements.seo_title?.value || form.elements.headline?.value || "Headline";
+    const description = form.elements.seo_description?.value || form.elements.summary?.value || "";
+    form.querySelectorAll(".sp-title, .sc-title").forEach((node) => { node.textContent = title; });
+    form.querySelectorAll(".sp-desc, .sc-desc").forEach((node) => { node.textContent = description; });
+    const slug = form.elements.slug?.value;
+    const url = form.querySelector(".sp-url");
+    if (url && slug) url.textContent = url.textContent.replace(/story\/[^/]*\/$/, `story/${slug}/`);
+    const thumbs = ["social_image", "lead_image"].map((name) => form.elements[name])
+      .filter((input) => input && input.value)
+      .map((input) => input.closest("[data-image-field]")?.querySelector(".image-field-thumb")?.src);
+    const image = form.querySelector(".sc-image");
+    if (image) image.style.backgroundImage = thumbs[0] ? `url("${thumbs[0]}")` : "";
+  };
+  form.addEventListener("input", previewText);
+  form.addEventListener("change", previewText);
+  previewText();
+
   // Unsaved edits: the form's values now against the values before the first touch (the rich-text editors
   // normalise their text when they start, so the baseline is taken once they have, not at page load).
   const values = () => new URLSearchParams(new FormData(form)).toString();
