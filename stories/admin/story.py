@@ -109,7 +109,7 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
                 "headline, the summary and the lead image.",
             },
         ),
-        ("Workflow", {"fields": ["state", "publish_at", "live_link", "first_published_at", "last_published_at"]}),
+        ("Publishing", {"fields": ["state", "publish_at", "live_link", "first_published_at", "last_published_at"]}),
     ]
     readonly_fields = ["state", "publish_at", "live_link", "first_published_at", "last_published_at", "search_preview"]
     inlines = [SectionBlockInline, CitationInline, StoryTopicInline, StoryQuestionInline]

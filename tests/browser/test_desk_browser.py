@@ -92,6 +92,15 @@ def test_the_search_title_counts_its_characters_and_the_previews_follow_the_typi
     context, page = sign_in(browser, live_server, editor.username, viewport={"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/admin/stories/story/{story.pk}/change/")
     assert page.inner_text(".search-preview .sp-title") == "Floods in the valley"
+    assert not page.locator(".presence-take").is_visible()  # the lock is this editor's: nothing to take over
+    parts = page.locator(".story-parts a").all_inner_texts()
+    assert {"Workflow", "Story", "Publishing", "Search and social", "History"} <= set(parts) and any(
+        "ection" in p for p in parts
+    ), parts
+    page.screenshot(path=str(ARTIFACTS / "story-form-parts-1280.png"))
+    page.click(".story-parts a:text-is('Search and social')")  # one click to a part far down the form
+    page.wait_for_timeout(300)
+    assert page.locator("#id_seo_title").is_visible() and page.evaluate("window.scrollY") > 300
     title = "Floods in the valley: what the rising rivers mean for the harvest"
     page.fill("#id_seo_title", title)
     counter = page.locator("#id_seo_title + .char-count")

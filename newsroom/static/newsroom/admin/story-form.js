@@ -4,6 +4,33 @@ document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("story_form");
   if (!form) return;
 
+  // The form's parts in a bar that stays at the top: one click to sections, citations, topics, search and
+  // social, the workflow or the history, instead of scrolling a long page.
+  const parts = [];
+  const panel = document.querySelector(".workflow-panel");
+  if (panel) parts.push([panel, "Workflow"]);
+  const first = form.querySelector("fieldset.module");
+  if (first && !first.querySelector(":scope > h2")) parts.push([first, "Story"]);
+  form.querySelectorAll("fieldset.module > h2, .inline-group > fieldset > h2, .inline-group h2").forEach((heading) => {
+    const box = heading.closest(".inline-group") || heading.closest("fieldset");
+    if (box && !parts.some(([el]) => el === box)) parts.push([box, heading.textContent.trim()]);
+  });
+  const history = document.querySelector(".story-history");
+  if (history) parts.push([history, "History"]);
+  if (parts.length > 2) {
+    const nav = document.createElement("nav");
+    nav.className = "story-parts";
+    nav.setAttribute("aria-label", "Parts of this story");
+    parts.forEach(([el, label], index) => {
+      if (!el.id) el.id = `story-part-${index}`;
+      const link = document.createElement("a");
+      link.href = `#${el.id}`;
+      link.textContent = label.replace(/\s+/g, " ").slice(0, 40);
+      nav.append(link);
+    });
+    (panel || form).before(nav);
+  }
+
   const stats = document.createElement("p");
   stats.className = "story-stats";
   stats.setAttribute("aria-live", "polite");
