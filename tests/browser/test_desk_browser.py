@@ -111,3 +111,29 @@ def test_the_search_title_counts_its_characters_and_the_previews_follow_the_typi
     page.locator(".search-preview").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "search-and-social-preview-1280.png"))
     context.close()
+
+
+def test_a_second_editor_sees_who_holds_the_lock_and_takes_it_over(browser, live_server, editor):
+    from django.contrib.auth.models import Group
+
+    from tests.browser.test_workflow_browser import PASSWORD
+    from tests.factories import UserFactory
+
+    other = UserFactory(username="olga-editor", first_name="Olga", is_staff=True)
+    other.set_password(PASSWORD)
+    other.save()
+    other.groups.add(Group.objects.get(name="Editor"))
+    story = build_story(publish=False, headline="Shared story")
+    url = f"{live_server.url}/admin/stories/story/{story.pk}/change/"
+    first_context, first = sign_in(browser, live_server, editor.username)
+    first.goto(url)
+    second_context, second = sign_in(browser, live_server, other.username)
+    second.goto(url)
+    assert "Editor is editing this story and holds the lock" in second.inner_text("#presence")
+    assert second.locator(".presence-take").is_visible()
+    second.screenshot(path=str(ARTIFACTS / "lock-held-by-another-1280.png"))
+    second.click(".presence-take button")
+    second.wait_for_selector(".messagelist .success")
+    assert not second.locator(".presence-take").is_visible() and "Also open by Editor" in second.inner_text("#presence")
+    first_context.close()
+    second_context.close()
