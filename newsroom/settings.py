@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from js_asset import static_lazy
@@ -343,8 +344,13 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 # Web clients may read the validators and the throttle's wait.
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+# Web clients may send the conditional headers (a preflight must allow them, or a 304 is never possible).
+CORS_ALLOW_HEADERS = (*default_cors_headers, "if-none-match", "if-modified-since")
 # Requests per address for anonymous API clients ("120/min", "10/s" …); empty switches it off.
 API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "120/min")
+# How many proxies of ours stand in front of the web processes (a load balancer: 1). The throttle counts the
+# address the outermost one saw; 0 counts the connection's own address and ignores X-Forwarded-For.
+API_TRUSTED_PROXIES = int(os.environ.get("API_TRUSTED_PROXIES", "0"))
 # How long shared caches and clients may reuse an anonymous API response (seconds).
 API_CACHE_MAX_AGE = int(os.environ.get("API_CACHE_MAX_AGE", "60"))
 # Anonymous API bodies are kept in the cache under their ETag this long (seconds); 0 switches it off.

@@ -27,6 +27,18 @@ class AnonymousThrottle(AnonRateThrottle):
     def get_rate(self):
         return settings.API_THROTTLE_ANON or None
 
+    def get_ident(self, request):
+        """The client's address: the connection's, or, behind ``API_TRUSTED_PROXIES`` proxies of ours, the one the
+        outermost of them saw (each appends the address it received from to X-Forwarded-For). Whatever a
+        client writes in that header itself is ignored, so rotating it gets no one past the limit."""
+        remote = request.META.get("REMOTE_ADDR", "")
+        proxies = settings.API_TRUSTED_PROXIES
+        if proxies <= 0:
+            return remote
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        chain = [*forwarded, remote]
+        return chain[-(proxies + 1)] if len(chain) > proxies else chain[0]
+
     def __init__(self):
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)

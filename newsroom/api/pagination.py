@@ -67,7 +67,7 @@ class KeysetPagination(BasePagination):
         return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
 
     def _decode(self, raw: str | None, model) -> list | None:
-        if raw is None:
+        if raw is None or not raw.strip():  # an empty cursor (a client's "no cursor yet") is the first page
             return None
         invalid = ValidationError({self.cursor_query_param: ["Not a cursor this list gave, or one for another ordering."]})
         try:
@@ -112,7 +112,7 @@ class KeysetPagination(BasePagination):
                 "name": self.cursor_query_param,
                 "in": "query",
                 "required": False,
-                "description": "Opaque cursor from a previous page's `next_cursor`.",
+                "description": "Opaque cursor from a previous page's `next_cursor`; empty or absent: the first page.",
                 "schema": {"type": "string"},
             },
             {

@@ -139,3 +139,40 @@ def test_response_cache_can_be_switched_off(client, settings, urls):
     with CaptureQueriesContext(connection) as ctx:
         client.get(urls[1])
     assert len(ctx.captured_queries) == 2  # the fingerprint, the story (references are kept per process)
+
+
+def test_a_rotating_forwarded_for_header_gets_no_one_past_the_limit(client, settings):
+    settings.API_THROTTLE_ANON = "3/min"
+    settings.API_TRUSTED_PROXIES = 0  # no proxy of ours: the connection's address counts
+    codes = [client.get("/api/v1/topics/", REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR=f"10.9.9.{i}").status_code
+             for i in range(5)]  # fmt: skip
+    assert codes == [200, 200, 200, 429, 429]
+
+
+def test_behind_one_proxy_the_address_it_saw_counts_not_what_the_client_wrote(client, settings):
+    settings.API_THROTTLE_ANON = "3/min"
+    settings.API_TRUSTED_PROXIES = 1  # our load balancer at 10.0.0.2 appends the address it received from
+
+    def get(client_address, spoof):
+        forwarded = f"{spoof}, {client_address}"
+        return client.get("/api/v1/topics/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    assert [get("203.0.113.7", f"1.1.1.{i}") for i in range(4)] == [200, 200, 200, 429]
+    assert get("203.0.113.8", "1.1.1.1") == 200  # another client behind the same proxy has its own count
+
+
+def test_a_cors_preflight_allows_the_conditional_headers(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+    response = client.options(
+        "/api/v1/stories/",
+        headers={"Origin": "https://app.example.com", "Access-Control-Request-Method": "GET",
+                 "Access-Control-Request-Headers": "if-none-match"},
+    )  # fmt: skip
+    assert "if-none-match" in response["Access-Control-Allow-Headers"].lower()
+
+
+def test_an_empty_cursor_is_the_first_page(client, settings):
+    settings.API_THROTTLE_ANON = ""
+    build_story()
+    assert client.get("/api/v1/stories/?cursor=").json() == client.get("/api/v1/stories/").json()
+    assert client.get("/api/v1/stories/?cursor=garbage").status_code == 400
