@@ -139,9 +139,17 @@ def list_schema(response, *, sparse: bool = True, **kwargs):
     )
 
 
-def detail_schema(response, **kwargs):
-    """A detail operation: its serializer and the errors it may answer."""
-    return extend_schema(responses={200: response, 404: NOT_FOUND, 429: THROTTLED}, **kwargs)
+MOVED = OpenApiResponse(description="The story's id, or a slug it had before: the Location header is its address.")
+GONE = OpenApiResponse(
+    inline_serializer("Gone", fields={"detail": serializers.CharField(), "slug": serializers.CharField()}),
+    description="The story was published and then unpublished.",
+)
+
+
+def detail_schema(response, *, moves: bool = False, **kwargs):
+    """A detail operation: its serializer and the errors it may answer (``moves``: also 301 and 410)."""
+    extra = {301: MOVED, 410: GONE} if moves else {}
+    return extend_schema(responses={200: response, **extra, 404: NOT_FOUND, 429: THROTTLED}, **kwargs)
 
 
 # --- Base viewset -----------------------------------------------------------

@@ -1,7 +1,8 @@
 """The stories endpoints: list (filtered, paginated), detail by live slug, and ninjs."""
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema_view
 from rest_framework.decorators import action
@@ -9,7 +10,15 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from newsroom.api import PublicViewSet, detail_schema, list_schema
-from stories.selectors import story_list_live, story_live_queryset, story_page_with
+from stories.models import Story
+from stories.selectors import (
+    StoryGone,
+    StoryMoved,
+    story_address_check,
+    story_list_live,
+    story_live_queryset,
+    story_page_with,
+)
 
 from .filters import StoryFilter
 from .kept import story_live_api_json
@@ -20,7 +29,7 @@ from .serializers import StoryDetailSerializer, StoryListItemSerializer
 
 @extend_schema_view(
     list=list_schema(StoryListItemSerializer),
-    retrieve=detail_schema(StoryDetailSerializer),
+    retrieve=detail_schema(StoryDetailSerializer, moves=True),
 )
 class StoryViewSet(PublicViewSet):
     """Published stories. Lists come from the live columns; a detail from the live revision."""
@@ -37,6 +46,31 @@ class StoryViewSet(PublicViewSet):
         return attach_topics(super().paginate_queryset(queryset), view_references(self))
 
     def retrieve(self, request, *args, **kwargs):
+        try:
+            return self._retrieve(request, *args, **kwargs)
+        except Http404:
+            return self._elsewhere(request, kwargs["slug"], suffix="")
+
+    def _elsewhere(self, request, slug: str, *, suffix: str):
+        """No live story at ``slug``: its id (200 elsewhere: a 301 to its address), an old slug (301 to the new
+        one), an unpublished story (410 with a small body), or nothing (404)."""
+        target = None
+        if slug.isdigit():
+            target = Story.objects.live().filter(pk=int(slug)).values_list("live_slug", flat=True).first()
+        try:
+            if target is None:
+                story_address_check(slug=slug)
+        except StoryMoved as moved:
+            target = moved.slug
+        except StoryGone:
+            return Response({"detail": "This story was unpublished.", "slug": slug}, status=410)
+        if target is None:
+            raise Http404("No live story here.")
+        location = reverse("api:story-detail", kwargs={"slug": target}) + suffix
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(f"{location}?{query}" if query else location)
+
+    def _retrieve(self, request, *args, **kwargs):
         # A plain request gets the body kept when the story was published
         # (``LivePage.api_json``, serialised by the same serializer): one query,
         # no serialising. Parameters or a media type with options (indent) take
@@ -61,8 +95,11 @@ class StoryViewSet(PublicViewSet):
         refs = view_references(self)
         return story_page_with(story=story, topics=refs.topics, questions=refs.questions, outlets=refs.outlets)
 
-    @detail_schema(OpenApiResponse(OpenApiTypes.OBJECT, description="An IPTC ninjs 2.2 news item."))
+    @detail_schema(OpenApiResponse(OpenApiTypes.OBJECT, description="An IPTC ninjs 2.2 news item."), moves=True)
     @action(detail=True, url_path="ninjs", pagination_class=None, filter_backends=[])
     def ninjs(self, request, slug=None):
         """The story as an IPTC ninjs 2.2 news item (validates against the ninjs 2.2 JSON schema)."""
-        return Response(story_ninjs(page=self.get_object()))
+        try:
+            return Response(story_ninjs(page=self.get_object()))
+        except Http404:
+            return self._elsewhere(request, slug, suffix="ninjs/")

@@ -133,4 +133,4 @@ def test_an_unpublished_story_is_gone_from_the_api_at_once(client, commit, edito
     with commit():
         story_unpublish(story=story, actor=editor)
     response = client.get(url)
-    assert response.status_code == 404 and response.json() == {"detail": "No Story matches the given query."}
+    assert response.status_code == 410 and response.json() == {"detail": "This story was unpublished.", "slug": story.slug}

@@ -96,10 +96,18 @@ def test_nothing_unpublished_appears_on_any_endpoint(client, world):
 
 
 @pytest.mark.parametrize("state", ["draft", "in_review", "scheduled", "unpublished"])
-def test_hidden_story_addresses_are_404(client, world, state):
+def test_hidden_story_addresses_show_nothing(client, world, state):
+    """Never published: 404. Unpublished: 410 Gone with a body that says so and nothing of the story."""
     story = world["hidden"][state]
-    for url in (f"/api/v1/stories/{story.slug}/", f"/api/v1/stories/{story.slug}/ninjs/"):
-        assert client.get(url).status_code == 404
+    by_slug = 410 if state == "unpublished" else 404
+    for url, expected in (
+        (f"/api/v1/stories/{story.slug}/", by_slug),
+        (f"/api/v1/stories/{story.slug}/ninjs/", by_slug),
+        (f"/api/v1/stories/{story.pk}/", 404),  # by id: only a live story is found
+    ):
+        response = client.get(url)
+        assert response.status_code == expected, url
+        assert SECRET not in response.content.decode() and story.headline not in response.content.decode()
 
 
 def test_draft_question_is_404(client, world):

@@ -261,3 +261,23 @@ def test_reference_data_kept_per_process_follows_every_change(client):
     assert [c["outlet"]["name"] for c in data["citations"]] == ["Renamed outlet"]
     assert data["questions"] == []
     assert client.get(LIST).json()["results"][0]["topics"][0]["name"] == "Renamed topic"
+
+
+def test_stable_addresses_id_old_slug_and_unpublished(client, settings):
+    from stories.models import Story
+    from stories.workflow import story_publish, story_unpublish
+
+    settings.API_THROTTLE_ANON = ""
+    story = build_story(slug="first-slug")
+    by_id = client.get(f"/api/v1/stories/{story.pk}/")
+    assert by_id.status_code == 301 and by_id["Location"] == "/api/v1/stories/first-slug/"
+    Story.objects.filter(pk=story.pk).update(slug="second-slug")
+    story_publish(story=Story.objects.get(pk=story.pk), actor=None)
+    moved = client.get("/api/v1/stories/first-slug/?fields=headline")
+    assert moved.status_code == 301 and moved["Location"] == "/api/v1/stories/second-slug/?fields=headline"
+    assert client.get("/api/v1/stories/first-slug/ninjs/")["Location"] == "/api/v1/stories/second-slug/ninjs/"
+    story_unpublish(story=Story.objects.get(pk=story.pk), actor=None)
+    gone = client.get("/api/v1/stories/second-slug/")
+    assert gone.status_code == 410 and gone.json() == {"detail": "This story was unpublished.", "slug": "second-slug"}
+    assert client.get("/api/v1/stories/never-was/").status_code == 404
+    assert client.get(f"/api/v1/stories/{story.pk}/").status_code == 404  # an id of a story not live
