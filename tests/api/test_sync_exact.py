@@ -159,7 +159,9 @@ def test_entries_held_back_by_a_transaction_that_rolls_back_are_sent_at_once(cli
 # --- randomized: writers, random transaction lengths and commit order, a syncing client ---------------------
 
 FUZZ_SEEDS = [int(s) for s in os.environ.get("SYNC_FUZZ_SEEDS", "7,2026").split(",")]
-MAX_HOLD = float(os.environ.get("SYNC_FUZZ_MAX_HOLD", "10"))  # seconds a transaction stays open after its write
+MAX_HOLD = float(
+    os.environ.get("SYNC_FUZZ_MAX_HOLD", "4")
+)  # seconds a transaction stays open after its write (ops start 0-0.5 s apart: they overlap)
 WRITERS, OPS = 3, 4
 
 
