@@ -176,6 +176,11 @@ class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     throttle_classes = [AnonymousThrottle]
     list_serializer_class = None
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.action != "list" and "fields" in request.query_params:  # said, not silently ignored
+            raise ValidationError({"fields": ["Only lists take fields=; a detail always has all of its fields."]})
+
     def get_serializer_class(self):
         if self.action == "list" and self.list_serializer_class is not None:
             return self.list_serializer_class

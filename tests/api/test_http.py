@@ -176,3 +176,11 @@ def test_an_empty_cursor_is_the_first_page(client, settings):
     build_story()
     assert client.get("/api/v1/stories/?cursor=").json() == client.get("/api/v1/stories/").json()
     assert client.get("/api/v1/stories/?cursor=garbage").status_code == 400
+
+
+def test_fields_on_a_detail_is_a_400_that_says_so(client, settings):
+    settings.API_THROTTLE_ANON = ""
+    story = build_story()
+    response = client.get(f"/api/v1/stories/{story.live_slug}/?fields=headline")
+    assert response.status_code == 400 and "Only lists take fields=" in response.json()["fields"][0]
+    assert client.get("/api/v1/stories/?fields=headline").status_code == 200
