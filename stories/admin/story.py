@@ -214,9 +214,11 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
             if kept is not None and "restore" in request.GET:
                 request._restored = autosave_query(kept)  # the form and its sections are shown with what was typed
             conflict = request.GET.get("conflict", "")
+            conflict_revision = int(conflict) if conflict.isdigit() and kept else None
             extra_context = {
                 **(extra_context or {}), "autosave": kept, "restored": "restore" in request.GET and kept,
-                "conflict_revision": int(conflict) if conflict.isdigit() and kept else None,
+                "conflict_revision": conflict_revision,
+                "conflict_fields": _conflict_fields(object_id, kept) if conflict_revision else [],
             }  # fmt: skip
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -383,3 +385,23 @@ def _error_summary(context) -> list[dict]:
                 anchor = f"id_{subform.prefix}-{name}" if field is not None else f"{subform.prefix}"
                 entries += [{"label": where, "message": e, "anchor": anchor} for e in errors]
     return entries
+
+
+# The story's own fields a conflict compares one by one (the sections are compared on the compare page).
+MERGED_FIELDS = ["headline", "slug", "summary", "event_date", "lead_image_caption", "seo_title", "seo_description"]
+
+
+def _conflict_fields(object_id, kept) -> list[dict]:
+    """Where what this editor typed (``kept``) and the version now saved differ, field by field, for
+    "Use theirs" buttons beside the restored form."""
+    story = Story.objects.filter(pk=object_id).values(*MERGED_FIELDS).first()
+    if story is None:
+        return []
+    mine = dict(kept.data)
+    rows = []
+    for name in MERGED_FIELDS:
+        theirs = "" if story[name] is None else str(story[name])
+        if name in mine and mine[name].strip() != theirs.strip():
+            label = Story._meta.get_field(name).verbose_name
+            rows.append({"name": name, "label": str(label).capitalize(), "theirs": theirs, "mine": mine[name]})
+    return rows

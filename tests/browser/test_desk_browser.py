@@ -137,3 +137,28 @@ def test_a_second_editor_sees_who_holds_the_lock_and_takes_it_over(browser, live
     assert not second.locator(".presence-take").is_visible() and "Also open by Editor" in second.inner_text("#presence")
     first_context.close()
     second_context.close()
+
+
+def test_after_a_conflict_the_editor_takes_their_headline_and_keeps_their_own_summary(browser, live_server, editor):
+    from django.db.models import F
+
+    from stories.models import Presence, Story
+
+    story = build_story(publish=False, headline="Original headline", summary="Original summary.")
+    context, page = sign_in(browser, live_server, editor.username, viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/stories/story/{story.pk}/change/")
+    # Meanwhile someone else saved a new headline (their page closed since: no lock stands in the way).
+    Story.objects.filter(pk=story.pk).update(headline="Their better headline", version=F("version") + 1)
+    Presence.objects.all().delete()
+    page.fill("#id_summary", "My new summary.")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".conflict-fields")
+    assert page.input_value("#id_summary") == "My new summary."  # the typing came back
+    page.screenshot(path=str(ARTIFACTS / "conflict-fields-1280.png"))
+    page.click("[data-take-theirs='id_headline']")
+    assert page.input_value("#id_headline") == "Their better headline"
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    saved = Story.objects.get(pk=story.pk)
+    assert (saved.headline, saved.summary) == ("Their better headline", "My new summary.")
+    context.close()

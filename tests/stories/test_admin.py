@@ -258,6 +258,8 @@ def test_second_save_of_the_same_version_is_refused_and_kept_as_a_revision(clien
     page = response.content.decode()
     assert 'value="Eddie&#x27;s headline"' in page and "Eddie typed this carefully." in page
     assert "Compare their version (saved) with yours" in page
+    row = re.search(r"<tr><td>Headline</td>.*?</tr>", page, re.S).group(0)  # the field, theirs, yours, a button
+    assert "Olga&#x27;s headline" in row and "Eddie&#x27;s headline" in row and 'data-take-theirs="id_headline"' in row
     again = admin_form_data(first.get(change_url(story) + "?restore=1"))
     assert again["headline"] == "Eddie's headline" and int(again["expected_version"]) == story.version
     assert first.post(change_url(story), again).status_code == 302  # he chose his: saved now, knowingly

@@ -83,6 +83,18 @@ document.addEventListener("DOMContentLoaded", () => {
   form.addEventListener("change", previewText);
   previewText();
 
+  // After a conflict: "Use theirs" puts the saved version of a field back into the form (then save).
+  document.querySelectorAll("[data-take-theirs]").forEach((button) => {
+    button.addEventListener("click", () => {
+      const input = document.getElementById(button.dataset.takeTheirs);
+      if (!input) return;
+      input.value = button.dataset.value;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      button.textContent = "Theirs taken";
+      button.disabled = true;
+    });
+  });
+
   // Unsaved edits: the form's values now against the values before the first touch (the rich-text editors
   // normalise their text when they start, so the baseline is taken once they have, not at page load).
   const values = () => new URLSearchParams(new FormData(form)).toString();
