@@ -74,7 +74,7 @@ def test_sections_reorder_by_dragging_and_by_buttons(browser, live_server, edito
     headings = lambda: list(Story.objects.get(pk=story.pk).blocks.values_list("heading", flat=True))  # noqa: E731
     assert headings() == ["Section 0", "Section 1", "Section 2"]
     # A tall window, so that dragging needs no scrolling.
-    context, page = sign_in(browser, live_server, editor.username, viewport={"width": 1280, "height": 4000})
+    context, page = sign_in(browser, live_server, editor.username, viewport={"width": 1280, "height": 7000})
     page.goto(f"{live_server.url}/admin/stories/story/{story.pk}/change/")
     # Keyboard-friendly buttons: move the last section up once (0, 2, 1).
     page.click("#blocks-2 button[aria-label='Move up']")
