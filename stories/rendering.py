@@ -37,7 +37,8 @@ from django.utils.safestring import SafeString, mark_safe
 from newsroom import seo
 
 from .models import LivePage, Story
-from .selectors import StoryPage, live_story_row, story_live_queryset, story_page_from
+from .revisions import snapshot_image_ids
+from .selectors import StoryPage, library_images, live_story_row, story_live_queryset, story_page_from
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +99,10 @@ def story_prerender(*, story_ids: list[int], also: Callable[[StoryPage], object]
     ``also`` is called with each page built (the API keeps its detail from it: ``stories/api/kept.py``).
     """
     count = 0
-    for story in story_live_queryset().filter(pk__in=story_ids):
-        page = story_page_from(story)
+    stories = list(story_live_queryset().filter(pk__in=story_ids))
+    images = library_images(i for s in stories for i in snapshot_image_ids(s.live_revision.data))  # all at once
+    for story in stories:
+        page = story_page_from(story, images)
         _keep(story, page)
         if also is not None:
             also(page)

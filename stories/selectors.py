@@ -242,14 +242,16 @@ def story_live_queryset() -> QuerySet[Story]:
     )
 
 
-def story_page_from(story: Story) -> StoryPage:
-    """Build the page of a story fetched with ``story_live_queryset``."""
+def story_page_from(story: Story, images: dict | None = None) -> StoryPage:
+    """Build the page of a story fetched with ``story_live_queryset``; ``images`` (``library_images``) when the
+    caller builds many pages at once, else its images cost two queries."""
     return _story_page(
         story=story,
         data=story.live_revision.data,
         topics={t.id: t for t in story.live_topics.all()},
         questions={q.id: q for q in story.live_questions.all()},
         outlets={o.id: o for o in story.live_outlets.all()},
+        images=images,
         published_at=story.first_published_at,
         updated_at=story.last_published_at,
     )

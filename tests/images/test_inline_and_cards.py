@@ -162,3 +162,22 @@ def test_lists_of_topics_with_pictures_cost_the_same_queries_whatever_their_numb
         counts.append(len(ctx.captured_queries))
         assert all(t["image"] is not None for t in body["results"])
     assert counts[0] == counts[1], counts
+
+
+def test_re_rendering_stories_that_show_images_costs_the_same_queries_whatever_their_number():
+    """The pipeline's refresh (a topic's flag edited: every story showing it is rendered again) reads the images
+    of all the stories at once, not two queries a story."""
+    from stories.rendering import story_prerender
+
+    counts = []
+    for n in (1, 4):
+        ids = []
+        for i in range(n):
+            picture = _picture(f"r{n}-{i}", size=(40 + i, 30 + n), alt_text="A", credit="B")
+            story = build_story(publish=False, blocks=1)
+            Story.objects.filter(pk=story.pk).update(lead_image=picture)
+            ids.append(story_publish(story=Story.objects.get(pk=story.pk), actor=None).pk)
+        with CaptureQueriesContext(connection) as ctx:
+            assert story_prerender(story_ids=ids) == n
+        counts.append(len(ctx.captured_queries) - n)  # one upsert a page is the rendering's own
+    assert counts[0] == counts[1], counts
