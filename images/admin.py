@@ -70,8 +70,10 @@ class MultipleFileField(forms.FileField):
     widget = MultipleFileInput
 
     def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(f, initial) for f in files if f] or super().clean(None, initial)
+        """Each file checked as a single file field checks it; none at all is the field's "required" error."""
+        one = super().clean
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        return [one(f, initial) for f in files] or one(None, initial)
 
 
 class ImageBatchUploadForm(forms.Form):

@@ -215,7 +215,8 @@ class StoryPage:
     @property
     def share_image(self) -> Rendition | None:
         """The 1200 × 630 picture of link previews: the social image's, else the lead image's."""
-        return (self.social_image or self.lead_image).social if (self.social_image or self.lead_image) else None
+        shown = self.social_image or self.lead_image
+        return shown.social if shown else None
 
     @property
     def share_image_alt(self) -> str:

@@ -159,7 +159,7 @@ def _editor_panels(now) -> list[Panel]:
         ),
         Panel(
             "coverage", "New coverage on live stories", count=len(coverage),
-            items=[Item(s.headline, _story_url(s) + "#fieldset-0-3-heading", "new articles on its topics") for s in coverage],
+            items=[Item(s.headline, _story_url(s), "new articles on its topics (its page's New coverage)") for s in coverage],
             empty="No new articles on the topics of live stories.",
         ),
         Panel(

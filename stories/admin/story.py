@@ -41,8 +41,15 @@ class _RefusedSave(Exception):
         self.conflict, self.data = conflict, data
 
 
-# Not put back into a form restored after a conflict: the token, the stale version, and the button pressed.
-CONFLICT_DROPPED = {"csrfmiddlewaretoken", "expected_version", "_save", "_continue", "_addanother", "_cite"}
+# Not put back into a form restored after a refused save: the token and the button pressed.
+NOT_TYPED = {"csrfmiddlewaretoken", "_save", "_continue", "_addanother", "_cite"}
+
+
+def _typed(request, *, keep_version: bool) -> list[list[str]]:
+    """A refused save's fields as [name, value] pairs, to put back in the form (``autosave_keep``); after a
+    conflict the stale version is dropped (the caller gives the one now stored)."""
+    dropped = NOT_TYPED if keep_version else NOT_TYPED | {"expected_version"}
+    return [[k, v] for k in request.POST for v in request.POST.getlist(k) if k not in dropped]
 
 
 class StoryAdminForm(forms.ModelForm):
@@ -228,7 +235,7 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
             # keep what they want of each version, and save.
             story = get_object_or_404(Story, pk=object_id)
             revision = workflow.story_keep_conflict(story=story, data=refused.data, actor=request.user)
-            typed = [[k, v] for k in request.POST for v in request.POST.getlist(k) if k not in CONFLICT_DROPPED]
+            typed = _typed(request, keep_version=False)
             autosave_keep(user=request.user, story=story, pairs=[*typed, ["expected_version", str(story.version)]])
             messages.error(request, str(refused.conflict))
             return HttpResponseRedirect(f"{request.path}?restore=1&conflict={revision.pk}")
@@ -241,10 +248,7 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
         holder = lock_holder_other(story=story, user=request.user)
         if holder is None:
             return None
-        typed = [
-            [k, v] for k in request.POST for v in request.POST.getlist(k) if k not in CONFLICT_DROPPED - {"expected_version"}
-        ]
-        autosave_keep(user=request.user, story=story, pairs=typed)
+        autosave_keep(user=request.user, story=story, pairs=_typed(request, keep_version=True))
         messages.error(
             request,
             f"Not saved: {display_name(holder)} is editing this story and holds the lock. What you typed is back in "
@@ -311,13 +315,14 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
             notifications_read(user=request.user, story=story)  # the desk stops listing what was about it
             if workflow.story_can_edit(story=story, actor=request.user) and request.user.has_perm("stories.change_story"):
                 presence = presence_beat(story=story, user=request.user)
-        last = story.transitions.select_related("actor").first()
+        transitions = list(story.transitions.select_related("actor")[:50])  # newest first: the first is the last step
+        last = transitions[0] if transitions else None
         return dict(
             presence=presence,
             beat_seconds=BEAT_SECONDS,
             last_return=last if last is not None and last.action == "return" and story.status == Story.Status.DRAFT else None,
             workflow_actions=[(name, workflow.RULES[name].label) for name in actions],
-            transitions=story.transitions.select_related("actor")[:50],
+            transitions=transitions,
             update_notes=story.update_notes.all(),
             revisions=story.revisions.select_related("author").defer("data")[:50],
             is_overdue=story.is_overdue(),
