@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -164,10 +165,11 @@ class FeedAdmin(BoundedSearchMixin, admin.ModelAdmin):
             except OpmlError as exc:
                 self.message_user(request, f"Nothing imported: {exc}.", messages.ERROR)
             else:
+                feeds, outlets = result.feeds_created, len(result.outlets_created)
                 self.message_user(
                     request,
-                    f"Imported {result.feeds_created} feeds and {len(result.outlets_created)} new outlets "
-                    f"({result.feeds_existing} were already here, {len(result.skipped)} skipped).",
+                    f"Imported {feeds} feed{pluralize(feeds)} and {outlets} new outlet{pluralize(outlets)} "
+                    f"({result.feeds_existing} already here, {len(result.skipped)} skipped).",
                     messages.SUCCESS,
                 )
             return HttpResponseRedirect(reverse("admin:sources_feed_changelist"))

@@ -53,6 +53,7 @@ def test_several_files_at_once_each_stored_or_refused_with_its_reason(admin_clie
     page = response.content.decode()
     assert response.status_code == 200 and "2 of 3 files added to the library." in page
     assert "notes.png" in page and "refused" in page
+    assert '<ol class="breadcrumbs">' in page and "admin/css/forms.css" in page  # styled as the admin's own pages
     assert sorted(Image.objects.values_list("title", "credit", "licence")) == [
         ("p0", "Reuters", "Agency feed"), ("p1", "Reuters", "Agency feed")
     ]  # fmt: skip

@@ -26,7 +26,7 @@ def test_upload_previews_then_confirm_imports(admin_client):
     assert (Outlet.objects.count(), Feed.objects.count()) == before  # the preview created nothing
     text = OPML.decode()
     response = admin_client.post(URL, {"opml": text, "confirm": "1"}, follow=True)
-    assert "Imported 2 feeds and 1 new outlets" in response.content.decode()
+    assert "Imported 2 feeds and 1 new outlet (1 already here, 1 skipped)." in response.content.decode()
     assert set(Feed.objects.filter(outlet__name="Andes Daily").values_list("title", flat=True)) == {"Politics", "Economy"}
 
 
