@@ -22,3 +22,10 @@ def display_name(user, *, nobody: str = "") -> str:
     if user is None:
         return nobody
     return user.get_full_name() or user.get_username()
+
+
+def byline(names: list[str]) -> str:
+    """Names as a byline reads them: "Ana", "Ana and Ben", "Ana, Ben and Chloe"; '' for none."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"

@@ -60,8 +60,8 @@ def news_article(page) -> dict:
         "datePublished": page.published_at.isoformat() if page.published_at else None,
         "dateModified": (page.updated_at or page.published_at).isoformat() if page.published_at else None,
         "author": (
-            [{"@type": "Person", "name": page.author_name}]
-            if page.author_name
+            [{"@type": "Person", "name": name} for name in page.author_names]
+            if page.author_names
             else [{"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")}]
         ),
         "publisher": publisher(),

@@ -1,7 +1,7 @@
 """Who hears of a workflow step, on their desk and by email.
 
 - submitted (or withdrawn): the editors;
-- returned, scheduled, published, schedule cancelled: the story's author.
+- returned, scheduled, published, schedule cancelled: the story's authors.
 
 Never the person who took the step. A notification row is written in the
 step's transaction (it shows on the recipient's desk until they open the
@@ -53,8 +53,8 @@ def editors():
 def recipients(story: Story, transition: Transition) -> list:
     if transition.action in TO_EDITORS:
         people = list(editors())
-    elif transition.action in TO_AUTHORS and story.author_id:
-        people = [story.author] if story.author.is_active else []
+    elif transition.action in TO_AUTHORS:
+        people = [credit.user for credit in story.story_authors.select_related("user") if credit.user.is_active]
     else:
         people = []
     return [p for p in people if p.pk != transition.actor_id]

@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_date
 
 from faq.models import CommonQuestion
 from images.models import Image as LibraryImage
-from newsroom.auth import display_name
+from newsroom.auth import byline
 from newsroom.richtext import figure_ids, figures_expand, html_to_text
 from sources.models import Outlet
 from topics.models import Topic
@@ -47,7 +47,8 @@ class Snapshot(TypedDict):
     slug: str
     summary: str
     event_date: str | None  # ISO date
-    author_name: str
+    author_name: str  # the byline: "Ana Ruiz and Ben Ode"
+    author_names: NotRequired[list[str]]  # with two or more authors, each in byline order
     blocks: list[BlockData]
     citations: list[CitationData]
     topic_ids: list[int]
@@ -76,7 +77,7 @@ def story_snapshot(*, story: Story) -> Snapshot:
         "slug": story.slug,
         "summary": story.summary,
         "event_date": story.event_date.isoformat() if story.event_date else None,
-        "author_name": _author_name(story),
+        "author_name": byline(names := story.author_names()),
         "blocks": [{"kind": b.kind, "heading": b.display_heading, "body": b.body} for b in story.blocks.all()],
         "citations": [
             {
@@ -91,6 +92,8 @@ def story_snapshot(*, story: Story) -> Snapshot:
         "topic_ids": list(story.story_topics.values_list("topic_id", flat=True)),
         "question_ids": list(story.story_questions.values_list("question_id", flat=True)),
     }
+    if len(names) > 1:  # one author's snapshot stays as it was before bylines had several names
+        data["author_names"] = names
     if story.lead_image_id:
         data["lead_image_id"] = story.lead_image_id
     if story.lead_image_caption:
@@ -143,10 +146,6 @@ def snapshot_event_date(data: Snapshot):
     return parse_date(value) if value else None
 
 
-def _author_name(story: Story) -> str:
-    return display_name(story.author if story.author_id else None)
-
-
 # --- comparing two snapshots ---------------------------------------------
 
 
@@ -172,6 +171,7 @@ def snapshot_diff(*, old: dict, new: dict) -> list[FieldDiff]:
         _diff_text("Slug", old.get("slug", ""), new.get("slug", "")),
         _diff_text("Summary", old.get("summary", ""), new.get("summary", "")),
         _diff_text("Event date", old.get("event_date") or "", new.get("event_date") or ""),
+        _diff_text("Authors", old.get("author_name", ""), new.get("author_name", "")),
     ]
     diffs += _blocks_diff(old.get("blocks", []), new.get("blocks", []))
     old_cites, new_cites = old.get("citations", []), new.get("citations", [])

@@ -27,6 +27,7 @@ WRITER = [
     ("stories", "view_story"),
     ("stories", "submit_story"),
     *[("stories", f"{verb}_{model}") for model in STORY_CHILDREN for verb in ("add", "change", "delete", "view")],
+    ("stories", "view_storyauthor"),  # the byline: editors give authorship
     ("stories", "view_revision"),
     ("stories", "view_transition"),
     ("stories", "view_updatenote"),
@@ -52,6 +53,7 @@ EDITOR = WRITER + [
     ("stories", "view_slugredirect"),
     ("stories", "change_slugredirect"),
     ("stories", "delete_slugredirect"),
+    *[("stories", f"{verb}_storyauthor") for verb in ("add", "change", "delete")],
     ("images", "delete_image"),
     *[(app, f"{verb}_{model}") for app, model in REFERENCE_DATA for verb in ("add", "change", "delete", "view")],
     # Confirming or removing an ingested article's topic matches (list actions and the article's inline).

@@ -198,7 +198,7 @@ class StoryPage:
     headline: str
     summary: str
     event_date: date | None
-    author_name: str
+    author_name: str  # the byline
     published_at: datetime
     updated_at: datetime
     blocks: list[BlockData]
@@ -208,6 +208,7 @@ class StoryPage:
     notes: list[NoteData] = field(default_factory=list)
     lead_image: ShownImage | None = None
     figures: dict[int, ShownImage] = field(default_factory=dict)  # inline figures by image id
+    author_names: list[str] = field(default_factory=list)  # each author, in byline order
     seo_title: str = ""  # as search engines and link previews show it: the headline unless set
     seo_description: str = ""  # the summary unless set
     social_image: ShownImage | None = None  # link previews: the lead image unless set
@@ -311,6 +312,7 @@ def _story_page(*, story: Story, data: Snapshot, topics, questions, outlets, pub
         summary=data["summary"],
         event_date=snapshot_event_date(data),
         author_name=data.get("author_name", ""),
+        author_names=data.get("author_names") or [name for name in [data.get("author_name", "")] if name],
         published_at=published_at,
         updated_at=updated_at,
         blocks=blocks,

@@ -108,12 +108,13 @@ def story_actions_available(*, story: Story, actor) -> list[str]:
 
 
 def story_can_edit(*, story: Story | None, actor) -> bool:
-    """Writers edit their own drafts; editors edit any story (changes stay unpublished until published)."""
+    """Writers edit the drafts they are an author of (or a new one); editors edit any story (changes stay
+    unpublished until published)."""
     if actor is None or _allowed(actor, EDITOR_PERM):
         return True
     if not actor.has_perm("stories.change_story"):
         return False
-    return story is None or (story.status == S.DRAFT and story.author_id in (None, actor.pk))
+    return story is None or (story.status == S.DRAFT and (not story.author_ids or actor.pk in story.author_ids))
 
 
 def _check(*, story: Story, actor, action: str) -> Rule:
@@ -179,8 +180,8 @@ def story_submit(*, story: Story, actor, comment: str = "") -> Story:
 @transaction.atomic
 def story_withdraw(*, story: Story, actor, comment: str = "") -> Story:
     """A writer takes a story back from review to change it (their own; editors may withdraw any)."""
-    if actor is not None and not _allowed(actor, EDITOR_PERM) and story.author_id != actor.pk:
-        raise WorkflowError("Only the story's author (or an editor) may withdraw it from review.")
+    if actor is not None and not _allowed(actor, EDITOR_PERM) and actor.pk not in story.author_ids:
+        raise WorkflowError("Only the story's authors (or an editor) may withdraw it from review.")
     return _move(story=story, actor=actor, action="withdraw", comment=comment)
 
 
@@ -333,7 +334,7 @@ def _redirect_old_slug(*, story: Story, new_slug: str) -> None:
 
 # The fields an editor types; every other column of a story belongs to the workflow.
 WORKING_FIELDS = {
-    "headline", "slug", "summary", "event_date", "author", "lead_image", "lead_image_caption", "seo_title",
+    "headline", "slug", "summary", "event_date", "lead_image", "lead_image_caption", "seo_title",
     "seo_description", "social_image",
 }  # fmt: skip
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from faq.models import CommonQuestion, QuestionItem
 from sources.models import Feed, Outlet, SourceArticle
-from stories.models import Citation, SectionBlock, Story, StoryQuestion, StoryTopic
+from stories.models import Citation, SectionBlock, Story, StoryAuthor, StoryQuestion, StoryTopic
 from topics.models import Topic
 
 
@@ -77,10 +77,17 @@ class QuestionItemFactory(factory.django.DjangoModelFactory):
 class StoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Story
+        skip_postgeneration_save = True
 
     headline = factory.Sequence(lambda n: f"Headline number {n}")
     slug = factory.Sequence(lambda n: f"story-{n}")
     summary = "A standfirst."
+
+    @factory.post_generation
+    def authors(self, create, people, **kwargs):
+        """``StoryFactory(authors=[ana, ben])``: the byline, in order."""
+        for position, person in enumerate(people or []):
+            StoryAuthor.objects.create(story=self, user=person, position=position)
 
 
 class SectionBlockFactory(factory.django.DjangoModelFactory):
@@ -106,6 +113,9 @@ def build_story(*, blocks=1, citations=0, topics=0, questions=0, publish=True, *
     """A story with the given number of children, published unless told not to."""
     from stories.workflow import story_publish
 
+    author = fields.pop("author", None)
+    if author is not None:
+        fields["authors"] = [author]
     story = StoryFactory(**fields)
     kinds = list(SectionBlock.Kind)
     for i in range(blocks):

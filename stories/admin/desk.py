@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
-from newsroom.auth import display_name
+from newsroom.auth import byline, display_name
 from sources.models import Feed
 from sources.selectors import story_list_with_coverage_flag
 
-from ..models import SCHEDULE_GRACE, Notification, Story, Transition
+from ..models import SCHEDULE_GRACE, Notification, Story, StoryAuthor, Transition
 from ..workflow import EDITOR_PERM
 
 S = Story.Status
@@ -90,10 +90,17 @@ def _list_url(**filters) -> str:
 
 
 def _names(stories) -> dict:
-    """Display names of the people the rows name (authors, last actors): one query."""
-    ids = {s.author_id for s in stories} | {getattr(s, "last_actor_id", None) for s in stories}
-    users = get_user_model().objects.in_bulk({i for i in ids if i})
+    """Display names of the rows' last actors: one query."""
+    users = get_user_model().objects.in_bulk({s.last_actor_id for s in stories if s.last_actor_id})
     return {pk: display_name(u) for pk, u in users.items()}
+
+
+def _bylines(stories) -> dict:
+    """Each row's byline ("by Ana and Ben"), by story id: one query."""
+    names: dict[int, list[str]] = {}
+    for credit in StoryAuthor.objects.filter(story__in=[s.pk for s in stories]).select_related("user"):
+        names.setdefault(credit.story_id, []).append(display_name(credit.user))
+    return {pk: f"by {byline(people)}" for pk, people in names.items()}
 
 
 def _since(moment, now) -> str:
@@ -125,7 +132,7 @@ def _editor_panels(now) -> list[Panel]:
         .select_related("outlet")
         .order_by("-consecutive_failures", "id")[:SHOWN]
     )
-    names = _names(queue + scheduled + changed + recent)
+    bylines = _bylines(queue + recent)
     counts = {
         "queue": queue_qs.count() if len(queue) == SHOWN else len(queue),
         "scheduled": stories.filter(status=S.SCHEDULED).count() if len(scheduled) == SHOWN else len(scheduled),
@@ -135,7 +142,7 @@ def _editor_panels(now) -> list[Panel]:
         Panel(
             "review", "Waiting for review", attention=bool(queue), count=counts["queue"],
             items=[
-                Item(s.headline, _story_url(s), f"by {names.get(s.author_id, 'no author')} · waiting {_since(s.last_at, now)}",
+                Item(s.headline, _story_url(s), f"{bylines.get(s.pk, 'no author')} · waiting {_since(s.last_at, now)}",
                      note=s.last_comment or "")
                 for s in queue
             ],
@@ -176,7 +183,7 @@ def _editor_panels(now) -> list[Panel]:
             "recent", "Recently published", count=len(recent),
             items=[
                 Item(s.live_headline or s.headline, _story_url(s),
-                     f"{_ago(s.last_published_at, now)} · by {names.get(s.author_id, 'no author')}")
+                     f"{_ago(s.last_published_at, now)} · {bylines.get(s.pk, 'no author')}")
                 for s in recent
             ],
             empty="Nothing published yet.", more_url=_list_url(status__exact=S.PUBLISHED),
@@ -191,7 +198,7 @@ def _with_editors_meta(story: Story, now) -> str:
 
 
 def _writer_panels(user, now) -> list[Panel]:
-    mine = _with_last_transition(Story.objects.filter(author=user))
+    mine = _with_last_transition(Story.objects.filter(story_authors__user=user))
     drafts = list(mine.filter(status=S.DRAFT).order_by("-updated_at", "-id")[: SHOWN * 2])
     returned = [s for s in drafts if s.last_action == "return"]
     drafts = [s for s in drafts if s.last_action != "return"][:SHOWN]

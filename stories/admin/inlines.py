@@ -1,12 +1,15 @@
 """The story's ordered children, edited inline and reordered by dragging."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.forms.models import BaseInlineFormSet
 
+from newsroom.auth import display_name
 from newsroom.richtext import html_to_text
 
 from .. import workflow
-from ..models import Citation, SectionBlock, StoryQuestion, StoryTopic
+from ..models import Citation, SectionBlock, StoryAuthor, StoryQuestion, StoryTopic
 
 REORDER_JS = "newsroom/admin/inline-reorder.js"
 
@@ -17,6 +20,11 @@ class StoryChildInline:
     extra = 0
     view_on_site = False  # a section of a draft has no public address; the story's Preview shows it
     related = ()  # joined for each row's title (its __str__)
+    beside_story = False  # shown right under the story's own fields (change_form.html), not after them
+
+    def new_story_initial(self, request) -> list[dict]:
+        """The rows a new story's form starts with."""
+        return []
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -77,10 +85,8 @@ class SectionBlockInline(StoryChildInline, admin.StackedInline):
         # A new story starts with the four standard sections in their order (untouched ones are not saved).
         return len(STANDARD_KINDS) if obj is None else 0
 
-
-def new_story_sections(request) -> list[dict]:
-    """The initial values of a new story's sections: the standard ones, in order."""
-    return [{"kind": kind, "position": position} for position, kind in enumerate(STANDARD_KINDS)]
+    def new_story_initial(self, request) -> list[dict]:
+        return [{"kind": kind, "position": position} for position, kind in enumerate(STANDARD_KINDS)]
 
 
 class CitationInline(StoryChildInline, admin.StackedInline):
@@ -105,3 +111,44 @@ class StoryQuestionInline(StoryChildInline, admin.TabularInline):
     autocomplete_fields = ["question"]
     related = ("question",)
     classes = ["sortable-inline"]
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        name = display_name(obj)
+        return name if name == obj.get_username() else f"{name} ({obj.get_username()})"
+
+
+class StoryAuthorInline(StoryChildInline, admin.TabularInline):
+    """The byline, in order. Editors give authorship; writers see it (and edit the drafts they are an author
+    of). A story saved with nobody credited gets the person who created it."""
+
+    model = StoryAuthor
+    fields = ["position", "user"]
+    related = ("user",)
+    classes = ["sortable-inline"]
+    beside_story = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            people = get_user_model().objects.filter(is_active=True, is_staff=True).order_by("first_name", "last_name")
+            return PersonChoiceField(queryset=people, label="author", **{k: v for k, v in kwargs.items() if k == "widget"})
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _editor(self, request) -> bool:
+        return request.user.has_perm(workflow.EDITOR_PERM)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editor(request) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editor(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editor(request) and super().has_delete_permission(request, obj)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None and self._editor(request) else 0
+
+    def new_story_initial(self, request) -> list[dict]:
+        return [{"user": request.user.pk, "position": 0}] if self._editor(request) else []  # the one writing it

@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -12,11 +12,11 @@ from django.utils.html import format_html
 
 from images.widgets import ImageChooserAdminMixin
 from newsroom.admin_mixins import BoundedSearchMixin
-from newsroom.auth import display_name
+from newsroom.auth import byline, display_name
 
 from .. import workflow
 from ..autosave import autosave_for, autosave_forget, autosave_keep, autosave_query
-from ..models import SCHEDULE_GRACE, Revision, SlugRedirect, Story, Transition, UpdateNote
+from ..models import SCHEDULE_GRACE, Revision, SlugRedirect, Story, StoryAuthor, Transition, UpdateNote
 from ..notify import notifications_read
 from ..presence import BEAT_SECONDS, lock_holder_other, presence_beat
 from ..preview import PREVIEW_MAX_AGE, story_preview_token
@@ -26,9 +26,9 @@ from .inlines import (
     REORDER_JS,
     CitationInline,
     SectionBlockInline,
+    StoryAuthorInline,
     StoryQuestionInline,
     StoryTopicInline,
-    new_story_sections,
 )
 from .story_views import StoryViewsMixin
 
@@ -62,7 +62,7 @@ class StoryAdminForm(forms.ModelForm):
     class Meta:
         model = Story
         fields = [
-            "headline", "slug", "summary", "event_date", "author", "lead_image", "lead_image_caption", "seo_title",
+            "headline", "slug", "summary", "event_date", "lead_image", "lead_image_caption", "seo_title",
             "seo_description", "social_image",
         ]  # fmt: skip
 
@@ -99,14 +99,14 @@ class OverdueFilter(admin.SimpleListFilter):
 class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminMixin, StoryViewsMixin, admin.ModelAdmin):
     form = StoryAdminForm
     list_display = [
-        "headline", "state", "workflow_note", "author", "has_unpublished_changes", "publish_at", "last_published_at",
+        "headline", "state", "workflow_note", "credited", "has_unpublished_changes", "publish_at", "last_published_at",
         "updated_at",
     ]  # fmt: skip
-    list_filter = ["status", OverdueFilter, "has_unpublished_changes", "author", "topics"]
+    list_filter = ["status", OverdueFilter, "has_unpublished_changes", "authors", "topics"]
     search_fields = ["headline", "summary", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "summary", "event_date", "author", "expected_version"]}),
+        (None, {"fields": ["headline", "slug", "summary", "event_date", "expected_version"]}),
         ("Lead image", {"fields": ["lead_image", "lead_image_caption"]}),
         (
             "Search and social",
@@ -119,8 +119,7 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
         ("Publishing", {"fields": ["state", "publish_at", "live_link", "first_published_at", "last_published_at"]}),
     ]
     readonly_fields = ["state", "publish_at", "live_link", "first_published_at", "last_published_at", "search_preview"]
-    inlines = [SectionBlockInline, CitationInline, StoryTopicInline, StoryQuestionInline]
-    list_select_related = ["author"]
+    inlines = [StoryAuthorInline, SectionBlockInline, CitationInline, StoryTopicInline, StoryQuestionInline]
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     change_form_template = "admin/stories/story/change_form.html"
 
@@ -154,6 +153,10 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
             settings.SITE_NAME, obj.seo_title or obj.headline or "Headline", obj.seo_description or obj.summary or "",
         )  # fmt: skip
 
+    @admin.display(description="authors")
+    def credited(self, obj):
+        return byline(obj.author_names())
+
     @admin.display(description="last comment")
     def workflow_note(self, obj):
         """The comment of the story's latest workflow step (a return says what to change)."""
@@ -169,6 +172,7 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
             super()
             .get_queryset(request)
             .annotate(last_action=Subquery(last.values("action")[:1]), last_comment=Subquery(last.values("comment")[:1]))
+            .prefetch_related(Prefetch("story_authors", StoryAuthor.objects.select_related("user")))
         )
 
     @admin.display(description="public address")
@@ -182,14 +186,6 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and workflow.story_can_edit(story=obj, actor=request.user)
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        # Authorship is the editors' to give: a writer's story is theirs, and they cannot hand it to anyone.
-        return fields if request.user.has_perm(workflow.EDITOR_PERM) else [*fields, "author"]
-
-    def get_changeform_initial_data(self, request):
-        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
     def has_delete_permission(self, request, obj=None):
         # A live story is unpublished first, so that readers get a 410 and the sync feed a tombstone.
@@ -262,12 +258,12 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
                 workflow.story_lock_for_save(story=obj, expected_version=form.cleaned_data.get("expected_version"))
             except workflow.StoryConflict as conflict:
                 request._story_conflict = conflict
-        elif obj.author_id is None:
-            obj.author = request.user
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if not change and not form.instance.story_authors.exists():
+            StoryAuthor.objects.create(story=form.instance, user=request.user)  # a writer's new story is theirs
         conflict = getattr(request, "_story_conflict", None)
         if conflict is not None:
             raise _RefusedSave(conflict=conflict, data=story_snapshot(story=form.instance))
@@ -281,8 +277,8 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
         restored = getattr(request, "_restored", None)
         if restored is not None:
             kwargs.update(data=restored, files={})
-        elif isinstance(inline, SectionBlockInline) and obj.pk is None and request.method == "GET":
-            kwargs["initial"] = new_story_sections(request)
+        elif obj.pk is None and request.method == "GET":
+            kwargs["initial"] = inline.new_story_initial(request)
         return kwargs
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -104,7 +104,7 @@ class StoryViewsMixin:
 
     def _story_or_404(self, request, object_id) -> Story:
         # Not the live revision: its snapshot is only read when a page compares it (the workflow re-reads it locked).
-        story = get_object_or_404(Story.objects.select_related("author"), pk=object_id)
+        story = get_object_or_404(Story.objects.all(), pk=object_id)
         if not self.has_view_permission(request, story):
             raise PermissionDenied
         return story

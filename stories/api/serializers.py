@@ -235,7 +235,8 @@ class StoryDetailSerializer(PlainRepresentation, serializers.Serializer):
     headline = serializers.CharField()
     summary = serializers.CharField(allow_blank=True)
     event_date = serializers.DateField(allow_null=True, help_text="The date the dateline refers to.")
-    author = serializers.CharField(allow_blank=True)
+    author = serializers.CharField(allow_blank=True, help_text="The byline as readers see it: “Ana Ruiz and Ben Ode”.")
+    authors = serializers.ListField(child=serializers.CharField(), help_text="Each author's name, in byline order.")
     url = serializers.CharField(help_text="The story's canonical public page.")
     published_at = serializers.DateTimeField(help_text="First published.")
     updated_at = serializers.DateTimeField(help_text="Last published (updated).")
@@ -256,6 +257,7 @@ class StoryDetailSerializer(PlainRepresentation, serializers.Serializer):
             "summary": page.summary,
             "event_date": page.event_date.isoformat() if page.event_date else None,
             "author": page.author_name,
+            "authors": page.author_names,
             "url": story_url(story.live_slug),
             "published_at": iso(page.published_at),
             "updated_at": iso(page.updated_at),

@@ -13,7 +13,17 @@ change log, pages rendered at publish, search documents).
 
 from .history import Autosave, Notification, Presence, Revision, SlugRedirect, Transition, UpdateNote
 from .serving import LivePage, StorySearchDocument
-from .story import SCHEDULE_GRACE, Citation, LiveImage, SectionBlock, Story, StoryQuerySet, StoryQuestion, StoryTopic
+from .story import (
+    SCHEDULE_GRACE,
+    Citation,
+    LiveImage,
+    SectionBlock,
+    Story,
+    StoryAuthor,
+    StoryQuerySet,
+    StoryQuestion,
+    StoryTopic,
+)
 
 __all__ = [
     "Autosave",
@@ -30,6 +40,7 @@ __all__ = [
     "StoryQuerySet",
     "StoryQuestion",
     "StorySearchDocument",
+    "StoryAuthor",
     "StoryTopic",
     "Transition",
     "UpdateNote",

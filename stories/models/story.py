@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from newsroom.auth import display_name
 from newsroom.richtext import RichTextField
 
 SCHEDULE_GRACE = timedelta(minutes=5)
@@ -38,14 +40,13 @@ class Story(models.Model):
     event_date = models.DateField(
         "event date", null=True, blank=True, help_text="The date the dateline refers to (when it happened)."
     )
-    author = models.ForeignKey(
+    authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
+        through="StoryAuthor",
         blank=True,
-        related_name="stories",
-        verbose_name="author",
-        help_text="The writer responsible for the story.",
+        related_name="authored_stories",
+        verbose_name="authors",
+        help_text="The writers responsible for the story, in byline order.",
     )
     status = models.CharField(
         "status",
@@ -172,6 +173,16 @@ class Story(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("stories:detail", kwargs={"slug": self.live_slug or self.slug})
 
+    @cached_property
+    def author_ids(self) -> list[int]:
+        """The authors' ids in byline order (prefetched ``story_authors`` when listed, else one query)."""
+        return [credit.user_id for credit in self.story_authors.all()]
+
+    def author_names(self) -> list[str]:
+        """The byline's display names in order (prefetch ``story_authors__user`` when listing)."""
+        credits = self.story_authors.all() if _prefetched(self, "story_authors") else self.story_authors.select_related("user")
+        return [display_name(credit.user) for credit in credits]
+
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.live_revision_id is not None
@@ -256,6 +267,29 @@ class Citation(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.url
+
+
+def _prefetched(instance, name: str) -> bool:
+    return name in getattr(instance, "_prefetched_objects_cache", {})
+
+
+class StoryAuthor(models.Model):
+    """A person credited on a story, in byline order. Co-authors may edit the story's drafts."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="story_authors")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="story_credits", verbose_name="author"
+    )
+    position = models.PositiveIntegerField("position", default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "author"
+        verbose_name_plural = "authors (the byline, in order)"
+        constraints = [models.UniqueConstraint(fields=["story", "user"], name="storyauthor_unique")]
+
+    def __str__(self) -> str:
+        return display_name(self.user)
 
 
 class StoryTopic(models.Model):

@@ -190,7 +190,7 @@ def test_writer_creates_a_story_and_is_its_author(client, writer):
     response = client.post("/admin/stories/story/add/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     story = Story.objects.get(slug="port-strike")
-    assert story.author == writer and story.status == S.DRAFT
+    assert list(story.authors.all()) == [writer] and story.status == S.DRAFT
     assert story.blocks.get().body == "<p>The strike continues.</p>"
     revision = story.revisions.get()
     assert revision.kind == Revision.Kind.SAVE and revision.author == writer
@@ -313,7 +313,7 @@ def test_list_filters_by_state_author_and_topic(client, editor, writer):
     assert "Tagged draft" in page and "Published one" not in page
     page = client.get("/admin/stories/story/", {"topics__id__exact": topic.pk}).content.decode()
     assert "Tagged draft" in page and "Published one" not in page
-    page = client.get("/admin/stories/story/", {"author__id__exact": writer.pk}).content.decode()
+    page = client.get("/admin/stories/story/", {"authors__id__exact": writer.pk}).content.decode()
     assert "Tagged draft" in page and "Published one" not in page
     page = client.get("/admin/stories/story/", {"q": "Published"}).content.decode()
     assert "Published one" in page and "Tagged draft" not in page
