@@ -55,8 +55,8 @@ class StoryCoverageAdminMixin:
         )
         section = {
             "fields": [self.coverage_field],
-            "description": f"Articles on this story's topics {since}. “Cite” saves what you typed and adds the "
-            "article to the citations.",
+            "description": f"Articles on this story's topics {since}. “Cite” adds the article to the citations "
+            "below, its headline as the claim to rewrite; saving the story keeps it.",
         }
         return [*others, ("New coverage", section)]
 
@@ -69,13 +69,19 @@ class StoryCoverageAdminMixin:
             "",
             '<li style="margin-bottom:.4em"><b>{}</b> · <a href="{}" target="_blank" rel="noopener noreferrer">{}</a> '
             '<span style="color:#6d6d6d">{}</span> '
-            '<button type="submit" class="button" name="_cite" value="{}">Cite</button></li>',
-            ((a.outlet.name, a.url, a.title, f"{timezone.localtime(a.seen_at):%d %b %H:%M}", a.pk) for a in articles),
+            '<button type="submit" class="button" name="_cite" value="{}" data-cite-outlet="{}" data-cite-outlet-name="{}" '
+            'data-cite-url="{}" data-cite-title="{}">Cite</button></li>',
+            (
+                (a.outlet.name, a.url, a.title, f"{timezone.localtime(a.seen_at):%d %b %H:%M}", a.pk, a.outlet_id,
+                 a.outlet.name, a.url, a.title)
+                for a in articles
+            ),  # fmt: skip
         )
         return format_html('<ul style="margin-left:0;padding-left:1em">{}</ul>', rows)
 
     def response_change(self, request, obj):
-        """“Cite” submits the whole form: what was typed is saved first, then the article is cited."""
+        """“Cite” without the page's script submits the whole form: what was typed is saved first, then the
+        article is cited. With it, the button fills a new citation row in place (``cite-in-place.js``)."""
         article_id = request.POST.get("_cite", "")
         if not article_id:
             return super().response_change(request, obj)

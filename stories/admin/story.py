@@ -124,7 +124,7 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
     change_form_template = "admin/stories/story/change_form.html"
 
     class Media:
-        js = [REORDER_JS, "newsroom/admin/story-form.js"]
+        js = [REORDER_JS, "newsroom/admin/story-form.js", "newsroom/admin/cite-in-place.js"]
         css = {"all": ["newsroom/admin/image-chooser.css"]}  # the chooser the editor's "Image from the library" opens
 
     # --- display ---------------------------------------------------------

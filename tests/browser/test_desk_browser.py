@@ -162,3 +162,43 @@ def test_after_a_conflict_the_editor_takes_their_headline_and_keeps_their_own_su
     saved = Story.objects.get(pk=story.pk)
     assert (saved.headline, saved.summary) == ("Their better headline", "My new summary.")
     context.close()
+
+
+def test_cite_adds_the_article_in_place_without_a_reload_and_keeps_what_was_typed(browser, live_server, editor):
+    from datetime import timedelta
+
+    from stories.models import Presence, Story
+    from tests.sources.test_coverage import on_topic
+
+    story = build_story(topics=1, citations=1, headline="Envoys recalled")
+    topic = story.story_topics.get().topic
+    article = on_topic(topic, published_at=story.last_published_at + timedelta(minutes=5), title="Lima recalls its envoy")
+    context, page = sign_in(browser, live_server, editor.username, viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}/admin/stories/story/{story.pk}/change/")
+    page.evaluate("window.notReloaded = true")  # gone if the page loads again
+    page.fill("#id_summary", "Typed before citing, not saved yet.")
+    page.click(f"button[name=_cite][value='{article.pk}']")
+    row = page.locator("#citations-1")
+    assert page.evaluate("window.notReloaded === true")
+    assert page.input_value("#id_summary") == "Typed before citing, not saved yet."
+    assert row.locator("[name=citations-1-url]").input_value() == article.url
+    assert row.locator("[name=citations-1-claim]").input_value() == "Lima recalls its envoy"
+    assert article.outlet.name in row.inner_text()  # the outlet chosen in its autocomplete
+    assert "Added to the citations below" in page.inner_text("#story_form")
+    page.screenshot(path=str(ARTIFACTS / "cite-in-place-1280.png"))
+    page.fill("[name=citations-1-claim]", "Lima recalled its ambassador on Monday.")
+    page.click(f"button[name=_cite][value='{article.pk}']")  # a second click adds nothing: it finds the row
+    assert page.locator("[name$='-claim']:not([name*=__prefix__])").count() == 2
+    assert "Already among the citations" in page.inner_text("#story_form")
+    assert not Story.objects.get(pk=story.pk).citations.filter(source_article=article).exists()  # not saved yet
+    Presence.objects.all().delete()
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    saved = Story.objects.get(pk=story.pk)
+    cited = saved.citations.get(source_article=article)
+    assert (cited.outlet_id, cited.url, cited.claim) == (article.outlet_id, article.url, "Lima recalled its ambassador on Monday.")
+    assert saved.summary == "Typed before citing, not saved yet." and saved.citations.count() == 2
+    context.close()
+    assert errors == []
