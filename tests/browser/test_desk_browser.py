@@ -198,7 +198,8 @@ def test_cite_adds_the_article_in_place_without_a_reload_and_keeps_what_was_type
     page.wait_for_selector(".messagelist .success")
     saved = Story.objects.get(pk=story.pk)
     cited = saved.citations.get(source_article=article)
-    assert (cited.outlet_id, cited.url, cited.claim) == (article.outlet_id, article.url, "Lima recalled its ambassador on Monday.")
+    claim = "Lima recalled its ambassador on Monday."
+    assert (cited.outlet_id, cited.url, cited.claim) == (article.outlet_id, article.url, claim)
     assert saved.summary == "Typed before citing, not saved yet." and saved.citations.count() == 2
     context.close()
     assert errors == []
