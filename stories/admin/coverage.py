@@ -72,8 +72,17 @@ class StoryCoverageAdminMixin:
             '<button type="submit" class="button" name="_cite" value="{}" data-cite-outlet="{}" data-cite-outlet-name="{}" '
             'data-cite-url="{}" data-cite-title="{}">Cite</button></li>',
             (
-                (a.outlet.name, a.url, a.title, f"{timezone.localtime(a.seen_at):%d %b %H:%M}", a.pk, a.outlet_id,
-                 a.outlet.name, a.url, a.title)
+                (
+                    a.outlet.name,
+                    a.url,
+                    a.title,
+                    f"{timezone.localtime(a.seen_at):%d %b %H:%M}",
+                    a.pk,
+                    a.outlet_id,
+                    a.outlet.name,
+                    a.url,
+                    a.title,
+                )
                 for a in articles
             ),  # fmt: skip
         )
