@@ -1,5 +1,7 @@
 """The story admin: list, change form (conflict-safe), workflow panel and list actions."""
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -13,10 +15,11 @@ from django.utils.html import format_html
 from images.widgets import ImageChooserAdminMixin
 from newsroom.admin_mixins import BoundedSearchMixin
 from newsroom.auth import byline, display_name
+from newsroom.richtext import html_to_text, sanitize_html
 
 from .. import workflow
 from ..autosave import autosave_for, autosave_forget, autosave_keep, autosave_query
-from ..models import SCHEDULE_GRACE, Revision, SlugRedirect, Story, StoryAuthor, Transition, UpdateNote
+from ..models import SCHEDULE_GRACE, Revision, SectionBlock, SlugRedirect, Story, StoryAuthor, Transition, UpdateNote
 from ..notify import notifications_read
 from ..presence import BEAT_SECONDS, lock_holder_other, presence_beat
 from ..preview import PREVIEW_MAX_AGE, story_preview_token
@@ -388,13 +391,15 @@ def _error_summary(context) -> list[dict]:
     return entries
 
 
-# The story's own fields a conflict compares one by one (the sections are compared on the compare page).
+# The story's own fields a conflict compares one by one; its sections are compared by id, heading and text.
 MERGED_FIELDS = ["headline", "slug", "summary", "event_date", "lead_image_caption", "seo_title", "seo_description"]
+SECTION_PREFIX = re.compile(r"^blocks-(\d+)-id$")
 
 
 def _conflict_fields(object_id, kept) -> list[dict]:
-    """Where what this editor typed (``kept``) and the version now saved differ, field by field, for
-    "Use theirs" buttons beside the restored form."""
+    """Where what this editor typed (``kept``) and the version now saved differ, field by field and section by
+    section, for "Use theirs" buttons beside the restored form. A section added or deleted on one side only is
+    left to the compare page."""
     story = Story.objects.filter(pk=object_id).values(*MERGED_FIELDS).first()
     if story is None:
         return []
@@ -405,4 +410,18 @@ def _conflict_fields(object_id, kept) -> list[dict]:
         if name in mine and mine[name].strip() != theirs.strip():
             label = Story._meta.get_field(name).verbose_name
             rows.append({"name": name, "label": str(label).capitalize(), "theirs": theirs, "mine": mine[name]})
+    typed = {int(mine[key]): match[1] for key in mine if (match := SECTION_PREFIX.match(key)) and mine[key].isdigit()}
+    saved = SectionBlock.objects.filter(story_id=object_id, pk__in=typed).values("pk", "heading", "body")
+    for section in sorted(saved, key=lambda s: int(typed[s["pk"]])):
+        index = typed[section["pk"]]
+        for part, label in (("heading", "heading"), ("body", "text")):
+            yours, theirs = mine.get(f"blocks-{index}-{part}", ""), section[part] or ""
+            if part == "body":
+                yours = sanitize_html(yours)  # as it would be saved: markup the editor merely spells differently is no change
+            if " ".join(yours.split()) != " ".join(theirs.split()):
+                shown = (html_to_text(theirs), html_to_text(yours)) if part == "body" else (theirs, yours)
+                rows.append({
+                    "name": f"blocks-{index}-{part}", "label": f"Section {int(index) + 1}, {label}",
+                    "theirs": theirs, "theirs_shown": shown[0], "mine": shown[1],
+                })  # fmt: skip
     return rows

@@ -203,3 +203,39 @@ def test_cite_adds_the_article_in_place_without_a_reload_and_keeps_what_was_type
     assert saved.summary == "Typed before citing, not saved yet." and saved.citations.count() == 2
     context.close()
     assert errors == []
+
+
+def test_after_a_conflict_the_editor_takes_their_section_text_in_its_editor_and_keeps_their_own_heading(
+    browser, live_server, editor
+):
+    from django.db.models import F
+
+    from stories.models import Presence, SectionBlock, Story
+
+    story = build_story(publish=False, blocks=2, headline="Two sections")
+    first, second = story.blocks.order_by("position")
+    context, page = sign_in(browser, live_server, editor.username, viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/stories/story/{story.pk}/change/")
+    # Meanwhile someone else rewrote the first section's text and saved (their page is closed since).
+    SectionBlock.objects.filter(pk=first.pk).update(body="<p>Their corrected count: 41 dams.</p>")
+    Story.objects.filter(pk=story.pk).update(version=F("version") + 1)
+    Presence.objects.all().delete()
+    page.locator("#blocks-0 [contenteditable=true]").click()
+    page.keyboard.press("End")
+    page.keyboard.type(" My sentence on the dams.")
+    page.fill("#id_blocks-1-heading", "My better heading")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".conflict-fields")
+    table = page.inner_text(".conflict-fields")
+    page.locator(".conflict-fields").screenshot(path=str(ARTIFACTS / "conflict-sections-1280.png"))
+    assert "Section 1, text" in table and "Their corrected count: 41 dams." in table and "My sentence on the dams." in table
+    assert "Section 2, heading" in table and "Section 2, text" not in table  # only where the two differ
+    page.click("[data-take-theirs='id_blocks-0-body']")
+    assert page.inner_text("#blocks-0 [contenteditable=true]") == "Their corrected count: 41 dams."
+    assert page.input_value("#id_blocks-1-heading") == "My better heading"
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    saved = {b.pk: b for b in Story.objects.get(pk=story.pk).blocks.all()}
+    assert saved[first.pk].body == "<p>Their corrected count: 41 dams.</p>"
+    assert saved[second.pk].heading == "My better heading"
+    context.close()

@@ -1,3 +1,7 @@
+// The section editors, by their textarea, as they start ("Use theirs" after a conflict sets their text).
+const proseEditors = new Map();
+document.addEventListener("prose-editor:ready", (event) => proseEditors.set(event.detail.textarea, event.detail.editor));
+
 // The story form: a running word count and reading time, and a prompt before leaving with unsaved edits
 // (closing the tab, following a link, or a workflow button outside the form).
 document.addEventListener("DOMContentLoaded", () => {
@@ -88,6 +92,7 @@ document.addEventListener("DOMContentLoaded", () => {
     button.addEventListener("click", () => {
       const input = document.getElementById(button.dataset.takeTheirs);
       if (!input) return;
+      proseEditors.get(input)?.commands.setContent(button.dataset.value);  // a section's text: its editor shows it
       input.value = button.dataset.value;
       input.dispatchEvent(new Event("input", { bubbles: true }));
       button.textContent = "Theirs taken";
