@@ -256,6 +256,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["newsroom.formats"]  # one way to write dates and times, site and admin alike
 # The newsroom's time zone: every time the admin and the public site show, and the one scheduling is typed in.
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True

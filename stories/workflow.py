@@ -20,6 +20,7 @@ from images.models import Image
 from newsroom.auth import display_name
 from newsroom.changes.models import ChangeEvent
 from newsroom.changes.record import public_change
+from newsroom.formats import when
 from newsroom.richtext import figure_ids
 from sources.models import Outlet
 from topics.models import Topic
@@ -63,7 +64,7 @@ class StoryConflict(WorkflowError):
         self.saved_by = display_name(story.updated_by if story.updated_by_id else None, nobody="someone")
         self.saved_at = story.updated_at
         super().__init__(
-            f"{self.saved_by} saved this story at {timezone.localtime(self.saved_at):%H:%M:%S %Z on %d %b %Y} "
+            f"{self.saved_by} saved this story on {when(self.saved_at, seconds=True)} "
             "while you were editing it. Your version was not saved over theirs: what you typed is back in the form "
             "below, not saved, and kept as a revision (“Refused (conflicting edit)”). Compare the two, keep what you "
             "want of each, then save."
@@ -417,7 +418,7 @@ def story_restore(*, story: Story, revision: Revision, actor) -> Story:
         kind=Revision.Kind.RESTORE,
         data=data,
         author=actor,
-        message=f"Restored the revision of {timezone.localtime(revision.created_at):%d %b %Y %H:%M}",
+        message=f"Restored the revision of {when(revision.created_at)}",
     )
     _after_working_copy_change(story=story, actor=actor, data=data)
     return story

@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from newsroom.formats import when
 from sources.models import SourceArticle
 from sources.selectors import story_list_with_coverage_flag, story_new_coverage
 
@@ -49,7 +49,7 @@ class StoryCoverageAdminMixin:
             for name, options in fieldsets
         ]
         since = (
-            f"since it was last published ({timezone.localtime(obj.last_published_at):%d %b %Y %H:%M})"
+            f"since it was last published ({when(obj.last_published_at)})"
             if obj.last_published_at
             else "in the last 7 days (never published)"
         )
@@ -76,7 +76,7 @@ class StoryCoverageAdminMixin:
                     a.outlet.name,
                     a.url,
                     a.title,
-                    f"{timezone.localtime(a.seen_at):%d %b %H:%M}",
+                    when(a.seen_at),
                     a.pk,
                     a.outlet_id,
                     a.outlet.name,

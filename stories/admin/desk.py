@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from newsroom.auth import byline, display_name
+from newsroom.formats import when
 from sources.models import Feed
 from sources.selectors import story_list_with_coverage_flag
 
@@ -152,7 +153,7 @@ def _editor_panels(now) -> list[Panel]:
         Panel(
             "scheduled", "Scheduled", count=counts["scheduled"],
             items=[
-                Item(s.headline, _story_url(s), f"for {timezone.localtime(s.publish_at):%-d %b %Y, %H:%M}",
+                Item(s.headline, _story_url(s), f"for {when(s.publish_at)}",
                      flag="overdue" if s.publish_at and s.publish_at < overdue_before else "")
                 for s in scheduled
             ],
@@ -193,7 +194,7 @@ def _editor_panels(now) -> list[Panel]:
 
 def _with_editors_meta(story: Story, now) -> str:
     if story.status == S.SCHEDULED and story.publish_at:
-        return f"scheduled for {timezone.localtime(story.publish_at):%-d %b %Y, %H:%M}"
+        return f"scheduled for {when(story.publish_at)}"
     return f"submitted {_ago(story.last_at, now)}"
 
 

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from images.widgets import ImageChooserAdminMixin
 from newsroom.admin_mixins import BoundedSearchMixin
 from newsroom.auth import byline, display_name
+from newsroom.formats import when
 from newsroom.richtext import html_to_text, sanitize_html
 
 from .. import workflow
@@ -138,7 +139,7 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
             return "Draft (new)"
         label = obj.get_status_display()
         if obj.status == Story.Status.SCHEDULED and obj.publish_at:
-            label += f" for {timezone.localtime(obj.publish_at):%d %b %Y %H:%M}"
+            label += f" for {when(obj.publish_at)}"
         if obj.is_overdue():
             label += " — OVERDUE: not published yet"
         return label

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from newsroom.auth import display_name
+from newsroom.formats import when
 
 from .. import workflow
 from ..autosave import autosave_forget, autosave_keep
@@ -209,8 +210,7 @@ class StoryViewsMixin:
     @staticmethod
     def _revision_label(revision) -> str:
         who = display_name(revision.author if revision.author_id else None, nobody="the system")
-        when = timezone.localtime(revision.created_at)
-        return f"#{revision.pk} {revision.get_kind_display()} by {who}, {when:%d %b %Y %H:%M:%S}"
+        return f"#{revision.pk} {revision.get_kind_display()} by {who}, {when(revision.created_at, seconds=True)}"
 
     def restore_view(self, request, object_id, revision_id):
         story = self._story_or_404(request, object_id)

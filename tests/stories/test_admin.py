@@ -245,7 +245,7 @@ def test_second_save_of_the_same_version_is_refused_and_kept_as_a_revision(clien
     mine["blocks-0-body"] = "<p>Eddie typed this carefully.</p>"
     response = first.post(change_url(story), mine, follow=True)
     message = " ".join(str(m) for m in response.context["messages"])
-    assert re.search(r"Olga Ortiz saved this story at \d\d:\d\d:\d\d UTC on \d+ \w+ \d{4} while you were editing", message)
+    assert re.search(r"Olga Ortiz saved this story on \d+ \w+ \d{4}, \d\d:\d\d:\d\d UTC while you were editing", message)
     story.refresh_from_db()
     assert story.headline == "Olga's headline"
     assert story.blocks.get().body != "<p>Eddie typed this carefully.</p>"

@@ -92,4 +92,7 @@ def test_scheduling_is_typed_and_shown_in_the_newsrooms_time_zone(client, editor
     client.post(f"/admin/stories/story/{story.pk}/transition/schedule/", {"publish_at": "2030-07-01T09:00", "comment": ""})
     story.refresh_from_db()
     assert story.publish_at == datetime(2030, 7, 1, 14, 0, tzinfo=UTC)
-    assert "for 1 Jul 2030, 09:00 -05" in client.get(change_url(story)).content.decode()
+    assert "for 1 July 2030, 09:00 -05" in client.get(change_url(story)).content.decode()
+    # One way of writing a time, on the form, in the list of stories and on the desk.
+    assert "1 July 2030, 09:00 -05" in client.get("/admin/stories/story/").content.decode()
+    assert "for 1 July 2030, 09:00 -05" in client.get("/admin/").content.decode()
