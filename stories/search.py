@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Length, Substr
+from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Length, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -87,47 +87,82 @@ def _search_postgres(query: str) -> QuerySet[Story]:
         story_list_live()
         .filter(search_document__vector=ts_query)
         .annotate(
-            rank=SearchRank(F("search_document__vector"), ts_query, normalization=Value(32)),
-            snippet_raw=SearchHeadline(
-                _BODY_TEXT,
-                ts_query,
-                config=SEARCH_CONFIG,
-                start_sel=_START,
-                stop_sel=_STOP,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
+            rank=SearchRank(F("search_document__vector"), ts_query, normalization=Value(32)), snippet_raw=_headline(ts_query)
         )
         .order_by("-rank", "-first_published_at", "-id")
     )
 
 
-def _search_simple(query: str) -> QuerySet[Story]:
-    terms = query.split()[:10]
+def _headline(ts_query: SearchQuery) -> SearchHeadline:
+    """The passages of the sections that match, the matched words between the marks (``_highlight``)."""
+    return SearchHeadline(
+        _BODY_TEXT,
+        ts_query,
+        config=SEARCH_CONFIG,
+        start_sel=_START,
+        stop_sel=_STOP,
+        max_words=35,
+        min_words=15,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+
+
+def _simple_rank(term: str) -> Case:
+    """SQLite: the first word in the headline ranks 3, in the summary 2, elsewhere 1."""
+    return Case(
+        When(live_headline__icontains=term, then=Value(3)),
+        When(live_summary__icontains=term, then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def _simple_ids(query: str) -> QuerySet:
+    """SQLite: the ids of live stories with every word of ``query`` in the headline, summary, text or a topic."""
     matches = Q()
-    for term in terms:
+    for term in query.split()[:10]:
         matches &= (
             Q(live_headline__icontains=term)
             | Q(live_summary__icontains=term)
             | Q(live_search_text__icontains=term)
             | Q(live_topics__name__icontains=term)
         )
-    ids = story_list_live().filter(matches).values("id")
+    return story_list_live().filter(matches).values("id")
+
+
+def _search_simple(query: str) -> QuerySet[Story]:
     return (
         story_list_live()
-        .filter(id__in=ids)
-        .annotate(
-            rank=Case(
-                When(live_headline__icontains=terms[0], then=Value(3)),
-                When(live_summary__icontains=terms[0], then=Value(2)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
+        .filter(id__in=_simple_ids(query))
+        .annotate(rank=_simple_rank(query.split()[0]))
         .only(*_LIST_FIELDS, "live_search_text")  # the snippet is cut in Python
         .order_by("-rank", "-first_published_at", "-id")
+    )
+
+
+def story_search_ranked(queryset: QuerySet[Story], *, query: str) -> QuerySet[Story]:
+    """``queryset`` (live stories) narrowed to those matching ``query``, best first, for the API's lists.
+
+    Each row gets ``rank`` (a number: higher is better; double precision on PostgreSQL so that a cursor
+    holding it compares exactly) and, on PostgreSQL, ``snippet_raw``; ``search_hits`` makes the snippets.
+    Ties in rank go newest first by id, which keeps keyset cursors exact.
+    """
+    query = search_query_clean(query)
+    if not query:
+        return queryset
+    if connection.vendor == "postgresql":
+        ts_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        rank = Cast(SearchRank(F("search_document__vector"), ts_query, normalization=Value(32)), FloatField())
+        return (
+            queryset.filter(search_document__vector=ts_query)
+            .annotate(rank=rank, snippet_raw=_headline(ts_query))
+            .order_by("-rank", "-id")
+        )
+    return (
+        queryset.filter(id__in=_simple_ids(query))
+        .annotate(rank=_simple_rank(query.split()[0]), search_text=F("live_search_text"))  # the snippet is cut in Python
+        .order_by("-rank", "-id")
     )
 
 
@@ -138,7 +173,9 @@ def search_hits(*, stories, query: str) -> list[SearchHit]:
     for story in stories:
         raw = getattr(story, "snippet_raw", None)
         if raw is None:
-            body = story.live_search_text[_body_offset(headline=story.live_headline, summary=story.live_summary) :]
+            text = getattr(story, "search_text", None)
+            text = story.live_search_text if text is None else text
+            body = text[_body_offset(headline=story.live_headline, summary=story.live_summary) :]
             raw = _snippet_simple(body, query.split())
         hits.append(SearchHit(story=story, snippet=_highlight(raw)))
     return hits

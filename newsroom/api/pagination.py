@@ -32,7 +32,7 @@ class KeysetPagination(BasePagination):
         self.ordering = self._ordering(queryset)
         size = self._page_size(request)
         queryset = queryset.order_by(*self.ordering)
-        position = self._decode(request.query_params.get(self.cursor_query_param), queryset.model)
+        position = self._decode(request.query_params.get(self.cursor_query_param), queryset)
         if position is not None:
             queryset = queryset.filter(self._after(position))
         rows = list(queryset[: size + 1])
@@ -66,7 +66,7 @@ class KeysetPagination(BasePagination):
         payload = [",".join(self.ordering), [v.isoformat() if isinstance(v, datetime) else v for v in values]]
         return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
 
-    def _decode(self, raw: str | None, model) -> list | None:
+    def _decode(self, raw: str | None, queryset: QuerySet) -> list | None:
         if raw is None or not raw.strip():  # an empty cursor (a client's "no cursor yet") is the first page
             return None
         invalid = ValidationError({self.cursor_query_param: ["Not a cursor this list gave, or one for another ordering."]})
@@ -75,13 +75,19 @@ class KeysetPagination(BasePagination):
             ordering, values = json.loads(base64.urlsafe_b64decode(padded.encode()))
             if ordering != ",".join(self.ordering) or len(values) != len(self.ordering):
                 raise invalid
-            fields = [model._meta.get_field(name.lstrip("-")) for name in self.ordering]
+            fields = [self._field(queryset, name.lstrip("-")) for name in self.ordering]
             position = [field.to_python(value) for field, value in zip(fields, values, strict=True)]
         except (ValueError, TypeError, binascii.Error, DjangoValidationError, UnicodeError):
             raise invalid from None
         if any(v is None for v in position):
             raise invalid
         return position
+
+    @staticmethod
+    def _field(queryset: QuerySet, name: str):
+        """The model field, or the annotation's output field (a search rank), that a cursor value converts by."""
+        annotation = queryset.query.annotations.get(name)
+        return annotation.output_field if annotation is not None else queryset.model._meta.get_field(name)
 
     def _after(self, position: list) -> Q:
         """Rows after ``position`` in lexicographic order of the ordering fields."""

@@ -4,15 +4,13 @@ from datetime import UTC
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery
 from django.core.validators import validate_slug
-from django.db import connection
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from stories.models import Story
-from stories.search import SEARCH_CONFIG, search_query_clean, story_search
+from stories.search import story_search_ranked
 
 
 class SlugListField(forms.CharField):
@@ -56,7 +54,12 @@ class StoryFilter(django_filters.FilterSet):
     published_before = UtcDateTimeFilter(
         field_name="first_published_at", lookup_expr="lt", help_text="First published before (ISO 8601)."
     )
-    q = django_filters.CharFilter(method="filter_text", max_length=200, help_text="Full-text search.")
+    q = django_filters.CharFilter(
+        method="filter_text",
+        max_length=200,
+        help_text='Full-text search (words, "a phrase", -excluded, or). Results come best first, each with a '
+        "`snippet`, unless `ordering` is given.",
+    )
     ordering = django_filters.OrderingFilter(
         fields=(("first_published_at", "published"), ("last_published_at", "updated"), ("live_headline", "headline")),
         help_text="published, updated or headline; prefix with - for descending. Default: -published.",
@@ -81,12 +84,7 @@ class StoryFilter(django_filters.FilterSet):
         return queryset.filter(id__in=links)
 
     def filter_text(self, queryset, name, value):
-        # The site's search (stories/search.py): on PostgreSQL the stored, weighted
-        # document of each live story (a GIN-indexed join, one row per story); on
-        # SQLite every word in the headline, text or a topic name.
-        query = search_query_clean(value)
-        if not query:
-            return queryset
-        if connection.vendor == "postgresql":
-            return queryset.filter(search_document__vector=SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch"))
-        return queryset.filter(id__in=story_search(query=query).values("id"))
+        # The site's search (stories/search.py), best first unless ordering= says otherwise: on PostgreSQL the
+        # stored, weighted document of each live story (a GIN-indexed join, one row per story); on SQLite every
+        # word in the headline, text or a topic name.
+        return story_search_ranked(queryset, query=value)

@@ -197,10 +197,15 @@ class StoryListItemSerializer(SparseFieldsMixin, PlainRepresentation, serializer
     published_at = serializers.DateTimeField(help_text="First published.")
     updated_at = serializers.DateTimeField(help_text="Last published (updated).")
     topics = TopicRefSerializer(many=True)
+    snippet = serializers.CharField(
+        allow_null=True,
+        help_text="With `q`: the passages of the story that match, as HTML (escaped text, the matched words in "
+        "`<mark>`); null otherwise.",
+    )
 
     class Meta:
         model = Story
-        fields = ["id", "slug", "headline", "summary", "url", "published_at", "updated_at", "topics"]
+        fields = ["id", "slug", "headline", "summary", "url", "published_at", "updated_at", "topics", "snippet"]
 
     def represent(self, story):
         return {
@@ -212,6 +217,7 @@ class StoryListItemSerializer(SparseFieldsMixin, PlainRepresentation, serializer
             "published_at": iso(story.first_published_at),
             "updated_at": iso(story.last_published_at),
             "topics": [topic_ref(t) for t in story.api_topics],
+            "snippet": getattr(story, "api_snippet", None),
         }
 
 

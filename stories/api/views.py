@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from newsroom.api import PublicViewSet, detail_schema, list_schema
 from stories.models import Story
+from stories.search import search_hits
 from stories.selectors import (
     StoryGone,
     StoryMoved,
@@ -43,7 +44,12 @@ class StoryViewSet(PublicViewSet):
     queryset = with_topic_ids(story_list_live())
 
     def paginate_queryset(self, queryset):
-        return attach_topics(super().paginate_queryset(queryset), view_references(self))
+        page = attach_topics(super().paginate_queryset(queryset), view_references(self))
+        query = self.request.query_params.get("q", "")
+        if query.strip():  # a search: each story's matching passage, its words marked
+            for hit in search_hits(stories=page, query=query):
+                hit.story.api_snippet = str(hit.snippet)
+        return page
 
     def retrieve(self, request, *args, **kwargs):
         try:
