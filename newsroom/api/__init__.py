@@ -21,7 +21,7 @@ from .base import (
     iso,
     list_schema,
     path_of,
-    schema_sparse_fields_hook,
+    schema_contract_hook,
     site_url,
 )
 from .conditional import API_VERSION, ConditionalGetMixin, Fingerprint, api_fingerprint
@@ -46,6 +46,6 @@ __all__ = [
     "iso",
     "list_schema",
     "path_of",
-    "schema_sparse_fields_hook",
+    "schema_contract_hook",
     "site_url",
 ]

@@ -115,7 +115,9 @@ def site_url(url_name: str, slug: str) -> str:
 FIELDS_PARAMETER = OpenApiParameter(
     "fields",
     str,
-    description="Comma-separated fields to return for each item (slug is always returned).",
+    description="A sparse list: only these fields of each item (comma-separated), and always `slug`. Such items "
+    "are partial: they do not hold every required field of the item type, so parse them as plain objects. "
+    "Leave it out for complete, typed items. An unknown field name is a 400.",
 )
 
 ErrorSerializer = inline_serializer(
@@ -130,10 +132,10 @@ NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No published object ha
 THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many requests; see the Retry-After header.")
 
 
-def list_schema(response, *, sparse: bool = True, **kwargs):
+def list_schema(response, *, sparse: bool = True, parameters=(), **kwargs):
     """A list operation: its item serializer, ``?fields=``, and the errors it may answer."""
     return extend_schema(
-        parameters=[FIELDS_PARAMETER] if sparse else None,
+        parameters=[*([FIELDS_PARAMETER] if sparse else []), *parameters] or None,
         responses={200: response, 400: BAD_REQUEST, 429: THROTTLED},
         **kwargs,
     )
@@ -201,9 +203,36 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def schema_sparse_fields_hook(result, generator, request, public):
-    """List items may be sparse (``?fields=``): only ``slug`` is sure to be there."""
-    for name, component in result.get("components", {}).get("schemas", {}).items():
-        if name.endswith("ListItem"):
-            component["required"] = [f for f in component.get("required", []) if f == "slug"]
+def schema_contract_hook(result, generator, request, public):
+    """What a client generator should read from the schema, beyond what the views declare.
+
+    - Every field of every object is always there (null when it has no value):
+      all are required, so a generated client types them fully. A sparse list
+      (``fields=``) is the one exception, and its parameter says so.
+    - No authentication: the API is public and read-only (a signed-in editor's
+      session changes nothing but the caching), so no security scheme is listed.
+    - Ordering values get names (``x-enum-varnames``): ``-published`` is
+      ``PUBLISHED_DESC``, not ``VALUE_0``.
+    - The ``slug`` path parameter says what it takes.
+    """
+    result.get("components", {}).pop("securitySchemes", None)
+    for component in result.get("components", {}).get("schemas", {}).values():
+        if component.get("properties"):
+            component["required"] = sorted(component["properties"])
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            operation.pop("security", None)
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                schema = schema.get("items", schema)  # ordering is a list (comma-separated) of named values
+                if parameter["name"] == "ordering" and "enum" in schema:
+                    schema["x-enum-varnames"] = [
+                        f"{value.lstrip('-')}_desc" if value.startswith("-") else value for value in schema["enum"]
+                    ]
+                if parameter["name"] == "slug" and not parameter.get("description"):
+                    parameter["description"] = (
+                        "The object's slug (a story's id or an earlier slug answers 301 to its address)."
+                        if path.startswith("/api/v1/stories/")
+                        else "The object's slug."
+                    )
     return result

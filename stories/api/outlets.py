@@ -13,6 +13,8 @@ from .serializers import CardImageField, StoryListItemSerializer
 
 
 class OutletListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+    """A news outlet as lists show it: its name, website and logo."""
+
     url = serializers.SerializerMethodField(help_text="The outlet's page on this site.")
     stories_url = serializers.SerializerMethodField(help_text="All live stories citing it: the story list by outlet.")
     logo = CardImageField(help_text="The outlet's logo, or null.")
@@ -29,6 +31,8 @@ class OutletListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
 
 
 class OutletDetailSerializer(OutletListItemSerializer):
+    """A news outlet, whole: its card and the latest published stories that cite it."""
+
     stories = StoryListItemSerializer(
         source="latest_stories", many=True, help_text=f"The {EMBEDDED_STORIES} latest live stories citing it."
     )
@@ -37,7 +41,10 @@ class OutletDetailSerializer(OutletListItemSerializer):
         fields = [*OutletListItemSerializer.Meta.fields, "stories"]
 
 
-@extend_schema_view(list=list_schema(OutletListItemSerializer), retrieve=detail_schema(OutletDetailSerializer))
+@extend_schema_view(
+    list=list_schema(OutletListItemSerializer, description="The news outlets stories cite, by name."),
+    retrieve=detail_schema(OutletDetailSerializer, description="One outlet with the latest stories that cite it."),
+)
 class OutletViewSet(PublicViewSet):
     serializer_class = OutletDetailSerializer
     list_serializer_class = OutletListItemSerializer

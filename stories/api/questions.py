@@ -14,6 +14,8 @@ from .serializers import CardImageField, TopicRefSerializer
 
 
 class QuestionItemSerializer(serializers.ModelSerializer):
+    """One question and answer of a common-question page."""
+
     html = serializers.SerializerMethodField(help_text="The answer as sanitised HTML.")
     text = serializers.SerializerMethodField(help_text="The answer as plain text.")
 
@@ -29,6 +31,8 @@ class QuestionItemSerializer(serializers.ModelSerializer):
 
 
 class QuestionListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+    """A common question as lists show it."""
+
     url = serializers.SerializerMethodField(help_text="The question's public page.")
     topics = TopicRefSerializer(many=True)
     image = CardImageField(help_text="The question's card picture, or null.")
@@ -42,6 +46,8 @@ class QuestionListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer)
 
 
 class QuestionDetailSerializer(QuestionListItemSerializer):
+    """A common-question page, whole: its questions and answers, topics and dates."""
+
     items = QuestionItemSerializer(many=True, help_text="The questions and answers, in page order.")
 
     class Meta(QuestionListItemSerializer.Meta):
@@ -56,7 +62,10 @@ def question_public_queryset(*, with_items: bool = False):
     return with_picture(CommonQuestion.objects.published()).prefetch_related(*related)
 
 
-@extend_schema_view(list=list_schema(QuestionListItemSerializer), retrieve=detail_schema(QuestionDetailSerializer))
+@extend_schema_view(
+    list=list_schema(QuestionListItemSerializer, description="Published common questions (“Go deeper” pages)."),
+    retrieve=detail_schema(QuestionDetailSerializer, description="One common-question page, whole."),
+)
 class QuestionViewSet(PublicViewSet):
     serializer_class = QuestionDetailSerializer
     list_serializer_class = QuestionListItemSerializer

@@ -86,6 +86,8 @@ def question_ref(question: CommonQuestion) -> dict:
 
 
 class RenditionSerializer(serializers.Serializer):
+    """One size of a picture, as a file to fetch (its shape, format and pixel size)."""
+
     url = serializers.CharField(
         help_text="Absolute address; the name ends in a digest of the bytes, so it can be cached forever."
     )
@@ -96,11 +98,15 @@ class RenditionSerializer(serializers.Serializer):
 
 
 class FocalPointSerializer(serializers.Serializer):
+    """The point of the picture to keep in view when cropping it yourself (0-1 across and down)."""
+
     x = serializers.FloatField(help_text="0 is the left edge, 1 the right.")
     y = serializers.FloatField(help_text="0 is the top edge, 1 the bottom.")
 
 
 class ImageSerializer(serializers.Serializer):
+    """A picture with its alt text, credit and caption, in every size it comes in."""
+
     id = serializers.IntegerField()
     alt = serializers.CharField(allow_blank=True, help_text="Alt text; empty for a decorative image.")
     caption = serializers.CharField(allow_blank=True)
@@ -112,6 +118,8 @@ class ImageSerializer(serializers.Serializer):
 
 
 class CardImageSerializer(serializers.Serializer):
+    """The picture of a topic, question or outlet card (its logo, for an outlet), in every size it comes in."""
+
     id = serializers.IntegerField()
     alt = serializers.CharField(allow_blank=True, help_text="Alt text; empty for a decorative image.")
     credit = serializers.CharField(allow_blank=True)
@@ -133,6 +141,8 @@ class CardImageField(serializers.Field):
 
 
 class TopicRefSerializer(PlainRepresentation, serializers.ModelSerializer):
+    """A topic (a person, country, organisation, place or event) as stories and questions name it."""
+
     url = serializers.CharField(help_text="The topic's public page.")
     image = CardImageSerializer(allow_null=True, help_text="The topic's picture (portrait, flag, logo), or null.")
 
@@ -145,6 +155,8 @@ class TopicRefSerializer(PlainRepresentation, serializers.ModelSerializer):
 
 
 class OutletRefSerializer(PlainRepresentation, serializers.ModelSerializer):
+    """A news outlet as a citation names it."""
+
     url = serializers.CharField(help_text="The outlet's page on this site.")
     logo = CardImageSerializer(allow_null=True, help_text="The outlet's logo, or null.")
 
@@ -157,6 +169,8 @@ class OutletRefSerializer(PlainRepresentation, serializers.ModelSerializer):
 
 
 class QuestionRefSerializer(PlainRepresentation, serializers.ModelSerializer):
+    """A common question (“Go deeper”) as a story or topic links to it."""
+
     url = serializers.CharField(help_text="The question's public page.")
     image = CardImageSerializer(allow_null=True, help_text="The question's card picture, or null.")
 
@@ -169,6 +183,8 @@ class QuestionRefSerializer(PlainRepresentation, serializers.ModelSerializer):
 
 
 class BlockSerializer(serializers.Serializer):
+    """One section of a story, in page order: its kind, heading and text (HTML, and the same as plain text)."""
+
     kind = serializers.CharField(help_text="whats_happened, behind_headline, papers_say, how_we_got_here or custom.")
     heading = serializers.CharField(help_text="The section's heading as the page shows it.")
     html = serializers.CharField(help_text="The section's text as sanitised HTML.")
@@ -176,6 +192,8 @@ class BlockSerializer(serializers.Serializer):
 
 
 class CitationSerializer(serializers.Serializer):
+    """What an outlet reported (“What the papers say”): its claim, an optional quote, and the article’s address."""
+
     outlet = OutletRefSerializer(help_text="The outlet whose reporting is cited.")
     url = serializers.URLField(help_text="The cited article.")
     claim = serializers.CharField(help_text="The outlet's claim or stance, in one sentence.")
@@ -183,12 +201,14 @@ class CitationSerializer(serializers.Serializer):
 
 
 class NoteSerializer(serializers.Serializer):
+    """An update or correction note, with when it was published."""
+
     at = serializers.CharField(help_text="When the update or correction was made (ISO 8601).")
     text = serializers.CharField(help_text="What changed.")
 
 
 class StoryListItemSerializer(SparseFieldsMixin, PlainRepresentation, serializers.ModelSerializer):
-    """A story in lists: from the live_* columns, never the working copy."""
+    """A published story as lists show it: headline, summary, dates, topics and, in a search, the passage that matched."""
 
     slug = serializers.CharField(help_text="The story's address; use it for the detail.")
     headline = serializers.CharField()
@@ -234,7 +254,8 @@ def lead_image_data(lead) -> dict | None:
 
 
 class StoryDetailSerializer(PlainRepresentation, serializers.Serializer):
-    """Everything the story page shows, from a ``StoryPage`` (the live revision)."""
+    """A published story, whole: everything its page shows, in order (sections, what the papers say, topics, common
+    questions, notes and the lead image)."""
 
     id = serializers.IntegerField()
     slug = serializers.CharField()

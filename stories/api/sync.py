@@ -83,7 +83,8 @@ CHANGE_SERIALIZERS = {kind.value: _change_serializer(kind.value, detail) for kin
 
 
 class SyncPageSerializer(serializers.Serializer):
-    """The page's shape in the schema (the view builds it as plain data)."""
+    """A page of the change feed: changes in the order they were committed. Apply them, keep `next_cursor`,
+    and ask again with it (`has_more` says whether to ask at once)."""
 
     changes = PolymorphicProxySerializer(
         component_name="Change",
@@ -185,6 +186,9 @@ class SyncView(ConditionalGetMixin, GenericAPIView):
         return f"{fingerprint.key}|{fingerprint.horizon}"
 
     @extend_schema(
+        description="Every public change since a cursor, in the order it was committed: each holds the object's "
+        "public data (the same body as its detail endpoint) or says it was removed. Start with `since=0`, apply "
+        "the changes, keep `next_cursor` and ask again with it; no change is ever skipped or repeated.",
         parameters=[SyncQuerySerializer],
         responses={200: SyncPageSerializer, 400: BAD_REQUEST, 429: THROTTLED},
     )

@@ -15,6 +15,8 @@ from .serializers import CardImageField, QuestionRefSerializer, StoryListItemSer
 
 
 class TopicListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
+    """A topic as lists show it: its name, kind, summary and picture."""
+
     url = serializers.SerializerMethodField(help_text="The topic's public page.")
     stories_url = serializers.SerializerMethodField(help_text="All its live stories: the story list filtered by topic.")
     image = CardImageField(help_text="The topic's picture (portrait, flag, logo), or null.")
@@ -31,6 +33,8 @@ class TopicListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
 
 
 class TopicDetailSerializer(TopicListItemSerializer):
+    """A topic, whole: its card, its common questions and its latest published stories."""
+
     stories = StoryListItemSerializer(
         source="latest_stories", many=True, help_text=f"The {EMBEDDED_STORIES} latest live stories on the topic."
     )
@@ -40,7 +44,10 @@ class TopicDetailSerializer(TopicListItemSerializer):
         fields = [*TopicListItemSerializer.Meta.fields, "stories", "questions"]
 
 
-@extend_schema_view(list=list_schema(TopicListItemSerializer), retrieve=detail_schema(TopicDetailSerializer))
+@extend_schema_view(
+    list=list_schema(TopicListItemSerializer, description="Topics (people, countries, organisations, places, events) by name."),
+    retrieve=detail_schema(TopicDetailSerializer, description="One topic with its questions and latest stories."),
+)
 class TopicViewSet(PublicViewSet):
     serializer_class = TopicDetailSerializer
     list_serializer_class = TopicListItemSerializer

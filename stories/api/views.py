@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -29,8 +29,21 @@ from .serializers import StoryDetailSerializer, StoryListItemSerializer
 
 
 @extend_schema_view(
-    list=list_schema(StoryListItemSerializer),
-    retrieve=detail_schema(StoryDetailSerializer, moves=True),
+    list=list_schema(
+        StoryListItemSerializer,
+        description="Published stories, newest first (or best first with `q`), a page at a time: follow `next` "
+        "until it is null. Filter by topic, cited outlet, date or words.",
+        parameters=[
+            OpenApiParameter("topic", str, description="Stories tagged with any of these topic slugs (comma-separated)."),
+            OpenApiParameter("outlet", str, description="Stories citing any of these outlet slugs (comma-separated)."),
+        ],
+    ),
+    retrieve=detail_schema(
+        StoryDetailSerializer,
+        moves=True,
+        description="One published story, whole. Its id works as well as its slug, and an earlier slug too (both "
+        "answer 301 to the current address); an unpublished story answers 410.",
+    ),
 )
 class StoryViewSet(PublicViewSet):
     """Published stories. Lists come from the live columns; a detail from the live revision."""
