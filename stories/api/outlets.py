@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema, path_of, site_url
+from newsroom.changes.models import ChangeEvent
 from sources.models import Outlet
 from stories.selectors import with_picture
 
@@ -39,6 +40,7 @@ class OutletDetailSerializer(OutletListItemSerializer):
 
 @extend_schema_view(list=list_schema(OutletListItemSerializer), retrieve=detail_schema(OutletDetailSerializer))
 class OutletViewSet(PublicViewSet):
+    change_kind = ChangeEvent.Kind.OUTLET
     serializer_class = OutletDetailSerializer
     list_serializer_class = OutletListItemSerializer
     queryset = Outlet.objects.all()

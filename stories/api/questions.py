@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from faq.models import CommonQuestion, QuestionItem
 from newsroom.api import PublicViewSet, SparseFieldsMixin, detail_schema, list_schema, site_url
+from newsroom.changes.models import ChangeEvent
 from newsroom.richtext import html_to_text, sanitize_html
 from stories.selectors import with_picture
 from topics.models import Topic
@@ -58,6 +59,7 @@ def question_public_queryset(*, with_items: bool = False):
 
 @extend_schema_view(list=list_schema(QuestionListItemSerializer), retrieve=detail_schema(QuestionDetailSerializer))
 class QuestionViewSet(PublicViewSet):
+    change_kind = ChangeEvent.Kind.QUESTION
     serializer_class = QuestionDetailSerializer
     list_serializer_class = QuestionListItemSerializer
     queryset = CommonQuestion.objects.published()

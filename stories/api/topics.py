@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from faq.models import CommonQuestion
 from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema, path_of, site_url
+from newsroom.changes.models import ChangeEvent
 from stories.selectors import with_picture
 from topics.models import Topic
 
@@ -42,6 +43,7 @@ class TopicDetailSerializer(TopicListItemSerializer):
 
 @extend_schema_view(list=list_schema(TopicListItemSerializer), retrieve=detail_schema(TopicDetailSerializer))
 class TopicViewSet(PublicViewSet):
+    change_kind = ChangeEvent.Kind.TOPIC
     serializer_class = TopicDetailSerializer
     list_serializer_class = TopicListItemSerializer
     queryset = Topic.objects.all()
