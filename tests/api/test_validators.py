@@ -165,3 +165,29 @@ def test_a_detail_without_any_change_recorded_falls_back_to_all_content(client):
     etag = _etag(client, url)
     build_story()
     assert _revalidate(client, url, etag).status_code == 200
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_late_below_a_later_entry_still_moves_the_detail(client, postgres):
+    """PostgreSQL, real concurrent transactions: a rename held open writes the story's entry first (the lower
+    id); another rename of the story's other topic commits before it. The ETag a client got in between must
+    not match once the held one commits, though the story's last entry id is unchanged."""
+    from tests.api.test_sync_exact import Held
+
+    story = build_story(topics=2)
+    held_topic, other_topic = story.live_topics.order_by("pk")
+    url = f"/api/v1/stories/{story.live_slug}/"
+
+    def rename_held():
+        held_topic.name = "Renamed in the held transaction"
+        topic_save(topic=held_topic)
+
+    with Held(rename_held):
+        other_topic.name = "Renamed and committed first"
+        topic_save(topic=other_topic)
+        between = client.get(url)
+        assert "Renamed and committed first" in [t["name"] for t in between.json()["topics"]]
+    response = _revalidate(client, url, between["ETag"])
+    assert response.status_code == 200
+    assert "Renamed in the held transaction" in [t["name"] for t in response.json()["topics"]]
