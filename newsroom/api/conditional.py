@@ -117,7 +117,8 @@ class ConditionalGetMixin:
         fingerprint = self.fingerprint = api_fingerprint(objects=self.scope)
         last_modified = fingerprint.of(self.scope)[1]
         self.coding = coding_negotiate(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-        key = f"{API_VERSION}|{self.validator_key(fingerprint)}|{request.get_full_path()}|{request.user.is_authenticated}"
+        path, signed_in = request.get_full_path(), request.user.is_authenticated
+        key = f"{API_VERSION}|{self.code_version()}|{self.validator_key(fingerprint)}|{path}|{signed_in}"
         tag = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
         etag = f'W/"{tag}"' if self.coding == IDENTITY else f'W/"{tag}-{self.coding}"'
         self.validators = (etag, last_modified)
@@ -152,6 +153,10 @@ class ConditionalGetMixin:
         """The objects whose changes are the only ones this response shows, as (kind, address);
         empty (the default): any public change may change it."""
         return ()
+
+    def code_version(self) -> str:
+        """What a deploy changes in this view's output (the apps' views name their code's digest)."""
+        return ""
 
     def validator_key(self, fingerprint: Fingerprint) -> str:
         """What the response depends on besides the path; views whose output also moves with time extend it."""

@@ -11,6 +11,7 @@ from stories.selectors import with_picture
 
 from .references import EMBEDDED_STORIES, latest_live_stories
 from .serializers import CardImageField, StoryListItemSerializer
+from .version import CodeVersionMixin
 
 
 class OutletListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
@@ -39,7 +40,7 @@ class OutletDetailSerializer(OutletListItemSerializer):
 
 
 @extend_schema_view(list=list_schema(OutletListItemSerializer), retrieve=detail_schema(OutletDetailSerializer))
-class OutletViewSet(PublicViewSet):
+class OutletViewSet(CodeVersionMixin, PublicViewSet):
     change_kind = ChangeEvent.Kind.OUTLET
     serializer_class = OutletDetailSerializer
     list_serializer_class = OutletListItemSerializer

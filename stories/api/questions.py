@@ -12,6 +12,7 @@ from stories.selectors import with_picture
 from topics.models import Topic
 
 from .serializers import CardImageField, TopicRefSerializer
+from .version import CodeVersionMixin
 
 
 class QuestionItemSerializer(serializers.ModelSerializer):
@@ -58,7 +59,7 @@ def question_public_queryset(*, with_items: bool = False):
 
 
 @extend_schema_view(list=list_schema(QuestionListItemSerializer), retrieve=detail_schema(QuestionDetailSerializer))
-class QuestionViewSet(PublicViewSet):
+class QuestionViewSet(CodeVersionMixin, PublicViewSet):
     change_kind = ChangeEvent.Kind.QUESTION
     serializer_class = QuestionDetailSerializer
     list_serializer_class = QuestionListItemSerializer

@@ -13,6 +13,7 @@ from topics.models import Topic
 
 from .references import EMBEDDED_STORIES, latest_live_stories
 from .serializers import CardImageField, QuestionRefSerializer, StoryListItemSerializer
+from .version import CodeVersionMixin
 
 
 class TopicListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
@@ -42,7 +43,7 @@ class TopicDetailSerializer(TopicListItemSerializer):
 
 
 @extend_schema_view(list=list_schema(TopicListItemSerializer), retrieve=detail_schema(TopicDetailSerializer))
-class TopicViewSet(PublicViewSet):
+class TopicViewSet(CodeVersionMixin, PublicViewSet):
     change_kind = ChangeEvent.Kind.TOPIC
     serializer_class = TopicDetailSerializer
     list_serializer_class = TopicListItemSerializer

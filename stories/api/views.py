@@ -26,13 +26,14 @@ from .kept import story_live_api_json
 from .ninjs import story_ninjs
 from .references import PAGE_FIELDS, attach_topics, view_references, with_topic_ids
 from .serializers import StoryDetailSerializer, StoryListItemSerializer
+from .version import CodeVersionMixin
 
 
 @extend_schema_view(
     list=list_schema(StoryListItemSerializer),
     retrieve=detail_schema(StoryDetailSerializer, moves=True),
 )
-class StoryViewSet(PublicViewSet):
+class StoryViewSet(CodeVersionMixin, PublicViewSet):
     """Published stories. Lists come from the live columns; a detail from the live revision."""
 
     serializer_class = StoryDetailSerializer

@@ -191,3 +191,13 @@ def test_a_change_committed_late_below_a_later_entry_still_moves_the_detail(clie
     response = _revalidate(client, url, between["ETag"])
     assert response.status_code == 200
     assert "Renamed in the held transaction" in [t["name"] for t in response.json()["topics"]]
+
+
+def test_a_deploy_that_changes_the_api_code_moves_an_untouched_detail(client, story, monkeypatch):
+    from stories.api import version
+
+    url = f"/api/v1/stories/{story.live_slug}/"
+    etag = _etag(client, url)
+    assert _revalidate(client, url, etag).status_code == 304
+    monkeypatch.setattr(version, "api_code_version", lambda: "the-next-release")
+    assert _revalidate(client, url, etag).status_code == 200
