@@ -144,8 +144,8 @@ def _sizes(env: dict, port: int, detail_slug: str) -> dict:
 
 
 def _encoding_module():
-    """``newsroom/api/encoding.py`` on its own (it needs no Django), so the times are the API's own settings."""
-    spec = importlib.util.spec_from_file_location("api_encoding", ROOT / "newsroom/api/encoding.py")
+    """``newsroom/encoding.py`` on its own (it needs no Django), so the times are the API's own settings."""
+    spec = importlib.util.spec_from_file_location("api_encoding", ROOT / "newsroom/encoding.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -15,8 +15,7 @@ from django.utils.http import http_date
 from rest_framework.response import Response
 
 from newsroom.changes.feed import ObjectState, changes_state
-
-from .encoding import IDENTITY, MIN_SIZE, body_encode, coding_negotiate
+from newsroom.encoding import IDENTITY, MIN_SIZE, body_encode, coding_negotiate
 
 API_VERSION = "1"
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)

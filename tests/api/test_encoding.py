@@ -6,7 +6,7 @@ import brotli
 import pytest
 from django.core.cache import cache
 
-from newsroom.api.encoding import MIN_SIZE, coding_negotiate
+from newsroom.encoding import MIN_SIZE, coding_negotiate
 from tests.factories import build_story
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,10 @@
-"""Content coding of API bodies: br or gzip as the client's Accept-Encoding allows, else identity.
+"""Content coding of responses: br or gzip as the client's Accept-Encoding allows, else identity.
 
-Bodies are compressed in the API layer (``ConditionalGetMixin``), once per
-body: the response cache keeps each coding's bytes beside the plain body, so
-a cached hit is sent as it was stored. Small bodies are sent as they are: under
-``MIN_SIZE`` bytes the coding's own header and a second round of negotiation
-cost more than they save.
+Each body is compressed once and the coded bytes kept beside the plain ones:
+the API in its response cache (``ConditionalGetMixin``), public pages in the
+page cache's entry (``newsroom/cache.py``), so a cached hit is sent as it was
+stored. Small bodies are sent as they are: under ``MIN_SIZE`` bytes the
+coding's own header and framing cost more than they save.
 """
 
 import gzip
