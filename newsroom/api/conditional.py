@@ -94,7 +94,7 @@ class ConditionalGetMixin:
     and throttling (``initial``) and before any content query: a 304 or a
     cached body costs one small query, whatever the scope.
 
-    **Coding.** The response's coding (``encoding.py``) is negotiated before
+    **Coding.** The response's coding (``newsroom/encoding.py``) is negotiated before
     the check and names the ETag: ``W/"…-br"``, ``W/"…-gzip"``, ``W/"…"``. A
     weak ETag may be shared by semantically equal representations (RFC 9110
     §8.8.1), but a cache that revalidates several stored variants with one
@@ -109,7 +109,7 @@ class ConditionalGetMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.validators = self.cache_key = self.fingerprint = None
-        self.coding, self.coded = IDENTITY, False
+        self.coding, self.from_cache = IDENTITY, False
         if request.method not in ("GET", "HEAD"):
             return
         self.scope = self.validator_scope()
@@ -145,7 +145,7 @@ class ConditionalGetMixin:
         response = HttpResponse(body, content_type="application/json")
         if coding != IDENTITY:
             response["Content-Encoding"] = coding
-        self.coded = True
+        self.from_cache = True  # sent as stored: nothing to compress or keep
         raise _Answered(response)
 
     def validator_scope(self) -> Scope:
@@ -179,7 +179,7 @@ class ConditionalGetMixin:
                 patch_cache_control(response, private=True, no_cache=True)
             else:
                 patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
-        if validators and response.status_code == 200 and not response.streaming and not self.coded:
+        if validators and response.status_code == 200 and not response.streaming and not self.from_cache:
             self._encode_and_keep(response)
         return response
 
@@ -192,5 +192,5 @@ class ConditionalGetMixin:
         if self.coding != IDENTITY and len(plain) >= MIN_SIZE and not response.has_header("Content-Encoding"):
             response.content = kept[f"{self.cache_key}:{self.coding}"] = body_encode(plain, self.coding)
             response["Content-Encoding"] = self.coding
-        if getattr(self, "cache_key", None):
+        if self.cache_key:
             cache.set_many(kept, settings.API_RESPONSE_CACHE_SECONDS)
