@@ -11,17 +11,24 @@ with 2 sync workers on loopback, and drives it with wrk for a bounded time:
 - the list again, revalidated with If-None-Match (a 304).
 
 It prints figures and the ratios to the floor (targets: list >= 0.12x, detail
->= 0.25x); it asserts nothing about time. The throttle is off (every request
+>= 0.25x); it asserts nothing about time. Then the bytes each body takes in
+each content coding (identity, gzip, br) for a page of 100 stories, a detail
+and a full sync from 0, and the time to compress each once (the API keeps
+the result). ``BENCH_SIZES_ONLY=1`` measures only the sizes: no wrk, no load. The throttle is off (every request
 comes from one address); set BENCH_THROTTLE=1000000/s to include its cost.
 
 Environment: BENCH_DATABASE_URL (default postgres://newsroom@127.0.0.1:5432/newsroom_bench_api),
-BENCH_STORIES (10000), BENCH_SECONDS (10 per endpoint), BENCH_CONNECTIONS (4), BENCH_PORT (8765).
+BENCH_STORIES (10000), BENCH_SECONDS (10 per endpoint), BENCH_CONNECTIONS (4), BENCH_PORT (8765),
+BENCH_SIZES_ONLY (off).
 """
 
+import importlib.util
+import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -37,7 +44,8 @@ TARGETS = {"list": 0.12, "detail": 0.25}
 
 
 def main() -> int:
-    if shutil.which("wrk") is None:
+    sizes_only = os.environ.get("BENCH_SIZES_ONLY") == "1"
+    if shutil.which("wrk") is None and not sizes_only:
         print("wrk is needed: apt-get install wrk", file=sys.stderr)
         return 2
     db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
@@ -67,6 +75,9 @@ def main() -> int:
     )
     detail_slug, last_cursor = seeded.stdout.strip().splitlines()[-1].split()
     port = int(os.environ.get("BENCH_PORT", "8765"))
+    if sizes_only:
+        _report_sizes(_sizes(env, port, detail_slug))
+        return 0
     load_before = os.getloadavg()
     # The real path first (response cache off), then with the ETag-keyed response cache.
     results = _measure({**env, "API_RESPONSE_CACHE_SECONDS": "0"}, port, detail_slug, int(last_cursor))
@@ -74,7 +85,80 @@ def main() -> int:
     results.update({f"{name} (cached)": r for name, r in cached.items() if name != "list 304"})
     load_after = os.getloadavg()
     _report(results, stories=stories, load=(load_before, load_after))
+    _report_sizes(_sizes(env, port, detail_slug))
     return 0
+
+
+CODINGS = ("identity", "gzip", "br")
+
+
+def _serve(env: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", "newsroom/gunicorn.conf.py", "--log-level", "warning", "newsroom.wsgi"],
+        cwd=ROOT,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", "GUNICORN_MAX_REQUESTS": "0"},
+    )
+    wait_until_up(f"http://127.0.0.1:{port}/bench/floor/")
+    return server
+
+
+def _fetch(url: str, coding: str) -> tuple[bytes, str]:
+    """The body as sent (not decoded) and its Content-Encoding."""
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept-Encoding": coding})) as response:
+        return response.read(), response.headers.get("Content-Encoding", "identity")
+
+
+def _sizes(env: dict, port: int, detail_slug: str) -> dict:
+    """Bytes sent in each coding for a 100-story page, a detail and a full sync (every page from 0)."""
+    base = f"http://127.0.0.1:{port}/api/v1"
+    encoding = _encoding_module()
+    server = _serve(env, port)
+    try:
+        urls = {"100-story page": [f"{base}/stories/?page_size=100"], "story detail": [f"{base}/stories/{detail_slug}/"]}
+        sync, cursor = [], 0
+        while True:  # the pages a new client reads
+            sync.append(f"{base}/sync/?since={cursor}&limit=500")
+            page = json.loads(_fetch(sync[-1], "identity")[0])
+            cursor = page["next_cursor"]
+            if not page["has_more"]:
+                break
+        urls[f"full sync ({len(sync)} pages)"] = sync
+        sizes = {}
+        for name, pages in urls.items():
+            row = {}
+            for coding in CODINGS:
+                bodies = [_fetch(url, coding) for url in pages]
+                assert all(sent == coding for _, sent in bodies), f"{name}: asked for {coding}"
+                row[coding] = sum(len(body) for body, _ in bodies)
+            plain = [_fetch(url, "identity")[0] for url in pages]
+            for coding in ("gzip", "br"):
+                started = time.perf_counter()
+                for body in plain:
+                    encoding.body_encode(body, coding)
+                row[f"{coding} ms"] = (time.perf_counter() - started) * 1000
+            sizes[name] = row
+        return sizes
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _encoding_module():
+    """``newsroom/encoding.py`` on its own (it needs no Django), so the times are the API's own settings."""
+    spec = importlib.util.spec_from_file_location("api_encoding", ROOT / "newsroom/encoding.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _report_sizes(sizes: dict) -> None:
+    print("\nBytes sent by content coding (Accept-Encoding), and the time to compress once in this process")
+    print(f"{'body':<24} {'identity':>10} {'gzip':>10} {'br':>10} {'gzip %':>7} {'br %':>7} {'gzip ms':>8} {'br ms':>8}")
+    for name, r in sizes.items():
+        print(
+            f"{name:<24} {r['identity']:>10,} {r['gzip']:>10,} {r['br']:>10,} {100 * r['gzip'] / r['identity']:>6.1f}% "
+            f"{100 * r['br'] / r['identity']:>6.1f}% {r['gzip ms']:>8.2f} {r['br ms']:>8.2f}"
+        )
 
 
 def _measure(env: dict, port: int, detail_slug: str, last_cursor: int) -> dict:

@@ -21,6 +21,14 @@ are never served from, nor stored in, the shared cache.
 
 Responses carry an ETag (and a Last-Modified when the page knows one), and
 conditional requests get a 304 whether or not the page came from the cache.
+
+A page stored in the cache is compressed then, once, in br and gzip
+(``newsroom/encoding.py``), and the entry keeps those bytes beside the plain
+ones: a hit sends the coding the request's Accept-Encoding prefers, as stored.
+A coded response has its own ETag (the plain one with ``-br`` or ``-gzip``:
+other bytes, another strong tag), and every public page says
+``Vary: Accept-Encoding``. Pages not stored (a reader with a session, a page
+with a CSP nonce) are sent plain rather than compressed at every request.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import wraps
 
@@ -36,12 +44,14 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
+
+from newsroom.encoding import CODINGS, IDENTITY, MIN_SIZE, body_encode, coding_negotiate
 
 CACHE_ALIAS = "pages"  # settings.CACHES: Redis with per-process copies (newsroom/tracked_cache.py), or local memory
 ALL = "all"
-PAGE_PREFIX = "page:v2:"
+PAGE_PREFIX = "page:v3:"  # v3: entries keep their coded bytes
 TOKEN_PREFIX = "pagetoken:"
 # Entries are checked against their tokens on every hit, so the timeout mostly
 # bounds how long unused entries occupy memory; it also bounds how long a page
@@ -83,6 +93,7 @@ class CachedPage:
     etag: str
     last_modified: float | None
     tokens: dict[str, str | None]
+    coded: dict[str, bytes] = field(default_factory=dict)  # the content in each coding (none when small)
 
 
 def page_last_modified(request: HttpRequest, when: datetime | None) -> None:
@@ -109,7 +120,23 @@ def _last_modified(request: HttpRequest, response: HttpResponse) -> float | None
     return declared
 
 
+def _coded(content: bytes) -> dict[str, bytes]:
+    return {coding: body_encode(content, coding) for coding in CODINGS} if len(content) >= MIN_SIZE else {}
+
+
+def _send_coded(request: HttpRequest, response: HttpResponse, coded: dict[str, bytes], etag: str) -> str:
+    """Give ``response`` the coded bytes the request prefers, if any; returns their ETag."""
+    coding = coding_negotiate(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    if coding == IDENTITY or coding not in coded:
+        return etag
+    response.content = coded[coding]
+    response["Content-Encoding"] = coding
+    response["Content-Length"] = str(len(response.content))
+    return f'{etag[:-1]}-{coding}"'
+
+
 def _finish(request: HttpRequest, response: HttpResponse, etag: str, last_modified: float | None, public: bool):
+    patch_vary_headers(response, ["Accept-Encoding"])
     response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
@@ -191,7 +218,8 @@ class PageCacheMiddleware:
                 response = HttpResponse(entry.content, headers=entry.headers)
                 response["Content-Length"] = str(len(entry.content))
                 response["X-Page-Cache"] = "hit"
-                return _finish(request, response, entry.etag, entry.last_modified, public=True)
+                etag = _send_coded(request, response, entry.coded, entry.etag)
+                return _finish(request, response, etag, entry.last_modified, public=True)
             current = _tokens_fill(current)  # read before rendering: see the module's docstring
         response = self.get_response(request)
         if response.status_code != 200 or response.streaming:
@@ -200,7 +228,8 @@ class PageCacheMiddleware:
         # A response with cookies, or with a CSP nonce, belongs to one reader only.
         if shared and not response.cookies and "nonce-" not in response.get("Content-Security-Policy", ""):
             headers = {k: v for k, v in response.items() if k.lower() not in _NOT_KEPT}
-            entry = CachedPage(response.content, headers, etag, last_modified, current)
+            entry = CachedPage(response.content, headers, etag, last_modified, current, coded=_coded(response.content))
             caches[CACHE_ALIAS].set(key, entry, timeout=spec.timeout)
             response["X-Page-Cache"] = "miss"
+            etag = _send_coded(request, response, entry.coded, etag)
         return _finish(request, response, etag, last_modified, public=anonymous)

@@ -177,6 +177,14 @@ class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = [FilterBackend]
     throttle_classes = [AnonymousThrottle]
     list_serializer_class = None
+    change_kind: str | None = None  # the change log's kind of the objects (ChangeEvent.Kind): a detail's validators are its own
+
+    def validator_scope(self):
+        """A detail (and its sub-resources, such as ninjs) shows its object: its validators come from that
+        object's entries in the change log, which also record every change of what its detail shows."""
+        if self.detail and self.change_kind and self.lookup_field in self.kwargs:
+            return ((self.change_kind, self.kwargs[self.lookup_field]),)
+        return ()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

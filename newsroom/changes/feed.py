@@ -17,12 +17,15 @@ every visible entry is final. A reader's own uncommitted entries (a test's
 transaction) are visible to it, as its own writes always are.
 """
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.apps import apps
 from django.db import connection
 
 from .models import ChangeEvent
+from .shows import KINDS
 
 _HORIZON = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
 _OWN_TXID = "pg_current_xact_id_if_assigned()::text::bigint"
@@ -90,16 +93,45 @@ def changes_after(*, since: int, limit: int, horizon: int | None = None) -> Feed
 
 
 @dataclass(frozen=True)
+class ObjectState:
+    """One object's own entries in the log: a ``key`` that moves whenever one is added, and the last one's time.
+
+    ``key`` is None when the object has no entry (or no object has that address).
+    """
+
+    key: str | None
+    last_at: object
+
+
+@dataclass(frozen=True)
 class LogState:
     """What the log shows readers now: a ``key`` that moves with any change, the last entry's time,
-    and the ``horizon`` that makes entries final (PostgreSQL: the oldest running transaction; SQLite: the last id)."""
+    the ``horizon`` that makes entries final (PostgreSQL: the oldest running transaction; SQLite: the last id),
+    and the state of each object asked for by (kind, address)."""
 
     key: str
     last_at: object
     horizon: int | None
+    objects: dict[tuple[str, str], ObjectState] = field(default_factory=dict)
 
 
-def changes_state(*, also: tuple[str, ...] = ()) -> LogState:
+def _object_parts(objects: Sequence[tuple[str, str]], floor: str) -> tuple[list[str], list]:
+    """Three scalar subqueries per (kind, address): the object's last entry in the feed's order (id and time),
+    and the count of its entries from ``floor`` on. Each is a probe of the ``(kind, object_id, txid, id)`` index."""
+    table = ChangeEvent._meta.db_table
+    parts, params = [], []
+    for kind, slug in objects:
+        model = apps.get_model(KINDS[kind].model)
+        column = model._meta.get_field(KINDS[kind].slug).column
+        found = f"kind = %s AND object_id = (SELECT {model._meta.pk.column} FROM {model._meta.db_table} WHERE {column} = %s)"
+        last = f"FROM {table} WHERE {found} ORDER BY txid DESC, id DESC LIMIT 1"
+        parts += [f"(SELECT id {last})", f"(SELECT created_at {last})"]
+        parts.append(f"(SELECT count(*) FROM {table} WHERE {found} AND txid >= {floor})")
+        params += [kind, slug] * 3
+    return parts, params
+
+
+def changes_state(*, also: tuple[str, ...] = (), objects: Sequence[tuple[str, str]] = ()) -> LogState:
     """The log's state in one query (the API computes it first in every request, for its validators).
 
     The last id alone misses a transaction that commits an entry below it; on
@@ -107,16 +139,35 @@ def changes_state(*, also: tuple[str, ...] = ()) -> LogState:
     horizon on (any late entry is among them: its transaction was running, so
     its id is at or above the horizon). ``also``: more scalar SQL expressions
     whose values join the key, read in the same query.
+
+    ``objects``: (kind, address) pairs whose own state is read in the same
+    query (``LogState.objects``). An object's key is its floor, last entry and
+    count of entries from the floor on: an entry that becomes visible later was
+    written by a transaction at or above today's horizon, so it either raises
+    that count or comes with a new floor. The log is append-only, so nothing
+    lowers a count under an unchanged floor. On SQLite the floor is 0: the count
+    covers all of the object's entries.
     """
     table = ChangeEvent._meta.db_table
     parts = [f"(SELECT id FROM {table} ORDER BY id DESC LIMIT 1)", f"(SELECT created_at FROM {table} ORDER BY id DESC LIMIT 1)"]
     postgres = connection.vendor == "postgresql"
     if postgres:
         parts += [_HORIZON, f"(SELECT count(*) FROM {table} WHERE txid >= {_HORIZON} / {_WINDOW} * {_WINDOW})"]
+    shown, params = _object_parts(objects, f"{_HORIZON} / {_WINDOW} * {_WINDOW}" if postgres else "0")
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join([*parts, *also])}")
+        cursor.execute(f"SELECT {', '.join([*parts, *also, *shown])}", params)
         row = cursor.fetchone()
-    last_id, last_at, *rest = row
+    last_id, last_at, *rest = row[: len(row) - len(shown)]
     horizon = rest.pop(0) if postgres else (last_id or 0)
     floor = [horizon // _WINDOW] if postgres else []
-    return LogState(key=".".join(map(str, (last_id, *floor, *rest))), last_at=last_at, horizon=horizon)
+    states = _object_states(objects, row[len(row) - len(shown) :], floor)
+    return LogState(key=".".join(map(str, (last_id, *floor, *rest))), last_at=last_at, horizon=horizon, objects=states)
+
+
+def _object_states(objects: Sequence[tuple[str, str]], values: Sequence, floor: list) -> dict[tuple[str, str], ObjectState]:
+    states = {}
+    for i, address in enumerate(objects):
+        last_id, last_at, count = values[3 * i : 3 * i + 3]
+        key = None if last_id is None else ".".join(map(str, (*floor, last_id, count)))
+        states[address] = ObjectState(key=key, last_at=last_at)
+    return states

@@ -38,7 +38,8 @@ class ChangeEvent(models.Model):
         verbose_name = "change event"
         verbose_name_plural = "change events"
         indexes = [
-            models.Index(fields=["kind", "object_id"], name="changeevent_object"),
+            # An object's own entries in the feed's order: the API's per-object validators (feed.changes_state).
+            models.Index(fields=["kind", "object_id", "txid", "id"], name="changeevent_object_feed"),
             models.Index(fields=["created_at"], name="changeevent_created"),  # the page-cache reconcile's window
             models.Index(fields=["txid", "id"], name="changeevent_feed"),  # the feed's order and its horizon
         ]

@@ -5,11 +5,13 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema, path_of, site_url
+from newsroom.changes.models import ChangeEvent
 from sources.models import Outlet
 from stories.selectors import with_picture
 
 from .references import EMBEDDED_STORIES, latest_live_stories
 from .serializers import CardImageField, StoryListItemSerializer
+from .version import CodeVersionMixin
 
 
 class OutletListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
@@ -45,7 +47,8 @@ class OutletDetailSerializer(OutletListItemSerializer):
     list=list_schema(OutletListItemSerializer, description="The news outlets stories cite, by name."),
     retrieve=detail_schema(OutletDetailSerializer, description="One outlet with the latest stories that cite it."),
 )
-class OutletViewSet(PublicViewSet):
+class OutletViewSet(CodeVersionMixin, PublicViewSet):
+    change_kind = ChangeEvent.Kind.OUTLET
     serializer_class = OutletDetailSerializer
     list_serializer_class = OutletListItemSerializer
     queryset = Outlet.objects.all()

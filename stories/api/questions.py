@@ -6,11 +6,13 @@ from rest_framework import serializers
 
 from faq.models import CommonQuestion, QuestionItem
 from newsroom.api import PublicViewSet, SparseFieldsMixin, detail_schema, list_schema, site_url
+from newsroom.changes.models import ChangeEvent
 from newsroom.richtext import html_to_text, sanitize_html
 from stories.selectors import with_picture
 from topics.models import Topic
 
 from .serializers import CardImageField, TopicRefSerializer
+from .version import CodeVersionMixin
 
 
 class QuestionItemSerializer(serializers.ModelSerializer):
@@ -66,7 +68,8 @@ def question_public_queryset(*, with_items: bool = False):
     list=list_schema(QuestionListItemSerializer, description="Published common questions (“Go deeper” pages)."),
     retrieve=detail_schema(QuestionDetailSerializer, description="One common-question page, whole."),
 )
-class QuestionViewSet(PublicViewSet):
+class QuestionViewSet(CodeVersionMixin, PublicViewSet):
+    change_kind = ChangeEvent.Kind.QUESTION
     serializer_class = QuestionDetailSerializer
     list_serializer_class = QuestionListItemSerializer
     queryset = CommonQuestion.objects.published()

@@ -34,6 +34,7 @@ from .questions import QuestionDetailSerializer, question_public_queryset
 from .references import PAGE_FIELDS, References, latest_live_stories_by, view_references
 from .serializers import StoryDetailSerializer
 from .topics import TopicDetailSerializer
+from .version import CodeVersionMixin
 
 MAX_LIMIT = 500
 BIGINT = 2**63 - 1
@@ -172,7 +173,7 @@ def _public_details(keys, *, context: dict, refs: References) -> dict:
     return found
 
 
-class SyncView(ConditionalGetMixin, GenericAPIView):
+class SyncView(CodeVersionMixin, ConditionalGetMixin, GenericAPIView):
     """The change feed for offline clients."""
 
     throttle_classes = [AnonymousThrottle]

@@ -7,11 +7,13 @@ from rest_framework.response import Response
 
 from faq.models import CommonQuestion
 from newsroom.api import PublicViewSet, SparseFieldsMixin, absolute_url, detail_schema, list_schema, path_of, site_url
+from newsroom.changes.models import ChangeEvent
 from stories.selectors import with_picture
 from topics.models import Topic
 
 from .references import EMBEDDED_STORIES, latest_live_stories
 from .serializers import CardImageField, QuestionRefSerializer, StoryListItemSerializer
+from .version import CodeVersionMixin
 
 
 class TopicListItemSerializer(SparseFieldsMixin, serializers.ModelSerializer):
@@ -48,7 +50,8 @@ class TopicDetailSerializer(TopicListItemSerializer):
     list=list_schema(TopicListItemSerializer, description="Topics (people, countries, organisations, places, events) by name."),
     retrieve=detail_schema(TopicDetailSerializer, description="One topic with its questions and latest stories."),
 )
-class TopicViewSet(PublicViewSet):
+class TopicViewSet(CodeVersionMixin, PublicViewSet):
+    change_kind = ChangeEvent.Kind.TOPIC
     serializer_class = TopicDetailSerializer
     list_serializer_class = TopicListItemSerializer
     queryset = Topic.objects.all()

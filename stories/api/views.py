@@ -10,6 +10,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from newsroom.api import PublicViewSet, detail_schema, list_schema
+from newsroom.changes.models import ChangeEvent
 from stories.models import Story
 from stories.search import search_hits
 from stories.selectors import (
@@ -26,6 +27,7 @@ from .kept import story_live_api_json
 from .ninjs import story_ninjs
 from .references import PAGE_FIELDS, attach_topics, view_references, with_topic_ids
 from .serializers import StoryDetailSerializer, StoryListItemSerializer
+from .version import CodeVersionMixin
 
 
 @extend_schema_view(
@@ -45,7 +47,7 @@ from .serializers import StoryDetailSerializer, StoryListItemSerializer
         "answer 301 to the current address); an unpublished story answers 410.",
     ),
 )
-class StoryViewSet(PublicViewSet):
+class StoryViewSet(CodeVersionMixin, PublicViewSet):
     """Published stories. Lists come from the live columns; a detail from the live revision."""
 
     serializer_class = StoryDetailSerializer
@@ -55,6 +57,27 @@ class StoryViewSet(PublicViewSet):
     # per-process reference maps (references.py): one query per page. Built once;
     # DRF clones it for each request.
     queryset = with_topic_ids(story_list_live())
+    change_kind = ChangeEvent.Kind.STORY
+
+    def validator_scope(self):
+        """A detail (and its ninjs): the story's own entries. A list filtered by topics or outlets: theirs.
+
+        A topic (an outlet) is recorded with every change of any live story on
+        it (``newsroom/changes/shows.py``: its detail shows its latest stories,
+        and fan-out records it for any of them), including a story tagged or
+        untagged, and the rename of another topic such a story carries; so its
+        entries move whenever a list filtered by it may differ, whatever the
+        other filters. Any other list: all public content.
+        """
+        if self.action != "list":
+            return super().validator_scope()
+        named = [name for name in ("topic", "outlet") if self.request.query_params.get(name)]
+        if not named:
+            return ()
+        form = self.filterset_class(data=self.request.query_params, queryset=Story.objects.none()).form
+        if not form.is_valid():
+            return ()  # a 400 follows
+        return tuple((name, slug) for name in named for slug in form.cleaned_data[name])
 
     def paginate_queryset(self, queryset):
         page = attach_topics(super().paginate_queryset(queryset), view_references(self))

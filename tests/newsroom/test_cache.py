@@ -273,3 +273,66 @@ def test_beat_runs_the_reconcile_task_every_minute(settings, commit):
     with commit():
         build_story()
     assert reconcile_page_cache.delay().get() >= 1  # the change is seen
+
+
+# --- content coding of cached pages (newsroom/encoding.py) --------------------------------
+
+
+def _vary(response) -> set[str]:
+    return {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
+
+
+@pytest.mark.parametrize("coding", ["gzip", "br"])
+def test_a_cached_page_is_sent_compressed_and_decodes_to_the_plain_page(client, commit, coding):
+    import gzip
+
+    import brotli
+
+    with commit():
+        story = build_story(headline="Compressed headline", blocks=4)
+    url = story.get_absolute_url()
+    plain = client.get(url)  # the miss: stored with its coded bytes
+    for state in ("hit", "hit"):
+        coded = _get(client, url, **{"Accept-Encoding": f"{coding}, identity;q=0.1"})
+        assert coded["X-Page-Cache"] == state and coded.queries == 0
+        assert coded["Content-Encoding"] == coding and int(coded["Content-Length"]) == len(coded.content)
+        decoded = gzip.decompress(coded.content) if coding == "gzip" else brotli.decompress(coded.content)
+        assert decoded == plain.content and "Compressed headline" in decoded.decode()
+        assert len(coded.content) < len(plain.content) / 2
+        assert coded["ETag"] == plain["ETag"][:-1] + f'-{coding}"' and "accept-encoding" in _vary(coded)
+    not_modified = client.get(url, headers={"Accept-Encoding": coding, "If-None-Match": coded["ETag"]})
+    assert not_modified.status_code == 304 and "Content-Encoding" not in not_modified
+    assert client.get(url, headers={"Accept-Encoding": coding, "If-None-Match": plain["ETag"]}).status_code == 200
+
+
+def test_the_first_request_of_a_page_is_compressed_too_and_a_plain_client_gets_it_plain(client, commit):
+    import brotli
+
+    with commit():
+        story = build_story(blocks=4)
+    url = story.get_absolute_url()
+    first = client.get(url, headers={"Accept-Encoding": "gzip, br"})
+    assert first["X-Page-Cache"] == "miss" and first["Content-Encoding"] == "br"
+    plain = client.get(url)
+    assert plain["X-Page-Cache"] == "hit" and "Content-Encoding" not in plain
+    assert brotli.decompress(first.content) == plain.content and "accept-encoding" in _vary(plain)
+
+
+def test_a_reader_with_a_session_gets_the_page_plain(client, commit, django_user_model):
+    with commit():
+        story = build_story(blocks=4)
+    client.force_login(django_user_model.objects.create_user("reader", password="x-pass-123"))
+    response = client.get(story.get_absolute_url(), headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and "Content-Encoding" not in response
+    assert "X-Page-Cache" not in response
+
+
+def test_head_of_a_compressed_page_has_the_headers_of_its_get(client, commit):
+    with commit():
+        story = build_story(blocks=4)
+    url = story.get_absolute_url()
+    got = client.get(url, headers={"Accept-Encoding": "gzip"})
+    head = client.head(url, headers={"Accept-Encoding": "gzip"})
+    assert head.status_code == 200 and head.content == b""
+    for name in ("Content-Encoding", "Content-Length", "ETag", "Vary", "Content-Type"):
+        assert head[name] == got[name], name
