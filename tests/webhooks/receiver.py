@@ -7,9 +7,11 @@ otherwise). ``stop()`` takes it off the network (connections refused) and
 ``start()`` brings it back on the same port.
 """
 
+import contextlib
 import hashlib
 import hmac
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -49,6 +51,14 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
 
+    def setup(self):
+        super().setup()
+        self.server.connections.add(self.connection)
+
+    def finish(self):
+        super().finish()
+        self.server.connections.discard(self.connection)
+
     def do_POST(self):
         receiver = self.server.receiver
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
@@ -67,6 +77,10 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.connections: set[socket.socket] = set()
 
 
 class Receiver:
@@ -89,6 +103,9 @@ class Receiver:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            for connection in list(self._server.connections):  # kept-alive connections go down too
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
             self._server = None
 
     def url(self, path: str = "/hooks") -> str:
