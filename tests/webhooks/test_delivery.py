@@ -6,6 +6,7 @@ retries over time and outages are in ``test_worker.py``.
 """
 
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -142,7 +143,7 @@ def test_a_failing_receiver_is_retried_then_the_endpoint_disabled_and_nothing_is
     commit, hook, receiver, settings, editor, client
 ):
     settings.WEBHOOK_DISABLE_AFTER_FAILURES = 3
-    settings.WEBHOOK_DISABLE_AFTER = __import__("datetime").timedelta(0)
+    settings.WEBHOOK_DISABLE_AFTER = timedelta(0)
     receiver.status = 500
     with commit():
         story = build_story(headline="Held back")
