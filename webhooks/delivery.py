@@ -81,12 +81,11 @@ def delivery_attempt(*, delivery_id: int) -> Outcome:
 
 def event_body(delivery: Delivery) -> tuple[bytes, str]:
     """The JSON body of ``delivery`` and its action: an upsert with the public detail, or a tombstone."""
-    data = None
-    if delivery.kind != Delivery.PING:
-        data = public_details([(delivery.kind, delivery.object_id)]).get((delivery.kind, delivery.object_id))
-    action = ChangeEvent.Action.UPSERT if data else ChangeEvent.Action.DELETE
     if delivery.kind == Delivery.PING:
-        action = Delivery.PING
+        data, action = None, Delivery.PING
+    else:
+        data = public_details([(delivery.kind, delivery.object_id)]).get((delivery.kind, delivery.object_id))
+        action = ChangeEvent.Action.UPSERT if data else ChangeEvent.Action.DELETE
     event = {
         "event_id": str(delivery.event_id),
         "kind": delivery.kind,
@@ -147,7 +146,7 @@ def post(*, endpoint: Endpoint, body: bytes, event_id: str, kind: str) -> Answer
             return Answer(response.status_code, excerpt, error[:500])
     except (AddressRefused, HostUnresolvable) as exc:
         return Answer(None, "", str(exc)[:500])
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
         return Answer(None, "", f"{type(exc).__name__}: {exc or 'no answer'}"[:500])
 
 

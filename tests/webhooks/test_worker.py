@@ -99,7 +99,7 @@ def test_every_change_arrives_in_order_per_object_through_failures_and_an_outage
         tries = [r.event["cursor"] for r in attempts if (r.event["kind"], r.event["id"]) == key]
         assert tries == sorted(tries), (key, tries)
     # Retried with backoff: the first event's failed attempts are spaced at least BASE × 2^n apart.
-    first_event = accepted[0]["event_id"]
+    first_event = str(next(d.event_id for d in deliveries if (d.kind, d.object_id) == ("story", first.pk)))
     failed = [r.at for r in attempts if r.event["event_id"] == first_event and r.answered == 500]
     assert len(failed) >= 3
     for n, (earlier, later) in enumerate(zip(failed, failed[1:], strict=False)):
