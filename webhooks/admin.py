@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html
@@ -29,7 +30,7 @@ from .services import (
 CHANGE_PERM = "webhooks.change_endpoint"
 SIGNING_HELP = (
     "Give the secret to the receiver's team: docs/webhooks.md says how they check signatures."
-    " “Rotate the secret” (a list action) makes a new one; the old one signs too for a while."
+    " “Rotate the secret” makes a new one; the old one signs too for a while."
 )
 _COLOURS = {"ok": "#2e7d32", "bad": "#c62828", "wait": "#6d6d6d"}
 
@@ -85,6 +86,15 @@ class EndpointAdmin(BoundedSearchMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         endpoint_save(endpoint=obj, actor=request.user)
+
+    def response_change(self, request, obj):
+        """The change page's own buttons (``_ping``, ``_rotate_secret``, ``_enable``): saved, then done, then back."""
+        tools = {"_ping": self.send_ping, "_rotate_secret": self.rotate_secret, "_enable": self.enable}
+        for name, action in tools.items():
+            if name in request.POST:
+                action(request, Endpoint.objects.filter(pk=obj.pk))
+                return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     @admin.display(description="kinds")
     def kinds_display(self, obj):

@@ -105,3 +105,16 @@ def test_a_disabled_endpoint_is_flagged_with_its_reason_and_re_enabled(client, e
     assert "Re-enabled 1 endpoint" in _action(client, "enable", hook).content.decode()
     hook.refresh_from_db()
     assert hook.active and hook.disabled_reason == ""
+
+
+def test_the_change_page_buttons_save_then_ping_or_rotate(client, editor, hook, receiver):
+    client.force_login(editor)
+    page = client.get(hook.get_absolute_url()).content.decode()
+    assert 'name="_ping"' in page and 'name="_rotate_secret"' in page and 'name="_enable"' not in page
+    form = {"name": "Renamed backend", "url": hook.url, "kinds": ["story"]}
+    page = client.post(hook.get_absolute_url(), {**form, "_ping": "1"}, follow=True).content.decode()
+    assert "Renamed backend: ping answered HTTP 200." in page and receiver.received[-1].event["kind"] == "ping"
+    old = hook.secret
+    client.post(hook.get_absolute_url(), {**form, "_rotate_secret": "1"})
+    hook.refresh_from_db()
+    assert hook.name == "Renamed backend" and hook.kinds == ["story"] and hook.secret != old and hook.previous_secret == old

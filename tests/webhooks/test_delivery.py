@@ -196,3 +196,30 @@ def test_a_new_endpoint_gets_changes_from_now_on_not_the_logs_history(commit, db
     with commit():
         after = build_story(headline="After the endpoint")
     assert [(e["kind"], e["id"]) for e in receiver.accepted() if e["kind"] == "story"] == [("story", after.pk)]
+
+
+def test_a_later_change_of_an_object_waits_while_an_earlier_one_is_unanswered(commit, hook, receiver):
+    receiver.status = 500
+    with commit():
+        story = build_story(headline="One")
+        other = build_story(headline="Another story")
+    story.headline = "Two"
+    story.save()
+    with commit():
+        story_publish(story=story, actor=None)  # the second change of the story: its first is still failing
+    first, second = Delivery.objects.filter(kind="story", object_id=story.pk).order_by("pk")
+    assert (first.attempts, second.attempts) == (1, 0)  # the later change was not sent
+    assert [r.event["id"] for r in receiver.received if r.event["kind"] == "story"] == [story.pk, other.pk]
+    receiver.status = 200
+    Delivery.objects.filter(status=P.PENDING).update(next_attempt_at="2000-01-01T00:00Z")
+    dispatch.delay()
+    assert [e["cursor"] for e in receiver.accepted() if e["id"] == story.pk] == [first.cursor, second.cursor]
+
+
+def test_a_change_whose_after_commit_dispatch_was_lost_is_delivered_by_the_next_sweep(commit, hook, receiver, settings):
+    settings.PUBLIC_CHANGE_STEPS = [s for s in settings.PUBLIC_CHANGE_STEPS if not s.startswith("webhooks.")]
+    with commit():
+        story = build_story(headline="Committed while the broker was away")
+    assert receiver.received == [] and not Delivery.objects.exists()
+    dispatch.delay()  # beat's sweep
+    assert [(e["kind"], e["id"]) for e in receiver.accepted() if e["kind"] == "story"] == [("story", story.pk)]
