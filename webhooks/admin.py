@@ -11,6 +11,7 @@ from django.http import HttpResponseRedirect
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from newsroom.admin_mixins import BoundedSearchMixin, ReadOnlyAdminMixin
 from newsroom.changes.models import ChangeEvent
@@ -28,6 +29,8 @@ from .services import (
 )
 
 CHANGE_PERM = "webhooks.change_endpoint"
+# An endpoint's health, shown read-only on its page.
+HEALTH_FIELDS = ["state", "disabled_reason", "consecutive_failures", "failing_since", "log_link", "created_by", "created_at"]
 SIGNING_HELP = (
     "Give the secret to the receiver's team: docs/webhooks.md says how they check signatures."
     " “Rotate the secret” makes a new one; the old one signs too for a while."
@@ -62,25 +65,21 @@ class EndpointForm(forms.ModelForm):
 @admin.register(Endpoint)
 class EndpointAdmin(BoundedSearchMixin, admin.ModelAdmin):
     form = EndpointForm
-    list_display = ["name", "url", "kinds_display", "state", "consecutive_failures", "log_link"]
+    list_display = ["name", "url", "kinds_display", "state_and_reason", "consecutive_failures", "log_link"]
     list_filter = ["active"]
     search_fields = ["name", "url"]
     actions = ["send_ping", "rotate_secret", "enable", "disable"]
+    view_on_site = False
 
     def get_readonly_fields(self, request, obj=None):
-        return (
-            ["state", "secret_display", "consecutive_failures", "failing_since", "log_link", "created_by", "created_at"]
-            if obj
-            else []
-        )
+        return ["secret_display", *HEALTH_FIELDS] if obj else []
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(None, {"fields": ["name", "url", "kinds"]})]
         if obj:
-            health = ["state", "consecutive_failures", "failing_since", "log_link", "created_by", "created_at"]
             fieldsets += [
                 ("Signing", {"fields": ["secret_display"], "description": SIGNING_HELP}),
-                ("Health", {"fields": health}),
+                ("Health", {"fields": HEALTH_FIELDS}),
             ]
         return fieldsets
 
@@ -107,9 +106,14 @@ class EndpointAdmin(BoundedSearchMixin, admin.ModelAdmin):
             return _badge("bad", "●", f"Active, failing ×{obj.consecutive_failures}")
         if obj.active:
             return _badge("ok", "●", "Active")
-        return format_html(
-            '{}<br><span class="webhook-disabled-reason">{}</span>', _badge("bad", "▲", "Disabled"), obj.disabled_reason
-        )
+        return _badge("bad", "▲", "Disabled")
+
+    @admin.display(description="state", ordering="active")
+    def state_and_reason(self, obj):
+        if obj.active:
+            return self.state(obj)
+        reason = Truncator(obj.disabled_reason).chars(90)  # in full on its page
+        return format_html('{}<br><span title="{}">{}</span>', self.state(obj), obj.disabled_reason, reason)
 
     @admin.display(description="signing secret")
     def secret_display(self, obj):
@@ -178,17 +182,9 @@ class DeliveryStatusFilter(admin.SimpleListFilter):
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdminMixin, BoundedSearchMixin, admin.ModelAdmin):
-    list_display = [
-        "created_at",
-        "endpoint",
-        "event",
-        "cursor",
-        "outcome",
-        "attempts",
-        "response_status",
-        "short_error",
-        "last_attempt_at",
-    ]
+    list_display = ["event", "endpoint", "outcome", "attempts", "response_status", "short_error", "last_attempt_at"]
+    list_display_links = ["event"]
+    view_on_site = False
     list_filter = ["endpoint", DeliveryStatusFilter, "kind"]
     list_select_related = ["endpoint"]
     search_fields = ["slug", "=event_id"]
