@@ -75,7 +75,7 @@ def delivery_attempt(*, delivery_id: int) -> Outcome:
         return Outcome()
     delivery = Delivery.objects.select_related("endpoint").get(pk=delivery_id)
     body, action = event_body(delivery)
-    answer = post(endpoint=delivery.endpoint, body=body, event_id=str(delivery.event_id), kind=delivery.kind)
+    answer = event_post(endpoint=delivery.endpoint, body=body, event_id=str(delivery.event_id), kind=delivery.kind)
     return _record(delivery, answer, action=action)
 
 
@@ -124,7 +124,7 @@ def signing_secrets(endpoint: Endpoint) -> list[str]:
     return [endpoint.secret, endpoint.previous_secret] if keep_previous else [endpoint.secret]
 
 
-def post(*, endpoint: Endpoint, body: bytes, event_id: str, kind: str) -> Answer:
+def event_post(*, endpoint: Endpoint, body: bytes, event_id: str, kind: str) -> Answer:
     """POST ``body``, signed, to the endpoint; the answer (never raises for the network's sake)."""
     headers = {
         "Content-Type": "application/json",

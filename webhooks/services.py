@@ -10,7 +10,7 @@ from newsroom.auth import display_name
 from newsroom.changes.feed import changes_last
 from newsroom.public_http import AddressRefused, HostUnresolvable, public_addresses
 
-from .delivery import Answer, event_body, host_private_allowed, post
+from .delivery import Answer, event_body, event_post, host_private_allowed
 from .models import Delivery, Endpoint, secret_new
 from .tasks import dispatch
 
@@ -95,7 +95,7 @@ def endpoint_ping(*, endpoint: Endpoint) -> Delivery:
     """POST a ``ping`` event now (from the admin) and log it; it does not count towards disabling."""
     delivery = Delivery.objects.create(endpoint=endpoint, kind=Delivery.PING, status=P.PENDING, next_attempt_at=None)
     body, action = event_body(delivery)
-    answer: Answer = post(endpoint=endpoint, body=body, event_id=str(delivery.event_id), kind=Delivery.PING)
+    answer: Answer = event_post(endpoint=endpoint, body=body, event_id=str(delivery.event_id), kind=Delivery.PING)
     now = timezone.now()
     delivery.status = P.DELIVERED if answer.ok else P.FAILED
     delivery.delivered_at = now if answer.ok else None
