@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "sources",
     "faq",
     "stories",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -161,7 +162,11 @@ PUBLIC_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
 
 # The public-change pipeline (newsroom/changes/): what runs, in order, once a
 # recorded change commits, and what the beat's reconcile runs again each minute.
-PUBLIC_CHANGE_STEPS = ["stories.after_change.live_copies_refresh", "stories.after_change.page_cache_purge"]
+PUBLIC_CHANGE_STEPS = [
+    "stories.after_change.live_copies_refresh",
+    "stories.after_change.page_cache_purge",
+    "webhooks.after_change.webhooks_dispatch_soon",  # last: the kept API bodies are fresh by then
+]
 # Workflow emails (stories/notify.py): printed to the console in debug (`make run`); otherwise SMTP, to
 # EMAIL_HOST (or the host's own mail server on localhost:25). A failed send is logged, never an error.
 _EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -184,7 +189,7 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@localhost>")
 # The admin home's panels (newsroom/admin_site.py): callables taking the request, returning panels.
-ADMIN_DESK_PANELS = ["stories.admin.desk.desk_panels"]
+ADMIN_DESK_PANELS = ["stories.admin.desk.desk_panels", "webhooks.admin.desk_panels"]
 # How import_content checks the files a row names (newsroom/portability.py), by model label.
 CONTENT_FILE_CHECKS = {"images.image": "images.ingest.stored_file_check", "images.rendition": "images.ingest.stored_file_check"}
 PUBLIC_CHANGE_RECONCILE_STEPS = ["stories.after_change.page_cache_purge"]
@@ -221,6 +226,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "changes.tasks.reconcile",
         "schedule": timedelta(minutes=1),
     },
+    # Webhook deliveries of changes not handed out yet, and retries whose task was lost (webhooks/dispatch.py).
+    "dispatch-webhooks": {
+        "task": "webhooks.tasks.dispatch",
+        "schedule": timedelta(seconds=float(os.environ.get("WEBHOOK_SWEEP_SECONDS", "30"))),
+    },
     "enqueue-due-feeds": {
         "task": "sources.tasks.feeds_enqueue_due",
         "schedule": timedelta(seconds=int(os.environ.get("FEED_POLL_SECONDS", "60"))),
@@ -246,6 +256,29 @@ FEED_USER_AGENT = f"Newsroom-FeedFetcher/1.0 (+{SITE_URL}; feed polling for edit
 FEED_BACKOFF_MAX = timedelta(hours=int(os.environ.get("FEED_BACKOFF_MAX_HOURS", "24")))
 FEED_CLAIM_LEASE = timedelta(minutes=10)  # a claimed feed is not enqueued again meanwhile
 FEED_LOCK_SECONDS = int(os.environ.get("FEED_LOCK_SECONDS", str(CELERY_TASK_TIME_LIMIT + 30)))  # outlives the hard limit
+
+# --- Webhooks (webhooks/) -------------------------------------------------
+# Each public change is POSTed, signed, to the endpoints editors register; a failed attempt is retried after
+# WEBHOOK_BACKOFF_BASE × 2^(attempt-1) seconds (at most WEBHOOK_BACKOFF_MAX), up to WEBHOOK_MAX_ATTEMPTS times.
+WEBHOOK_CONNECT_TIMEOUT = float(os.environ.get("WEBHOOK_CONNECT_TIMEOUT", "5"))
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+WEBHOOK_BACKOFF_BASE = float(os.environ.get("WEBHOOK_BACKOFF_BASE", "30"))
+WEBHOOK_BACKOFF_MAX = float(os.environ.get("WEBHOOK_BACKOFF_MAX", "3600"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "30"))
+# An endpoint is disabled (its deliveries kept, paused) once this many attempts in a row have failed
+# over at least this long; an editor re-enables it in the admin.
+WEBHOOK_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_AFTER_FAILURES", "20"))
+WEBHOOK_DISABLE_AFTER = timedelta(seconds=float(os.environ.get("WEBHOOK_DISABLE_AFTER_SECONDS", str(12 * 3600))))
+# After a rotation the previous secret signs too (a second v1=) for this long, so receivers can switch over.
+WEBHOOK_SECRET_OVERLAP = timedelta(hours=int(os.environ.get("WEBHOOK_SECRET_OVERLAP_HOURS", "24")))
+# As for feeds: endpoints on loopback, private or link-local addresses are refused, unless allowed here.
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=False)
+WEBHOOK_PRIVATE_HOSTS_ALLOWED = [h.lower() for h in env_list("WEBHOOK_PRIVATE_HOSTS_ALLOWED")]
+# Endpoints must be https:// unless this is on (debug, tests): the body is public, its signature is not.
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
+WEBHOOK_USER_AGENT = f"Newsroom-Webhooks/1.0 (+{SITE_URL})"
+# A claimed attempt is not started again meanwhile (a worker that died mid-attempt frees it after this).
+WEBHOOK_CLAIM_LEASE = timedelta(seconds=CELERY_TASK_TIME_LIMIT + 30)
 
 # --- Auth, i18n, static ---------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -31,3 +31,9 @@ FEED_ALLOW_PRIVATE_HOSTS = True
 # Uploaded images go to a folder of this test run's own, removed when it ends (tests/conftest.py).
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="newsroom-test-media-"))
 SERVE_MEDIA = True  # the live server shows uploaded images to the browser tests
+# The tests' webhook receivers are on loopback, over plain HTTP; retries come quickly.
+WEBHOOK_ALLOW_PRIVATE_HOSTS = True
+WEBHOOK_ALLOW_HTTP = True
+WEBHOOK_BACKOFF_BASE = 0.2
+WEBHOOK_BACKOFF_MAX = 1.0
+WEBHOOK_TIMEOUT = 3.0

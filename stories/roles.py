@@ -5,7 +5,7 @@ withdraw them), add a new topic or outlet a story needs, and upload and
 describe images. Editors do
 all that, plus return, schedule, publish and unpublish stories, edit any
 story, manage topics, outlets and questions, and confirm or remove the topic
-matches of ingested articles. ``roles_sync`` is run by migrations and by
+matches of ingested articles, and register webhook endpoints. ``roles_sync`` is run by migrations and by
 ``manage.py createuser``; it is idempotent.
 """
 
@@ -60,6 +60,9 @@ EDITOR = WRITER + [
     ("sources", "change_sourcearticle"),
     ("sources", "view_sourcearticle"),
     *[("sources", f"{verb}_articletopic") for verb in ("add", "change", "delete", "view")],
+    # Webhooks for app backends: endpoints (their secrets) and the delivery log are editors' only.
+    *[("webhooks", f"{verb}_endpoint") for verb in ("add", "change", "delete", "view")],
+    ("webhooks", "view_delivery"),
 ]
 
 ROLES = {"Writer": WRITER, "Editor": EDITOR}

@@ -171,3 +171,22 @@ def _object_states(objects: Sequence[tuple[str, str]], values: Sequence, floor: 
         key = None if last_id is None else ".".join(map(str, (*floor, last_id, count)))
         states[address] = ObjectState(key=key, last_at=last_at)
     return states
+
+
+def changes_last() -> int:
+    """The cursor of the last final entry (0: none): where a reader that wants only what comes next starts.
+
+    Every entry that becomes visible later sorts after it (the feed's guarantee), so
+    ``changes_after(since=changes_last())`` misses nothing written from now on.
+    """
+    table = ChangeEvent._meta.db_table
+    if connection.vendor == "postgresql":
+        # As in ``changes_after``: a reader's own uncommitted entries (a test's transaction) count.
+        bound = f"txid < GREATEST({_HORIZON}, COALESCE({_OWN_TXID} + 1, 0))"
+        sql = f"SELECT id FROM {table} WHERE {bound} ORDER BY txid DESC, id DESC LIMIT 1"
+    else:
+        sql = f"SELECT id FROM {table} ORDER BY id DESC LIMIT 1"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return row[0] if row else 0

@@ -5,25 +5,25 @@ that dribbles bytes cannot hold a worker), a size cap applied while streaming
 (we stop reading, never buffer the excess), at most ``FEED_MAX_REDIRECTS``
 redirects, and a User-Agent that says who we are.
 
-No server-side request forgery: before every hop (the feed's URL and each
-redirect) the host is resolved and the fetch refused when any of its addresses
-is not globally routable (loopback, private ranges, link-local such as the
-cloud metadata address 169.254.169.254 …), unless ``FEED_ALLOW_PRIVATE_HOSTS``
-is on (tests and benchmarks, whose feed server is on loopback) or the host is
-named in ``FEED_PRIVATE_HOSTS_ALLOWED``. The connection itself is then made to
-an address checked at connect time (``_PublicOnlyBackend``), so a DNS answer
-that changes after the first check (rebinding) is refused too.
+No server-side request forgery (``newsroom/public_http.py``, shared with webhook
+delivery): before every hop (the feed's URL and each redirect) the host is
+resolved and the fetch refused when any of its addresses is not globally
+routable (loopback, private ranges, link-local such as the cloud metadata
+address 169.254.169.254 …), unless ``FEED_ALLOW_PRIVATE_HOSTS`` is on (tests and
+benchmarks, whose feed server is on loopback) or the host is named in
+``FEED_PRIVATE_HOSTS_ALLOWED``; the connection is made to an address checked at
+connect time, so a DNS answer that changes after the first check (rebinding) is
+refused too.
 """
 
-import ipaddress
-import socket
 import threading
 import time
 from dataclasses import dataclass
 
-import httpcore
 import httpx
 from django.conf import settings
+
+from newsroom.public_http import AddressRefused, HostUnresolvable, public_only_client
 
 from ..models import Feed
 
@@ -59,63 +59,15 @@ def _private_allowed(host: str) -> bool:
     return settings.FEED_ALLOW_PRIVATE_HOSTS or host in settings.FEED_PRIVATE_HOSTS_ALLOWED
 
 
-def _public_addresses(host: str, port: int, what: str) -> list[str]:
-    """The addresses ``host`` resolves to, if every one is globally routable; else FetchError naming ``what``."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise FetchError(f"cannot resolve {host}: {exc}", status=Feed.Status.NETWORK_ERROR, retryable=True) from exc
-    addresses = []
-    for *_, sockaddr in infos:
-        address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
-        mapped = getattr(address, "ipv4_mapped", None)
-        if not (mapped or address).is_global:
-            raise FetchError(
-                f"refused {what}: {host} resolves to {address}, not a public address (FEED_ALLOW_PRIVATE_HOSTS is off)",
-                status=Feed.Status.BLOCKED,
-            )
-        addresses.append(sockaddr[0])
-    return addresses
-
-
-def _refuse_private_hosts(request: httpx.Request) -> None:
-    """httpx request hook, run before each hop: refuse hosts resolving to a non-global address."""
-    host = request.url.raw_host.decode("ascii")  # IDNA-encoded, as the resolver wants it
-    if not _private_allowed(host):
-        _public_addresses(host, request.url.port or (443 if request.url.scheme == "https" else 80), str(request.url))
-
-
-class _PublicOnlyBackend(httpcore.SyncBackend):
-    """Connects only to addresses checked at that moment: a host whose DNS answer changes between the
-    request hook's check and the connection (DNS rebinding) cannot slip a private address in."""
-
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        if _private_allowed(host):
-            return super().connect_tcp(host, port, timeout, local_address, socket_options)
-        error = None
-        for address in _public_addresses(host, port, f"{host}:{port}"):
-            try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
-            except httpcore.ConnectError as exc:  # the next address, as socket.create_connection would
-                error = exc
-        raise error or httpcore.ConnectError(f"{host} has no address")
-
-
-def _transport() -> httpx.HTTPTransport:
-    transport = httpx.HTTPTransport()
-    transport._pool._network_backend = _PublicOnlyBackend()  # httpx does not take a backend as an argument
-    return transport
-
-
 def _client() -> httpx.Client:
     """One pooled client per thread (and per worker process, created after fork)."""
     client = getattr(_local, "client", None)
     if client is None:
-        client = httpx.Client(
-            transport=_transport(),
+        client = public_only_client(
+            private_allowed=_private_allowed,
+            setting="FEED_ALLOW_PRIVATE_HOSTS",
             follow_redirects=True,
             max_redirects=settings.FEED_MAX_REDIRECTS,
-            event_hooks={"request": [_refuse_private_hosts]},
             headers={
                 "User-Agent": settings.FEED_USER_AGENT,
                 "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
@@ -165,6 +117,10 @@ def feed_http_get(*, url: str, etag: str = "", last_modified: str = "") -> Fetch
                     )
                 chunks.append(chunk)
             return _response(response, b"".join(chunks))
+    except AddressRefused as exc:
+        raise FetchError(str(exc), status=Feed.Status.BLOCKED) from exc
+    except HostUnresolvable as exc:
+        raise FetchError(str(exc), status=Feed.Status.NETWORK_ERROR, retryable=True) from exc
     except httpx.TooManyRedirects as exc:
         raise FetchError(
             f"more than {settings.FEED_MAX_REDIRECTS} redirects (chain too long or a loop): {exc}",

@@ -22,7 +22,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from faq.models import CommonQuestion
-from newsroom.api import BAD_REQUEST, THROTTLED, AnonymousThrottle, ConditionalGetMixin
+from newsroom.api import BAD_REQUEST, THROTTLED, AnonymousThrottle, ConditionalGetMixin, api_fingerprint
 from newsroom.changes.feed import UnknownCursor, changes_after
 from newsroom.changes.models import ChangeEvent
 from stories.revisions import snapshot_image_ids
@@ -31,7 +31,7 @@ from stories.selectors import library_images, story_live_queryset, story_page_wi
 from .kept import stories_kept_api_json
 from .outlets import OutletDetailSerializer
 from .questions import QuestionDetailSerializer, question_public_queryset
-from .references import PAGE_FIELDS, References, latest_live_stories_by, view_references
+from .references import PAGE_FIELDS, References, latest_live_stories_by, references_for, view_references
 from .serializers import StoryDetailSerializer
 from .topics import TopicDetailSerializer
 from .version import CodeVersionMixin
@@ -135,6 +135,12 @@ def sync_page(*, since: int, limit: int, context: dict, refs: References, horizo
             )
         )
     return {"changes": changes, "next_cursor": page.next_cursor, "has_more": page.has_more}
+
+
+def public_details(keys) -> dict:
+    """The current detail of each public (kind, id) in ``keys``, exactly as the sync feed sends it as ``data``,
+    outside a request (webhook delivery); absent keys are not public (any more)."""
+    return _public_details(list(keys), context={}, refs=references_for(fingerprint=api_fingerprint()))
 
 
 def _public_details(keys, *, context: dict, refs: References) -> dict:

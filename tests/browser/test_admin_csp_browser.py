@@ -21,6 +21,8 @@ def test_admin_pages_break_no_content_security_policy_rule(browser, live_server,
         "/admin/faq/commonquestion/add/",
         "/admin/sources/feed/",
         "/admin/topics/topic/add/",
+        "/admin/webhooks/endpoint/add/",
+        "/admin/webhooks/delivery/",
     ]
     for path in pages:
         response = page.goto(live_server.url + path)

@@ -394,6 +394,7 @@ def test_a_redirect_to_a_private_address_is_refused_before_it_is_followed(settin
 
 def test_a_dns_answer_that_turns_private_after_the_check_is_refused_at_connect(settings, feed_server, monkeypatch):
     """DNS rebinding: the name first resolves to a public address, then (at connect) to loopback."""
+    from newsroom import public_http
     from sources.ingest import fetch
 
     settings.FEED_ALLOW_PRIVATE_HOSTS = False
@@ -402,7 +403,7 @@ def test_a_dns_answer_that_turns_private_after_the_check_is_refused_at_connect(s
     def resolve(host, port, *args, **kwargs):
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers, "127.0.0.1"), port))]
 
-    monkeypatch.setattr(fetch, "socket", SimpleNamespace(getaddrinfo=resolve, SOCK_STREAM=socket.SOCK_STREAM))
+    monkeypatch.setattr(public_http, "socket", SimpleNamespace(getaddrinfo=resolve, SOCK_STREAM=socket.SOCK_STREAM))
     monkeypatch.setattr(fetch._local, "client", None, raising=False)  # no kept-alive connection to reuse
     # "localhost" is what the machine's own resolver answers at connect time: the rebound address.
     feed = FeedFactory(url=f"http://localhost:{feed_server.server_address[1]}/feeds/rss20.xml")
