@@ -2,14 +2,12 @@
 
 from django.utils.html import escape
 
-from newsroom.api import absolute_url, site_url
+from newsroom.api import absolute_url, path_of, site_url
 from newsroom.richtext import html_to_text
 from stories.models import SectionBlock
 from stories.revisions import BlockData
 from stories.selectors import StoryPage
 from topics.models import Topic
-
-from .serializers import story_url
 
 # Which ninjs array a topic goes in, by its kind.
 NINJS_ARRAY = {
@@ -26,7 +24,9 @@ def story_ninjs(*, page: StoryPage) -> dict:
     """The ninjs item of a story page: the live revision, its topics and its citations."""
     story = page.story
     item = {
-        "uri": story_url(story.live_slug),
+        # The story's identifier for its whole life: its address by id (a 301 to wherever it lives now), which a
+        # slug change does not move.
+        "uri": absolute_url(f"{path_of('api:story-list')}{story.id}/"),
         "type": "text",
         "representationtype": "full",
         "profile": "newsroom-explainer",

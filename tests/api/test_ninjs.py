@@ -27,7 +27,7 @@ def ninjs_validator():
 def test_demo_story_ninjs_validates(client, demo, ninjs_validator):
     item = client.get(f"/api/v1/stories/{demo.live_slug}/ninjs/").json()
     ninjs_validator.validate(item)
-    assert item["uri"] == f"http://localhost:8000/story/{demo.live_slug}/"
+    assert item["uri"] == f"http://localhost:8000/api/v1/stories/{demo.pk}/"
     assert item["headlines"][0]["value"].startswith("Peru severs")
     roles = [b["role"] for b in item["bodies"]]
     assert roles[:2] == ["whats_happened", "behind_headline"] and "papers_say" in roles
@@ -72,3 +72,16 @@ def test_minimal_story_ninjs_validates(client, ninjs_validator):
     item = response.json()
     ninjs_validator.validate(item)
     assert item["headlines"][0]["value"] == story.live_headline
+
+
+def test_the_ninjs_uri_outlives_a_slug_change_and_leads_to_the_story(client, demo):
+    from stories.workflow import story_publish
+
+    before = client.get(f"/api/v1/stories/{demo.live_slug}/ninjs/").json()["uri"]
+    demo.slug = "peru-mexico-ties-cut"
+    demo.save()
+    demo = story_publish(story=demo, actor=None)
+    after = client.get("/api/v1/stories/peru-mexico-ties-cut/ninjs/").json()
+    assert after["uri"] == before and after["slugline"] == "peru-mexico-ties-cut"
+    moved = client.get(before.removeprefix("http://localhost:8000"))
+    assert moved.status_code == 301 and moved["Location"].endswith("/api/v1/stories/peru-mexico-ties-cut/")
