@@ -83,8 +83,9 @@ MIDDLEWARE = [
     "newsroom.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "newsroom.cache.PageCacheMiddleware",  # anonymous public pages; a hit skips what follows
     "corsheaders.middleware.CorsMiddleware",
+    "newsroom.api.lane.ApiLaneMiddleware",  # the anonymous JSON API skips what follows (newsroom/api/lane.py)
+    "newsroom.cache.PageCacheMiddleware",  # anonymous public pages; a hit skips what follows
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -171,6 +171,8 @@ class FilterBackend(DjangoFilterBackend):
 class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     """Read-only, published content, cached and throttled; subclasses set the querysets."""
 
+    api_lane = True  # served past the middleware made for people (lane.py)
+    authentication_classes = ()  # public content: a session or credentials change nothing
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     pagination_class = KeysetPagination

@@ -66,10 +66,18 @@ def test_validators_differ_by_query(client, urls):
     assert client.get("/api/v1/stories/")["ETag"] != client.get("/api/v1/stories/?ordering=headline")["ETag"]
 
 
-def test_signed_in_users_get_private_responses(client, django_user_model):
+def test_a_signed_in_editor_gets_the_same_public_answer_and_the_api_sets_no_cookie(client, django_user_model):
     build_story()
+    anonymous = client.get("/api/v1/stories/")
     client.force_login(django_user_model.objects.create_user("editor", password="x-pass-123"))
-    assert client.get("/api/v1/stories/")["Cache-Control"] == "private, no-cache"
+    signed_in = client.get("/api/v1/stories/")
+    assert signed_in.content == anonymous.content and signed_in["ETag"] == anonymous["ETag"]
+    assert "private" not in signed_in["Cache-Control"] and not signed_in.cookies  # no session read, none written
+    assert "Content-Security-Policy" not in signed_in and signed_in["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_docs_page_keeps_the_whole_middleware(client):
+    assert "Content-Security-Policy" in client.get("/api/v1/docs/")  # an HTML page for people: the CSP applies
 
 
 def test_anonymous_clients_are_throttled_with_retry_after(client, settings):
