@@ -29,7 +29,6 @@ from .references import PAGE_FIELDS, attach_topics, view_references, with_topic_
 from .serializers import StoryDetailSerializer, StoryListItemSerializer
 from .version import CodeVersionMixin
 
-
 MAX_SCOPE = 20  # topics and outlets whose own state a filtered list's validator reads (three columns each)
 
 
