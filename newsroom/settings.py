@@ -129,6 +129,11 @@ else:
         }
     }
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if USING_POSTGRES and env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
+    # Parameters bound by the server, and a statement run 5 times on a connection is prepared (psycopg's
+    # prepare_threshold): the API's hot queries are planned once per connection, not at every request.
+    # Off behind a transaction-mode pooler that cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------
