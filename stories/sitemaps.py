@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -104,3 +106,16 @@ SITEMAPS = {
     "questions": QuestionSitemap,
     "outlets": OutletSitemap,
 }
+
+
+def sitemap_index(request, sitemaps, sitemap_url_name):
+    """``django.contrib.sitemaps``' index with each location on ``SITE_URL``.
+
+    Django's index names the sections on the request's scheme and host (it has
+    no hook for them, unlike ``Sitemap.get_domain``); crawlers must see one origin.
+    """
+    response = sitemap_views.index(request, sitemaps=sitemaps, sitemap_url_name=sitemap_url_name)
+    asked = f"{request.scheme}://{get_current_site(request).domain}"
+    for item in response.context_data["sitemaps"]:
+        item.location = settings.SITE_URL + item.location.removeprefix(asked)
+    return response

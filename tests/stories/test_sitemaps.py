@@ -77,3 +77,10 @@ def test_robots_txt_points_at_the_sitemaps_and_keeps_crawlers_out_of_private_par
     assert "Sitemap: https://news.example.org/sitemap-news.xml" in body
     for private in ("/admin/", "/preview/"):
         assert f"Disallow: {private}" in body
+
+
+def test_index_names_its_sections_on_site_url_whatever_host_was_asked(client):
+    build_story()
+    response = client.get("/sitemap.xml", HTTP_HOST="127.0.0.1")
+    locs = [e.text for e in ET.fromstring(response.content).iterfind(".//s:loc", NS)]
+    assert locs and all(loc.startswith("https://news.example.org/sitemap-") for loc in locs), locs
