@@ -43,7 +43,7 @@ from .selectors import StoryPage, library_images, live_story_row, story_live_que
 logger = logging.getLogger(__name__)
 
 PAGE_TEMPLATE = "stories/story_detail.html"
-RENDER_SCHEMA = "2"  # bump when the context given to the template changes
+RENDER_SCHEMA = "3"  # bump when the context given to the template changes
 
 
 @cache
@@ -68,6 +68,10 @@ KEPT_TEMPLATES = (
     "stories/includes/story_body.html",
     "stories/includes/citations.html",
     "stories/includes/lead_image.html",
+    "stories/includes/byline.html",
+    "stories/includes/share.html",
+    "stories/includes/related.html",
+    "includes/story_card.html",
     "includes/social_meta.html",
     "includes/search_form.html",
 )
@@ -75,7 +79,7 @@ KEPT_TEMPLATES = (
 
 def _site_context() -> dict:
     # What the context processors give a request; pages kept here have none.
-    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, "SITE_NAV_TOPICS": settings.SITE_NAV_TOPICS}
 
 
 def live_page_key(story: Story) -> str:

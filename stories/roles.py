@@ -54,6 +54,7 @@ EDITOR = WRITER + [
     ("stories", "change_slugredirect"),
     ("stories", "delete_slugredirect"),
     *[("stories", f"{verb}_storyauthor") for verb in ("add", "change", "delete")],
+    *[("stories", f"{verb}_authorprofile") for verb in ("add", "change", "delete", "view")],  # author pages
     ("images", "delete_image"),
     *[(app, f"{verb}_{model}") for app, model in REFERENCE_DATA for verb in ("add", "change", "delete", "view")],
     # Confirming or removing an ingested article's topic matches (list actions and the article's inline).

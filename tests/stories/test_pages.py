@@ -81,9 +81,10 @@ def test_story_page_not_yet_rendered_renders_in_fixed_queries_then_one(client, s
     settings.PUBLIC_PAGE_CACHE = False
     small = build_story(blocks=1, citations=1, topics=1, questions=1)  # after-commit steps not run: nothing pre-rendered
     large = build_story(blocks=12, citations=15, topics=9, questions=8)
-    # page lookup, story + live revision, topics, questions, outlets, keep the rendered page
-    assert _queries_for(client, small.get_absolute_url()) == 6
-    assert _queries_for(client, large.get_absolute_url()) == 6
+    # page lookup, story + live revision, topics, questions, outlets, credited people, related stories,
+    # keep the rendered page
+    assert _queries_for(client, small.get_absolute_url()) == 8
+    assert _queries_for(client, large.get_absolute_url()) == 8
     assert _queries_for(client, large.get_absolute_url()) == 1
 
 

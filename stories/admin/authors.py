@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from images.widgets import ImageChooserAdminMixin
+from newsroom.admin_mixins import BoundedSearchMixin, ServiceBackedAdminMixin
+
+from ..authors import author_profile_delete, author_profile_save
+from ..models import AuthorProfile
+
+
+@admin.register(AuthorProfile)
+class AuthorProfileAdmin(ImageChooserAdminMixin, ServiceBackedAdminMixin, BoundedSearchMixin, admin.ModelAdmin):
+    """Editors keep the public profiles of the people on bylines; a save re-renders their stories' bylines."""
+
+    list_display = ["__str__", "role", "slug", "updated_at"]
+    search_fields = ["name", "slug", "role", "user__first_name", "user__last_name", "user__username"]
+    fields = ["user", "slug", "name", "role", "bio", "photo"]
+
+    save_service = staticmethod(author_profile_save)
+    delete_service = staticmethod(author_profile_delete)
+    service_argument = "profile"
