@@ -19,7 +19,7 @@ from faq.models import CommonQuestion
 from sources.models import Outlet
 from topics.models import Topic
 
-from .models import Story
+from .models import AuthorProfile, Story
 from .selectors import story_list_live
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -89,6 +89,18 @@ class OutletSitemap(PublicSitemap):
         return Outlet.objects.filter(live_stories__in=Story.objects.live()).distinct().order_by("slug")
 
 
+class AuthorSitemap(PublicSitemap):
+    changefreq = "weekly"
+    lastmod_field = "updated_at"
+
+    def items(self):
+        # People credited on a live story: the others have no page.
+        return AuthorProfile.objects.filter(user__live_credits__in=Story.objects.live()).distinct().order_by("slug")
+
+    def lastmod(self, profile: AuthorProfile):
+        return profile.updated_at
+
+
 class PagesSitemap(PublicSitemap):
     changefreq = "hourly"
 
@@ -105,6 +117,7 @@ SITEMAPS = {
     "topics": TopicSitemap,
     "questions": QuestionSitemap,
     "outlets": OutletSitemap,
+    "authors": AuthorSitemap,
 }
 
 
