@@ -215,7 +215,6 @@ class StoryPage:
     seo_description: str = ""  # the summary unless set
     social_image: ShownImage | None = None  # link previews: the lead image unless set
     author_links: list[Byline] = field(default_factory=list)  # the byline linked to author pages (live pages only)
-    related: list[Story] = field(default_factory=list)  # live stories sharing its topics, newest first (live pages only)
 
     @property
     def bylines(self) -> list[Byline]:
@@ -258,17 +257,17 @@ def story_live_queryset() -> QuerySet[Story]:
 RELATED_ON_STORY = 4  # "Related stories" under a story
 
 
-def related_stories(*, story: Story, topic_ids: list[int], limit: int = RELATED_ON_STORY) -> list[Story]:
-    """Up to ``limit`` live stories sharing a topic with ``story``, newest first, not ``story`` itself: one query."""
-    if not topic_ids:
-        return []
-    shared = Story.live_topics.through.objects.filter(topic_id__in=topic_ids).values("story_id")
-    return list(story_list_live().filter(pk__in=shared).exclude(pk=story.pk)[:limit])
+def related_stories(*, story_id: int, limit: int = RELATED_ON_STORY) -> list[Story]:
+    """Up to ``limit`` live stories sharing a live topic with the story ``story_id``, newest first, not the
+    story itself: one query, whatever the number of topics."""
+    links = Story.live_topics.through.objects
+    shared = links.filter(topic_id__in=links.filter(story_id=story_id).values("topic_id")).values("story_id")
+    return list(story_list_live().filter(pk__in=shared).exclude(pk=story_id)[:limit])
 
 
 def story_page_from(story: Story, images: dict | None = None) -> StoryPage:
     """Build the page of a story fetched with ``story_live_queryset``; ``images`` (``library_images``) when the
-    caller builds many pages at once, else its images cost two queries. Its related stories cost one."""
+    caller builds many pages at once, else its images cost two queries."""
     page = _story_page(
         story=story,
         data=story.live_revision.data,
@@ -280,7 +279,6 @@ def story_page_from(story: Story, images: dict | None = None) -> StoryPage:
         updated_at=story.last_published_at,
     )
     page.author_links = bylines_for(names=page.author_names, credited=story.live_authors.all())
-    page.related = related_stories(story=story, topic_ids=[t.id for t in page.topics])
     return page
 
 

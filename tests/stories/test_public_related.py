@@ -1,5 +1,5 @@
 """Related stories under a story: live stories sharing a topic, newest first, never itself, at most four,
-in one query whatever the number of topics."""
+in one query whatever the number of topics, and current at each request (never a withdrawn story)."""
 
 import pytest
 
@@ -33,7 +33,7 @@ def test_related_stories_share_a_topic_newest_first_live_only(django_assert_num_
     both = _tagged("On both", peru, mexico)
     story = _tagged("The story", peru, mexico)
     with django_assert_num_queries(1):
-        related = related_stories(story=story, topic_ids=[peru.pk, mexico.pk])
+        related = related_stories(story_id=story.pk)
     assert [s.live_headline for s in related] == [both.live_headline, newer.live_headline, older.live_headline]
 
 
@@ -43,7 +43,7 @@ def test_related_stories_are_bounded_and_one_query_whatever_the_topics(django_as
         _tagged(f"Story {i}", *topics)
     story = _tagged("The story", *topics)
     with django_assert_num_queries(1):
-        related = related_stories(story=story, topic_ids=[t.pk for t in topics])
+        related = related_stories(story_id=story.pk)
     assert len(related) == RELATED_ON_STORY
     assert story.pk not in {s.pk for s in related}
 
@@ -61,3 +61,18 @@ def test_the_story_page_shows_related_stories_with_links(client):
 def test_a_story_with_no_related_stories_has_no_empty_section(client):
     story = _tagged("Alone", TopicFactory())
     assert 'id="h-related"' not in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_a_story_published_or_withdrawn_on_its_topics_shows_or_leaves_at_the_next_request(client, commit, settings):
+    settings.PUBLIC_PAGE_CACHE = True  # the page cache must not keep the old list
+    peru = TopicFactory(name="Peru")
+    with commit():
+        story = _tagged("Peru cuts ties with Mexico", peru)
+    first = client.get(story.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss" and 'id="h-related"' not in first.content.decode()  # cached now
+    with commit():
+        later = _tagged("Mexico recalls its ambassador", peru)
+    assert "Mexico recalls its ambassador</a>" in client.get(story.get_absolute_url()).content.decode()
+    with commit():
+        story_unpublish(story=later, actor=None)
+    assert "Mexico recalls its ambassador" not in client.get(story.get_absolute_url()).content.decode()
