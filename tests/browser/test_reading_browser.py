@@ -118,6 +118,11 @@ def test_topic_and_search_pages_fit_the_screen_with_long_words(browser, live_ser
     page.goto(live_server.url + reading["topic"].get_absolute_url())
     assert page.locator(".page-header picture img").is_visible()  # the topic's image
     assert page.get_by_role("link", name="Mexico recalls its ambassador from Lima").is_visible()
+    stories, questions = page.locator(".topic-stories").bounding_box(), page.locator(".topic-questions").bounding_box()
+    if width == "desktop":  # the common questions beside the stories
+        assert questions["x"] >= stories["x"] + stories["width"] and questions["y"] < stories["y"] + stories["height"]
+    else:
+        assert questions["y"] >= stories["y"] + stories["height"]
     assert _fits(page) <= 0 and not _axe_violations(page)
     _shot(page, "topic", width)
     page.goto(live_server.url + f"/search/?q={LONG_WORD.lower()}")

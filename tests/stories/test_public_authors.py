@@ -98,3 +98,25 @@ def test_the_author_page_costs_a_fixed_number_of_queries(client, ana, settings):
             assert client.get("/authors/ana-ruiz/").status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_an_editor_gives_a_person_an_author_page_in_the_admin(client, editor, commit):
+    dana = UserFactory(username="dana", first_name="Dana", last_name="Kim")
+    with commit():
+        story = build_story(authors=[dana], headline="Dana's story")
+    client.force_login(editor)
+    assert client.get("/admin/stories/authorprofile/add/").status_code == 200
+    with commit():
+        response = client.post(
+            "/admin/stories/authorprofile/add/",
+            {"user": dana.pk, "slug": "dana-kim", "name": "", "role": "Data reporter", "bio": "", "photo": ""},
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.logout()
+    assert '<a href="/authors/dana-kim/" rel="author">Dana Kim</a>' in client.get(story.get_absolute_url()).content.decode()
+    assert "Data reporter" in client.get("/authors/dana-kim/").content.decode()
+
+
+def test_a_writer_cannot_edit_author_profiles(client, writer):
+    client.force_login(writer)
+    assert client.get("/admin/stories/authorprofile/add/").status_code == 403
