@@ -117,6 +117,24 @@ def test_an_editor_gives_a_person_an_author_page_in_the_admin(client, editor, co
     assert "Data reporter" in client.get("/authors/dana-kim/").content.decode()
 
 
-def test_a_writer_cannot_edit_author_profiles(client, writer):
+def test_a_writer_cannot_give_anyone_an_author_page(client, writer):
     client.force_login(writer)
     assert client.get("/admin/stories/authorprofile/add/").status_code == 403
+
+
+def test_a_writer_edits_their_own_author_page_only(client, writer, commit):
+    own = AuthorProfile.objects.create(user=writer, slug="wendy", role="Reporter")
+    other = AuthorProfile.objects.create(user=UserFactory(username="zed"), slug="zed")
+    client.force_login(writer)
+    assert client.get("/admin/stories/authorprofile/add/").status_code == 403
+    assert client.get(f"/admin/stories/authorprofile/{other.pk}/change/").status_code == 302  # not theirs: not found
+    listing = client.get("/admin/stories/authorprofile/").content.decode()
+    assert f"/{own.pk}/change/" in listing and f"/{other.pk}/change/" not in listing
+    with commit():
+        response = client.post(
+            f"/admin/stories/authorprofile/{own.pk}/change/",
+            {"user": UserFactory(username="sneaky").pk, "slug": "taken-over", "name": "Wendy W.", "role": "Senior reporter"},
+        )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert (own.user_id, own.slug, own.name, own.role) == (writer.pk, "wendy", "Wendy W.", "Senior reporter")
