@@ -31,6 +31,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 # Install, migrate, load the demo story, and serve on the embedded default.
 run: export DEBUG ?= 1
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --admin

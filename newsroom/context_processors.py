@@ -2,5 +2,5 @@ from django.conf import settings
 
 
 def site(request):
-    """Site name and origin, for the base template and social tags."""
-    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+    """Site name, origin and main topics, for the base template and social tags."""
+    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, "SITE_NAV_TOPICS": settings.SITE_NAV_TOPICS}

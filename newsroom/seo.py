@@ -8,6 +8,7 @@ so no text an editor typed can close the script element.
 from __future__ import annotations
 
 import json
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 
@@ -60,7 +61,7 @@ def news_article(page) -> dict:
         "datePublished": page.published_at.isoformat() if page.published_at else None,
         "dateModified": (page.updated_at or page.published_at).isoformat() if page.published_at else None,
         "author": (
-            [{"@type": "Person", "name": name} for name in page.author_names]
+            [{"@type": "Person", "name": b.name, **({"url": absolute(b.url)} if b.url else {})} for b in page.bylines]
             if page.author_names
             else [{"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")}]
         ),
@@ -96,6 +97,30 @@ def news_article(page) -> dict:
             for c in page.citations
         ]
     return {k: v for k, v in article.items() if v is not None}
+
+
+def share_links(path: str, title: str) -> list[tuple[str, str]]:
+    """Plain share addresses for a page (no third-party script): (service, URL), email first."""
+    url = absolute(path)
+    return [
+        ("Email", "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote)),
+        ("Bluesky", "https://bsky.app/intent/compose?" + urlencode({"text": f"{title} {url}"}, quote_via=quote)),
+        ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title}, quote_via=quote)),
+        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}, quote_via=quote)),
+        ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url}, quote_via=quote)),
+        ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{title} {url}"}, quote_via=quote)),
+    ]
+
+
+def person(profile) -> dict:
+    """``ProfilePage`` about the ``Person`` of an author page (``stories.models.AuthorProfile``)."""
+    thing = {"@type": "Person", "name": profile.public_name, "url": absolute(profile.get_absolute_url())}
+    if profile.role:
+        thing["jobTitle"] = profile.role
+    if profile.bio:
+        thing["description"] = profile.bio
+    thing["worksFor"] = publisher()
+    return {"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": thing}
 
 
 def breadcrumbs(trail: list[tuple[str, str]]) -> dict:

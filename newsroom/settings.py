@@ -52,6 +52,13 @@ SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 # Absolute origin used in feeds, sitemaps, canonical links and the API
 # when there is no request to build it from (tasks, management commands).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# The main topics in every page's header, as "slug:Label" pairs in order. A
+# setting, not a database flag: every kept story page carries the header, and a
+# deploy (which this is) re-renders them all (stories/rendering.py).
+SITE_NAV_TOPICS = [
+    (slug.strip(), label.strip() or slug.strip())
+    for slug, _, label in (item.partition(":") for item in env_list("SITE_NAV_TOPICS", "peru:Peru,mexico:Mexico"))
+]
 
 INSTALLED_APPS = [
     "newsroom.apps.NewsroomAdminConfig",  # django.contrib.admin, with the editorial desk as its home

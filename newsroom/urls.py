@@ -10,7 +10,7 @@ from newsroom import views as site_views
 from newsroom.cache import public_page
 from stories import reference_urls
 from stories import views as story_views
-from stories.sitemaps import SITEMAPS, NewsSitemap
+from stories.sitemaps import SITEMAPS, NewsSitemap, sitemap_index
 
 urlpatterns = [
     path("", story_views.home, name="home"),
@@ -23,9 +23,11 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("robots.txt", site_views.robots_txt, name="robots"),
+    path("favicon.ico", site_views.favicon, name="favicon"),
+    path("manifest.webmanifest", site_views.web_manifest, name="web-manifest"),
     path(
         "sitemap.xml",
-        public_page(sitemap_views.index),
+        public_page(sitemap_index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),

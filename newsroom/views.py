@@ -1,9 +1,10 @@
-"""Site-wide public views: robots.txt and the error pages."""
+"""Site-wide public views: robots.txt, the favicon and web app manifest, and the error pages."""
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.static import serve
@@ -30,6 +31,34 @@ def robots_txt(request):
         f"Sitemap: {absolute(reverse('sitemap-news'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the icon (hashed, cached a year)."""
+    return HttpResponsePermanentRedirect(static("newsroom/favicon.ico"))
+
+
+@cache_control(public=True, max_age=3600)
+def web_manifest(request):
+    """The web app manifest: name, colours and icons for a reader who adds the site to a home screen."""
+    icons = [
+        {"src": static("newsroom/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        {"src": static("newsroom/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+        {"src": static("newsroom/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+    ]
+    manifest = {
+        "name": settings.SITE_NAME,
+        "short_name": settings.SITE_NAME,
+        "description": "Explainer news: what happened, why it matters, and what the papers say.",
+        "start_url": "/",
+        "scope": "/",
+        "display": "browser",
+        "background_color": "#ffffff",
+        "theme_color": "#0b4f9c",
+        "icons": icons,
+    }
+    return JsonResponse(manifest, content_type="application/manifest+json")
 
 
 def bad_request(request, exception=None):

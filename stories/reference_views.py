@@ -1,4 +1,4 @@
-"""The public pages of topics, common questions and outlets: each lists the live stories showing it,
+"""The public pages of topics, common questions, outlets and authors: each lists the live stories showing it,
 so they live on the stories side (the reference apps import nothing from ``stories``)."""
 
 from django.core.paginator import Paginator
@@ -11,6 +11,8 @@ from newsroom.cache import public_page
 from sources.models import Outlet
 from topics.models import Topic
 
+from .authors import author_page, author_stories
+from .models import AuthorProfile
 from .selectors import outlet_claims, outlet_stories, question_page, topic_questions, topic_stories, with_picture
 
 
@@ -61,4 +63,25 @@ def outlet_detail(request, slug: str):
         request,
         "sources/outlet_detail.html",
         {"outlet": outlet, "page_obj": page, "entries": [(story, claims[story.pk]) for story in stories]},
+    )
+
+
+@public_page
+def author_detail(request, slug: str):
+    """A person credited on live stories: name, role, photo, short bio and those stories, newest first."""
+    try:
+        profile = author_page(slug=slug)
+    except AuthorProfile.DoesNotExist:
+        raise Http404("No author page here.") from None
+    page = Paginator(author_stories(profile=profile), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "stories/authorprofile_detail.html",
+        {
+            "profile": profile,
+            "page_obj": page,
+            "stories": page.object_list,
+            "person_ld": seo.person(profile),
+            "breadcrumbs_ld": seo.breadcrumbs([("Home", "/"), (profile.public_name, profile.get_absolute_url())]),
+        },
     )

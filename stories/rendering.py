@@ -14,6 +14,11 @@ is marked expired when a topic, question or outlet shown on the page is edited
 
 The story's API detail is kept beside the page the same way, by the API
 (``stories/api/kept.py``).
+
+One part of the page is not kept: the related stories, which change whenever
+another story on its topics is published or withdrawn. The kept page holds
+``RELATED_MARK`` where they go, and the view puts them in at each request
+(``stories/views.py``).
 """
 
 from __future__ import annotations
@@ -43,7 +48,8 @@ from .selectors import StoryPage, library_images, live_story_row, story_live_que
 logger = logging.getLogger(__name__)
 
 PAGE_TEMPLATE = "stories/story_detail.html"
-RENDER_SCHEMA = "2"  # bump when the context given to the template changes
+RELATED_MARK = "<!-- related stories -->"  # in stories/includes/story_body.html
+RENDER_SCHEMA = "3"  # bump when the context given to the template changes
 
 
 @cache
@@ -68,6 +74,8 @@ KEPT_TEMPLATES = (
     "stories/includes/story_body.html",
     "stories/includes/citations.html",
     "stories/includes/lead_image.html",
+    "stories/includes/byline.html",
+    "stories/includes/share.html",
     "includes/social_meta.html",
     "includes/search_form.html",
 )
@@ -75,7 +83,7 @@ KEPT_TEMPLATES = (
 
 def _site_context() -> dict:
     # What the context processors give a request; pages kept here have none.
-    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, "SITE_NAV_TOPICS": settings.SITE_NAV_TOPICS}
 
 
 def live_page_key(story: Story) -> str:
@@ -153,6 +161,7 @@ def live_pages_expire(*, stories: QuerySet[Story]) -> list[int]:
 class KeptPage:
     html: str
     rendered_at: datetime
+    story_id: int
 
 
 def story_live_page(*, slug: str) -> KeptPage:
@@ -170,7 +179,9 @@ def story_live_page(*, slug: str) -> KeptPage:
         # of a topic on it, a deploy with new templates): render it now.
         full = story_live_queryset().get(pk=story_id)
         kept = _keep(full, story_page_from(full))
-        return KeptPage(html=kept.html, rendered_at=kept.rendered_at)
+        return KeptPage(html=kept.html, rendered_at=kept.rendered_at, story_id=story_id)
     if isinstance(rendered_at, str):  # SQLite hands back its UTC text
-        rendered_at = parse_datetime(rendered_at).replace(tzinfo=UTC)
-    return KeptPage(html=html, rendered_at=rendered_at)
+        rendered_at = parse_datetime(rendered_at)
+    if timezone.is_naive(rendered_at):  # or a naive UTC datetime, by the same raw cursor
+        rendered_at = rendered_at.replace(tzinfo=UTC)
+    return KeptPage(html=html, rendered_at=rendered_at, story_id=story_id)

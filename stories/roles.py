@@ -28,6 +28,8 @@ WRITER = [
     ("stories", "submit_story"),
     *[("stories", f"{verb}_{model}") for model in STORY_CHILDREN for verb in ("add", "change", "delete", "view")],
     ("stories", "view_storyauthor"),  # the byline: editors give authorship
+    ("stories", "view_authorprofile"),  # a writer keeps their own author page (the admin shows them theirs only)
+    ("stories", "change_authorprofile"),
     ("stories", "view_revision"),
     ("stories", "view_transition"),
     ("stories", "view_updatenote"),
@@ -54,6 +56,7 @@ EDITOR = WRITER + [
     ("stories", "change_slugredirect"),
     ("stories", "delete_slugredirect"),
     *[("stories", f"{verb}_storyauthor") for verb in ("add", "change", "delete")],
+    *[("stories", f"{verb}_authorprofile") for verb in ("add", "delete")],  # anyone's author page
     ("images", "delete_image"),
     *[(app, f"{verb}_{model}") for app, model in REFERENCE_DATA for verb in ("add", "change", "delete", "view")],
     # Confirming or removing an ingested article's topic matches (list actions and the article's inline).

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Length, Substr
+from django.db.models.functions import Cast, Length, Replace, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -76,6 +76,11 @@ _BODY_TEXT = Substr(
 )
 
 
+# Headings and paragraphs are lines of the text: a snippet shows each break as
+# this mark, so a heading never reads as the first words of its section's text.
+_BREAK = " · "
+
+
 def _body_offset(*, headline: str, summary: str) -> int:
     """Where the sections start in ``live_search_text`` (0-based; see ``_BODY_TEXT``)."""
     return len(headline) + 1 + (len(summary) + 1 if summary else 0)
@@ -96,7 +101,7 @@ def _search_postgres(query: str) -> QuerySet[Story]:
 def _headline(ts_query: SearchQuery) -> SearchHeadline:
     """The passages of the sections that match, the matched words between the marks (``_highlight``)."""
     return SearchHeadline(
-        _BODY_TEXT,
+        Replace(_BODY_TEXT, Value("\n"), Value(_BREAK)),
         ts_query,
         config=SEARCH_CONFIG,
         start_sel=_START,
@@ -186,7 +191,7 @@ def _snippet_simple(text: str, terms: list[str], width: int = 220) -> str:
     lowered = text.lower()
     positions = [p for p in (lowered.find(t.lower()) for t in terms) if p >= 0]
     start = max(0, min(positions, default=0) - width // 3)
-    excerpt = text[start : start + width].replace("\n", " ")
+    excerpt = text[start : start + width].replace("\n", _BREAK)
     if terms:
         pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
         excerpt = pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", excerpt)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 
+from django.contrib.auth import get_user_model
 from django.db import connections, router
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -17,6 +18,7 @@ from newsroom.richtext import figure_ids, figures_expand, sanitize_html
 from sources.models import Outlet
 from topics.models import Topic
 
+from .bylines import Byline, bylines_for
 from .models import Revision, SectionBlock, SlugRedirect, Story
 from .revisions import BlockData, NoteData, Snapshot, snapshot_event_date, snapshot_image_ids
 
@@ -212,6 +214,12 @@ class StoryPage:
     seo_title: str = ""  # as search engines and link previews show it: the headline unless set
     seo_description: str = ""  # the summary unless set
     social_image: ShownImage | None = None  # link previews: the lead image unless set
+    author_links: list[Byline] = field(default_factory=list)  # the byline linked to author pages (live pages only)
+
+    @property
+    def bylines(self) -> list[Byline]:
+        """Each name of the byline, linked where its person has an author page."""
+        return self.author_links or [Byline(name=name) for name in self.author_names]
 
     @property
     def share_image(self) -> Rendition | None:
@@ -231,8 +239,9 @@ class StoryPage:
 
 def story_live_queryset() -> QuerySet[Story]:
     # One query for the story and its live revision, one each for topics,
-    # published questions and cited outlets: four in all, whatever the
-    # number of blocks, citations, topics or questions.
+    # published questions, cited outlets and credited people (with their
+    # author profiles): five in all, whatever the number of blocks,
+    # citations, topics, questions or authors.
     return (
         Story.objects.live()
         .select_related("live_revision")
@@ -240,14 +249,26 @@ def story_live_queryset() -> QuerySet[Story]:
             Prefetch("live_topics", queryset=with_picture(Topic.objects.all())),
             Prefetch("live_outlets", queryset=with_picture(Outlet.objects.all(), "logo")),
             Prefetch("live_questions", queryset=with_picture(CommonQuestion.objects.published())),
+            Prefetch("live_authors", queryset=get_user_model().objects.select_related("author_profile")),
         )
     )
+
+
+RELATED_ON_STORY = 4  # "Related stories" under a story
+
+
+def related_stories(*, story_id: int, limit: int = RELATED_ON_STORY) -> list[Story]:
+    """Up to ``limit`` live stories sharing a live topic with the story ``story_id``, newest first, not the
+    story itself: one query, whatever the number of topics."""
+    links = Story.live_topics.through.objects
+    shared = links.filter(topic_id__in=links.filter(story_id=story_id).values("topic_id")).values("story_id")
+    return list(story_list_live().filter(pk__in=shared).exclude(pk=story_id)[:limit])
 
 
 def story_page_from(story: Story, images: dict | None = None) -> StoryPage:
     """Build the page of a story fetched with ``story_live_queryset``; ``images`` (``library_images``) when the
     caller builds many pages at once, else its images cost two queries."""
-    return _story_page(
+    page = _story_page(
         story=story,
         data=story.live_revision.data,
         topics={t.id: t for t in story.live_topics.all()},
@@ -257,6 +278,8 @@ def story_page_from(story: Story, images: dict | None = None) -> StoryPage:
         published_at=story.first_published_at,
         updated_at=story.last_published_at,
     )
+    page.author_links = bylines_for(names=page.author_names, credited=story.live_authors.all())
+    return page
 
 
 def story_page_with(*, story: Story, topics: dict, questions: dict, outlets: dict, images: dict | None = None) -> StoryPage:

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +19,7 @@ from faq.models import CommonQuestion
 from sources.models import Outlet
 from topics.models import Topic
 
-from .models import Story
+from .models import AuthorProfile, Story
 from .selectors import story_list_live
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -87,6 +89,18 @@ class OutletSitemap(PublicSitemap):
         return Outlet.objects.filter(live_stories__in=Story.objects.live()).distinct().order_by("slug")
 
 
+class AuthorSitemap(PublicSitemap):
+    changefreq = "weekly"
+    lastmod_field = "updated_at"
+
+    def items(self):
+        # People credited on a live story: the others have no page.
+        return AuthorProfile.objects.filter(user__live_credits__in=Story.objects.live()).distinct().order_by("slug")
+
+    def lastmod(self, profile: AuthorProfile):
+        return profile.updated_at
+
+
 class PagesSitemap(PublicSitemap):
     changefreq = "hourly"
 
@@ -103,4 +117,18 @@ SITEMAPS = {
     "topics": TopicSitemap,
     "questions": QuestionSitemap,
     "outlets": OutletSitemap,
+    "authors": AuthorSitemap,
 }
+
+
+def sitemap_index(request, sitemaps, sitemap_url_name):
+    """``django.contrib.sitemaps``' index with each location on ``SITE_URL``.
+
+    Django's index names the sections on the request's scheme and host (it has
+    no hook for them, unlike ``Sitemap.get_domain``); crawlers must see one origin.
+    """
+    response = sitemap_views.index(request, sitemaps=sitemaps, sitemap_url_name=sitemap_url_name)
+    asked = f"{request.scheme}://{get_current_site(request).domain}"
+    for item in response.context_data["sitemaps"]:
+        item.location = settings.SITE_URL + item.location.removeprefix(asked)
+    return response

@@ -4,17 +4,18 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from newsroom import seo
-from newsroom.cache import page_last_modified, public_page, token_key
+from newsroom.cache import ALL, page_last_modified, public_page, token_key
 
 from .models import Story
 from .preview import story_preview_expires, story_preview_page
-from .rendering import story_live_page
+from .rendering import RELATED_MARK, story_live_page
 from .search import search_hits, search_query_clean, story_search
-from .selectors import StoryGone, StoryMoved, story_address_check, story_list_live
+from .selectors import StoryGone, StoryMoved, related_stories, story_address_check, story_list_live
 
 SEARCH_PAGE_SIZE = 10
 
@@ -31,12 +32,14 @@ def home(request):
 
 
 def _story_tokens(request, slug: str) -> list[str]:
-    return [token_key("story-slug", slug)]
+    # The story, and (its related stories) every list: a story published or
+    # withdrawn elsewhere on its topics changes the page too.
+    return [token_key("story-slug", slug), ALL]
 
 
 @public_page(ignore_query=True, tokens=_story_tokens)
 def story_detail(request, slug: str):
-    """A live story: one query for the page rendered when it was published."""
+    """A live story: one query for the page rendered when it was published, one for its related stories."""
     try:
         kept = story_live_page(slug=slug)
     except Story.DoesNotExist:
@@ -47,8 +50,11 @@ def story_detail(request, slug: str):
         except StoryGone:
             return render(request, "stories/story_gone.html", status=410)
         raise Http404("No published story here.") from None
-    page_last_modified(request, kept.rendered_at)
-    return HttpResponse(kept.html)
+    related = related_stories(story_id=kept.story_id)
+    fragment = render_to_string("stories/includes/related.html", {"related": related})
+    newest = max([kept.rendered_at, *(s.last_published_at for s in related if s.last_published_at)])
+    page_last_modified(request, newest)
+    return HttpResponse(kept.html.replace(RELATED_MARK, fragment, 1))
 
 
 @public_page(timeout=300)

@@ -266,6 +266,7 @@ def _go_live(*, story: Story, actor, message: str, note: str, now: datetime) -> 
     story.live_questions.set(data["question_ids"])
     story.live_outlets.set({c["outlet_id"] for c in data["citations"]})
     story.live_images.set(snapshot_image_ids(data))  # all exist: _check_images_described
+    story.live_authors.set(story.story_authors.values_list("user_id", flat=True))  # the byline just frozen
     _record(story=story, actor=actor, action="publish", from_status=from_status, comment=note or message, revision=revision)
 
 

@@ -4,7 +4,8 @@ The admin stays thin: every status change and every write of the working
 copy's version and revisions goes through ``stories.workflow``.
 """
 
+from .authors import AuthorProfileAdmin
 from .records import RevisionAdmin, SlugRedirectAdmin, TransitionAdmin
 from .story import StoryAdmin
 
-__all__ = ["RevisionAdmin", "SlugRedirectAdmin", "StoryAdmin", "TransitionAdmin"]
+__all__ = ["AuthorProfileAdmin", "RevisionAdmin", "SlugRedirectAdmin", "StoryAdmin", "TransitionAdmin"]

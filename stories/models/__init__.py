@@ -11,6 +11,7 @@ The models live in three modules: ``story`` (the working copy), ``history``
 change log, pages rendered at publish, search documents).
 """
 
+from .authors import AuthorProfile
 from .history import Autosave, Notification, Presence, Revision, SlugRedirect, Transition, UpdateNote
 from .serving import LivePage, StorySearchDocument
 from .story import (
@@ -26,6 +27,7 @@ from .story import (
 )
 
 __all__ = [
+    "AuthorProfile",
     "Autosave",
     "Citation",
     "LiveImage",

@@ -141,6 +141,10 @@ class Story(models.Model):
     live_topics = models.ManyToManyField("topics.Topic", blank=True, related_name="live_stories", editable=False)
     live_outlets = models.ManyToManyField("sources.Outlet", blank=True, related_name="live_stories", editable=False)
     live_questions = models.ManyToManyField("faq.CommonQuestion", blank=True, related_name="live_stories", editable=False)
+    live_authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="live_credits", editable=False,
+        help_text="The people credited on the live revision: their author pages list the story.",
+    )  # fmt: skip
     live_images = models.ManyToManyField(
         "images.Image", through="LiveImage", blank=True, related_name="live_stories", editable=False,
         help_text="Every library image the live revision shows (lead and inline): an image a live story shows "

@@ -4,8 +4,9 @@ import pytest
 from django.test import RequestFactory
 
 from newsroom import urls, views
+from stories.models import AuthorProfile
 from stories.workflow import story_unpublish
-from tests.factories import CommonQuestionFactory, QuestionItemFactory, build_story
+from tests.factories import CommonQuestionFactory, QuestionItemFactory, UserFactory, build_story
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,9 @@ ODD_QUERIES = [
 
 @pytest.fixture
 def public_urls():
-    story = build_story(topics=1, citations=1, questions=1)
+    author = UserFactory(username="odd-author")
+    AuthorProfile.objects.create(user=author, slug="odd-author")
+    story = build_story(topics=1, citations=1, questions=1, authors=[author])
     question = story.live_questions.get()
     QuestionItemFactory(common_question=question)
     topic = story.live_topics.get()
@@ -53,6 +56,10 @@ def public_urls():
         "/sitemap-stories.xml",
         "/sitemap-news.xml",
         "/robots.txt",
+        "/authors/odd-author/",
+        "/sitemap-authors.xml",
+        "/manifest.webmanifest",
+        "/favicon.ico",
     ]
 
 

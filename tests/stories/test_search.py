@@ -127,3 +127,14 @@ def test_stemming_and_web_syntax_on_postgres(client, commit, postgres):
     assert _results(client, "protesting farmer") == ["Farmers protest new tariffs"]
     assert _results(client, "farmers -harvest") == ["Farmers protest new tariffs"]
     assert _results(client, '"celebrate harvest"') == ["Farmers celebrate harvest"]
+
+
+def test_a_snippet_keeps_a_heading_apart_from_its_sections_text(client, commit):
+    with commit():
+        story = build_story(headline="Wind report", summary="", blocks=0, publish=False)
+        story.blocks.create(kind="custom", heading="Zephyr timeline", body="<p>Calm seas all week.</p><p>Then a zephyr.</p>")
+        story_publish(story=story, actor=None)
+    content = client.get("/search/", {"q": "zephyr"}).content.decode()
+    snippet = re.search(r'<p class="snippet">(.*?)</p>', content, re.S).group(1)
+    assert "timeline · Calm seas all week." in snippet, snippet
+    assert "timeline Calm" not in snippet

@@ -29,7 +29,7 @@ def _locs(client, url) -> list[str]:
 
 def test_index_lists_every_section(client):
     locs = _locs(client, "/sitemap.xml")
-    for section in ("pages", "stories", "topics", "questions", "outlets"):
+    for section in ("pages", "stories", "topics", "questions", "outlets", "authors"):
         assert any(loc.endswith(f"/sitemap-{section}.xml") for loc in locs)
 
 
@@ -77,3 +77,22 @@ def test_robots_txt_points_at_the_sitemaps_and_keeps_crawlers_out_of_private_par
     assert "Sitemap: https://news.example.org/sitemap-news.xml" in body
     for private in ("/admin/", "/preview/"):
         assert f"Disallow: {private}" in body
+
+
+def test_index_names_its_sections_on_site_url_whatever_host_was_asked(client):
+    build_story()
+    response = client.get("/sitemap.xml", HTTP_HOST="127.0.0.1")
+    locs = [e.text for e in ET.fromstring(response.content).iterfind(".//s:loc", NS)]
+    assert locs and all(loc.startswith("https://news.example.org/sitemap-") for loc in locs), locs
+
+
+def test_authors_sitemap_lists_people_credited_on_live_stories_only(client):
+    from stories.models import AuthorProfile
+    from tests.factories import UserFactory
+
+    credited, drafting = UserFactory(username="credited"), UserFactory(username="drafting")
+    AuthorProfile.objects.create(user=credited, slug="credited")
+    AuthorProfile.objects.create(user=drafting, slug="drafting")
+    build_story(authors=[credited])
+    build_story(authors=[drafting], publish=False)
+    assert _locs(client, "/sitemap-authors.xml") == ["https://news.example.org/authors/credited/"]
