@@ -52,10 +52,15 @@ def live_copies_refresh(changes: Sequence[Change]) -> None:
 
 
 def page_cache_purge(changes: Sequence[Change]) -> bool:
-    """Replace the cache tokens of the stories' addresses (then and now) and of every list; False if unreachable."""
+    """Replace the cache tokens of the stories' addresses (then and now), of the live stories on a changed topic
+    (their related stories), and of every list; False if unreachable."""
     stories = [c for c in changes if c.kind == K.STORY]
     tokens = {token_key("story-slug", c.slug) for c in stories if c.slug}  # the address when it changed
     tokens.update(_story_page_tokens([c.id for c in stories]))  # and its addresses now
+    topic_ids = [c.id for c in changes if c.kind == K.TOPIC]
+    if topic_ids:  # recorded whenever a live story on the topic changes: its neighbours' related stories move
+        on_topics = Story.objects.live().filter(live_topics__in=topic_ids).values_list("live_slug", flat=True)
+        tokens.update(token_key("story-slug", slug) for slug in set(on_topics))
     return tokens_replace(tokens)
 
 

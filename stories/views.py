@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from newsroom import seo
-from newsroom.cache import ALL, page_last_modified, public_page, token_key
+from newsroom.cache import page_last_modified, public_page, token_key
 
 from .models import Story
 from .preview import story_preview_expires, story_preview_page
@@ -32,9 +32,11 @@ def home(request):
 
 
 def _story_tokens(request, slug: str) -> list[str]:
-    # The story, and (its related stories) every list: a story published or
-    # withdrawn elsewhere on its topics changes the page too.
-    return [token_key("story-slug", slug), ALL]
+    # The story's own token, which a change of the story, or of a topic it
+    # carries, replaces: a story published, corrected or withdrawn on one of its
+    # topics records that topic, and the purge replaces the tokens of every live
+    # story on it (stories/after_change.py), so its related stories stay true.
+    return [token_key("story-slug", slug)]
 
 
 @public_page(ignore_query=True, tokens=_story_tokens)
