@@ -57,7 +57,7 @@ def keys_mark(response: HttpResponse, keys: Iterable[str], *, short: bool = Fals
         return response
     keys = dict.fromkeys(k for k in keys if k)
     if keys:
-        response[settings.EDGE_KEY_HEADER] = " ".join(keys)
+        response[settings.EDGE_KEY_HEADER] = settings.EDGE_KEY_SEPARATOR.join(keys)
         if short:
             response["Cache-Control"] = f"public, max-age={SHORT_MAX_AGE}"
         edge_cache_control(response)

@@ -175,6 +175,8 @@ EDGE_PURGE_URLS = env_list("EDGE_PURGE_URLS")
 # The response header naming a response's surrogate keys: xkey for Varnish; Surrogate-Key (Fastly), Cache-Tag
 # (Cloudflare) for a CDN that purges by tag.
 EDGE_KEY_HEADER = os.environ.get("EDGE_KEY_HEADER", "xkey")
+# Between keys: a space (Varnish's xkey, Fastly); a comma for Cloudflare (xkey reads both).
+EDGE_KEY_SEPARATOR = os.environ.get("EDGE_KEY_SEPARATOR", " ")
 EDGE_MAX_AGE = int(os.environ.get("EDGE_MAX_AGE", str(24 * 3600)))  # s-maxage of keyed responses, seconds
 EDGE_PURGE_TIMEOUT = float(os.environ.get("EDGE_PURGE_TIMEOUT", "2"))
 # A failed purge is retried by a worker after BASE × 2^(attempt-1) seconds (at most MAX), up to MAX_ATTEMPTS times;

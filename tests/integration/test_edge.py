@@ -120,6 +120,9 @@ def test_a_reader_with_a_session_or_csrf_cookie_bypasses_the_edge(edge):
         assert "private" in head["cache-control"] or "sessionid" not in cookie
     assert _cache(edge, path + "?x") == "miss"
     assert _get(edge, path + "?x", Cookie="_ga=1")[1]["x-cache"] == "hit"  # other cookies change nothing
+    api = f"/api/v1/stories/{story.live_slug}/"
+    _warm(edge, api)
+    assert _get(edge, api, Cookie="sessionid=abc")[1]["x-cache"] == "hit"  # the API reads no credentials
 
 
 def test_the_admin_and_the_sync_feed_are_never_kept(edge):

@@ -100,10 +100,13 @@ def test_api_answers_name_their_object_or_their_kinds_list(client, purges):
 
 
 def test_the_key_header_can_be_the_one_a_cdn_reads(client, purges, settings):
-    settings.EDGE_KEY_HEADER = "Surrogate-Key"
+    settings.EDGE_KEY_HEADER = "Surrogate-Key"  # Fastly
     story = build_story(slug="a-story")
     response = client.get(story.get_absolute_url())
     assert _keys(response, "Surrogate-Key") == {"story-a-story"} and "xkey" not in response
+    settings.EDGE_KEY_HEADER, settings.EDGE_KEY_SEPARATOR = "Cache-Tag", ","  # Cloudflare
+    TopicFactory(slug="peru")
+    assert client.get("/topics/peru/rss/")["Cache-Tag"] == "topic-peru,list-stories"
 
 
 def test_a_signed_in_reader_gets_a_private_page(client, purges, editor):
