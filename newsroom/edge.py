@@ -107,10 +107,10 @@ def keys_purge_later(keys: Iterable[str], *, failed: list[str]) -> None:
     purge (a render that straddled the commit). Both need a worker: without a broker (tasks run in-process)
     nothing is left for later, and a failure stays logged.
     """
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return
     from newsroom.changes.tasks import edge_purge  # the task module imports this one
 
+    if edge_purge.app.conf.task_always_eager:
+        return
     keys = sorted(set(keys))
     try:
         if failed:

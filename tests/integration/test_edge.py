@@ -22,6 +22,7 @@ from tests.conftest import service_missing
 from tests.factories import build_story
 
 from .relay import Relay
+from .stack import new_queue, start_worker, tasks_sent_to, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -213,3 +214,31 @@ def test_no_stale_read_after_any_publish_while_readers_load_the_edge(edge, edito
         for thread in readers:
             thread.join(timeout=10)
     assert stale == [] and errors == []
+
+
+def test_a_purge_that_fails_at_commit_is_made_by_the_worker_with_backoff(edge, settings, postgres, redis_url, tmp_path, editor):
+    story = build_story(headline="Before the outage")
+    path = story.get_absolute_url()
+    _warm(edge, path)
+    purge_route = Relay(("127.0.0.1", edge.port))  # the way purges reach the edge: down for now
+    settings.EDGE_PURGE_URLS = [f"http://127.0.0.1:{purge_route.port}/"]
+    settings.EDGE_PURGE_BACKOFF_BASE, settings.EDGE_PURGE_AGAIN_SECONDS = 0.5, 0
+    queue = new_queue("edge")
+    with tasks_sent_to(queue):
+        Story.objects.filter(pk=story.pk).update(headline="After the outage")
+        story_publish(story=story, actor=editor)  # the purge fails at commit; a retry waits in Redis
+        assert _cache(edge, path) == "hit"  # the old page: no purge reached the edge
+        worker = start_worker(tmp_path, queue, EDGE_PURGE_BACKOFF_BASE="0.5", EDGE_PURGE_BACKOFF_MAX="1")
+        try:
+            time.sleep(1.5)  # a retry or two fails too
+            purge_route.up()
+            wait_for(
+                lambda: b"After the outage" in _decoded(*_get(edge, path)[1:]),
+                timeout=20,
+                what="the retried purge",
+                log=worker.log,
+            )
+        finally:
+            worker.stop()
+            purge_route.down()
+    assert "edge purge of" in worker.log.read_text()  # the failed attempts are logged
