@@ -51,6 +51,9 @@ sub vcl_recv {
         return (synth(200, "Purged " + req.http.x-purged));
     }
     unset req.http.x-edge;
+    if (req.restarts == 0) {
+        unset req.http.x-edge-fallback;  # set by vcl_deliver only
+    }
     if (req.method != "GET" && req.method != "HEAD") {
         set req.http.x-edge = "pass";
         return (pass);
@@ -73,8 +76,11 @@ sub vcl_recv {
         unset req.http.Accept-Encoding;
     }
     # A purged copy is served only while the backend is down; when it is up the reader waits for the new one,
-    # so a change is visible on the next request after its purge.
-    if (std.healthy(req.backend_hint)) {
+    # so a change is visible on the next request after its purge. A fetch that failed (the backend just went
+    # down, before the probe noticed; or answered 5xx) comes back here once, to take the stale copy if any.
+    if (req.http.x-edge-fallback) {
+        set req.grace = 24h;
+    } elsif (std.healthy(req.backend_hint)) {
         set req.grace = 0s;
     }
     return (hash);
@@ -103,6 +109,10 @@ sub vcl_backend_response {
 }
 
 sub vcl_deliver {
+    if (resp.status >= 500 && req.restarts == 0 && !req.http.x-edge && (req.method == "GET" || req.method == "HEAD")) {
+        set req.http.x-edge-fallback = "1";
+        return (restart);  # the last good copy rather than an error, when there is one
+    }
     if (req.http.x-edge) {
         set resp.http.X-Cache = req.http.x-edge;
     } elsif (obj.hits > 0) {

@@ -29,6 +29,10 @@ class Relay:
         """Stop listening and cut every open connection: the backend is gone."""
         listener, self.listener = self.listener, None
         if listener is not None:
+            try:
+                listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept (close alone does not)
+            except OSError:
+                pass
             listener.close()
         with self.lock:
             for sock in self.open:

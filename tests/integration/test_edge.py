@@ -139,8 +139,11 @@ def test_with_the_backend_down_a_purged_page_is_served_stale_instead_of_an_error
     keys_purge([f"story-{story.live_slug}"])  # soft: kept as a stale copy
     edge.relay.down()
     try:
+        status, head, body = _get(edge, path)  # at once: the probe has not noticed, the fetch fails
+        assert status == 200 and head["x-cache"] == "stale"
+        assert b"The last good page" in _decoded(head, body)
         edge.wait_health(False)
-        status, head, body = _get(edge, path)
+        status, head, body = _get(edge, path)  # known down: no fetch at all
         assert status == 200 and head["x-cache"] == "stale"
         assert b"The last good page" in _decoded(head, body)
         assert _get(edge, path, **{"Accept-Encoding": "identity"})[0] == 503  # a variant never kept
