@@ -49,8 +49,9 @@ def vcl_for(*, backend: str, purgers: list[str] = ()) -> str:
 class Varnish:
     """One varnishd of our own: a temporary working directory, a port, a backend."""
 
-    def __init__(self, *, backend: str, port: int | None = None, purgers: list[str] = (), memory: str = "128m"):
+    def __init__(self, *, backend: str, port: int | None = None, purgers: list[str] = (), memory: str = "128m", nice: int = 0):
         self.backend, self.port, self.purgers, self.memory = backend, port or free_port(), list(purgers), memory
+        self.nice = nice  # a load test on one machine: the edge yields the CPU to the backend
         self.workdir = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
         self.process: subprocess.Popen | None = None
 
@@ -65,7 +66,17 @@ class Varnish:
         vcl = self.workdir / "newsroom.vcl"
         vcl.write_text(vcl_for(backend=self.backend, purgers=self.purgers))
         os.chmod(self.workdir, 0o755)  # varnishd's unprivileged workers read their files there
-        command = [binary, "-F", "-a", f"127.0.0.1:{self.port}", "-f", str(vcl), "-n", str(self.workdir / "n")]
+        command = [
+            *(["nice", "-n", str(self.nice)] if self.nice else []),
+            binary,
+            "-F",
+            "-a",
+            f"127.0.0.1:{self.port}",
+            "-f",
+            str(vcl),
+            "-n",
+            str(self.workdir / "n"),
+        ]
         command += ["-s", f"malloc,{self.memory}", "-p", "http_gzip_support=off", "-T", "127.0.0.1:0"]
         self.log = open(self.workdir / "varnishd.log", "wb")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
@@ -98,6 +109,16 @@ class Varnish:
                 return
             time.sleep(0.2)
         raise TimeoutError(f"backend not {'healthy' if healthy else 'sick'} after {timeout} s: {self.adm('backend.list')}")
+
+    def stats(self) -> dict[str, int]:
+        """Varnish's counters (``MAIN.cache_hit``, ``MAIN.cache_miss`` …)."""
+        import json
+
+        varnishstat = shutil.which("varnishstat") or "/usr/bin/varnishstat"
+        out = subprocess.run([varnishstat, "-n", str(self.workdir / "n"), "-1", "-j"], capture_output=True, text=True, timeout=10)
+        data = json.loads(out.stdout or "{}")
+        counters = data.get("counters", data)
+        return {name: c["value"] for name, c in counters.items() if isinstance(c, dict) and "value" in c}
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -93,6 +93,16 @@ sub vcl_hit {
 }
 
 sub vcl_backend_response {
+    if (beresp.status >= 500) {
+        if (bereq.is_bgfetch) {
+            return (abandon);  # a refresh that failed never replaces the last good copy
+        }
+        # For this reader only (vcl_deliver looks for the last good copy first); never kept.
+        set beresp.uncacheable = true;
+        set beresp.ttl = 0s;
+        set beresp.grace = 0s;
+        return (deliver);
+    }
     if (bereq.url ~ "^/static/") {
         return (deliver);  # WhiteNoise's Cache-Control: hashed names for a year
     }
@@ -106,6 +116,15 @@ sub vcl_backend_response {
     # a day for revalidating with If-None-Match.
     set beresp.grace = 24h;
     set beresp.keep = 24h;
+}
+
+sub vcl_backend_error {
+    if (bereq.is_bgfetch) {
+        return (abandon);  # the backend unreachable: keep serving the last good copy
+    }
+    set beresp.ttl = 0s;  # the error page is for this reader only
+    set beresp.grace = 0s;
+    set beresp.keep = 0s;
 }
 
 sub vcl_deliver {
