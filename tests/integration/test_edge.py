@@ -7,6 +7,7 @@ these tests skip without it, and fail under NEWSROOM_REQUIRE_SERVICES=1.
 """
 
 import gzip
+import http.client
 import threading
 import time
 from urllib.parse import urlsplit
@@ -251,3 +252,22 @@ def test_a_purge_that_fails_at_commit_is_made_by_the_worker_with_backoff(edge, s
             worker.stop()
             purge_route.down()
     assert "edge purge of" in worker.log.read_text()  # the failed attempts are logged
+
+
+def _purge(edge, keys: str | None, *, source: str = "127.0.0.1") -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", edge.port, timeout=5, source_address=(source, 0))
+    connection.request("PURGE", "/", headers={"xkey-purge": keys} if keys is not None else {})
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+def test_only_the_purgers_may_purge_and_only_by_key(edge):
+    story = build_story()
+    _warm(edge, story.get_absolute_url())
+    key = f"story-{story.live_slug}"
+    assert _purge(edge, key, source="127.0.0.2") == 403  # loopback, but not in the ACL
+    assert _purge(edge, None) == 400
+    assert _cache(edge, story.get_absolute_url()) == "hit"
+    assert _purge(edge, key) == 200
+    assert _cache(edge, story.get_absolute_url()) == "miss"

@@ -193,3 +193,12 @@ def _change(story):
     from newsroom.changes.pipeline import Change
 
     return Change(kind="story", id=story.pk, slug=story.live_slug, action="upsert")
+
+
+def test_the_vcl_is_written_with_the_backend_and_the_purgers_given():
+    from deploy.edge import vcl_for
+
+    vcl = vcl_for(backend="10.1.2.3:8001", purgers=["192.0.2.7", "10.0.0.0/8"])
+    assert '.host = "10.1.2.3";' in vcl and '.port = "8001";' in vcl
+    assert '    "192.0.2.7";\n    "10.0.0.0"/8;\n' in vcl and '"127.0.0.1";' in vcl
+    assert "import xkey;" in vcl and "xkey.softpurge(req.http.xkey-purge)" in vcl
