@@ -274,7 +274,7 @@ def main() -> int:
         env.update(EDGE_PURGE_URLS=f"http://127.0.0.1:{edge_port}/", API_TRUSTED_PROXIES="1")
         settings.EDGE_PURGE_URLS = [env["EDGE_PURGE_URLS"]]
     feed_base, base = f"http://127.0.0.1:{feed_port}", f"http://127.0.0.1:{web_port}"
-    edge = None
+    edge = restart = None
     procs: dict[str, subprocess.Popen] = {}
     logs = {name: open(workdir / f"{name}.log", "wb") for name in ("feeds", "web", "worker")}
     try:
@@ -338,7 +338,6 @@ def main() -> int:
         stop, report = threading.Event(), {"published": 0, "stale": [], "paused": threading.Event(), "busy": threading.Event()}
         editor = threading.Thread(target=editor_loop, args=(base, info["slugs"], stop, report), daemon=True)
         editor.start()
-        restart = None
         if edge is not None:
             restart = threading.Timer(
                 SECONDS / 3, backend_restart, args=(procs, sampler, env, web_port, logs["web"], edge, report)
@@ -384,6 +383,9 @@ def main() -> int:
         first, last = sampler.samples[1] if len(sampler.samples) > 1 else sampler.samples[0], sampler.samples[-1]
         peak = {name: max(s[name] for s in sampler.samples) for name in first}
     finally:
+        if restart is not None:  # a restart under way ends before the processes do (no gunicorn left behind)
+            restart.cancel()
+            restart.join(timeout=90)
         if edge is not None:
             edge.stop()
         for proc in procs.values():
