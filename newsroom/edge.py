@@ -30,8 +30,8 @@ ALL = "all"
 # republished), the edge until a purge.
 SHORT_MAX_AGE = 60
 _LISTS = {"story": "list-stories", "topic": "list-topics", "question": "list-questions", "outlet": "list-outlets"}
-# Keys per purge request: a header line stays far below Varnish's limit (http_req_hdr_len, 8 KB).
-_KEYS_PER_REQUEST = 100
+# A purge request's header of keys stays under this many bytes, far below Varnish's limit (http_req_hdr_len, 8 KB).
+_PURGE_HEADER_BYTES = 4000
 
 
 def edge_on() -> bool:
@@ -84,20 +84,30 @@ def changes_keys(changes: Iterable) -> set[str]:
 def keys_purge(keys: Iterable[str], *, urls: Iterable[str] | None = None) -> list[str]:
     """Purge ``keys`` at every edge (``settings.EDGE_PURGE_URLS``, or ``urls``); the edges that failed.
 
-    One ``PURGE`` request per edge per hundred keys, the keys in the ``xkey-purge`` header (soft: the
+    ``PURGE`` requests with the keys in their ``xkey-purge`` header, 4 KB of keys each (soft: the
     objects stay as stale copies, served only while the backend is down, see the VCL).
     """
-    keys, failed = sorted(set(keys)), []
+    chunks, failed = _chunks(sorted(set(keys))), []
     for url in settings.EDGE_PURGE_URLS if urls is None else urls:
         try:
             with httpx.Client(timeout=settings.EDGE_PURGE_TIMEOUT) as client:
-                for start in range(0, len(keys), _KEYS_PER_REQUEST):
-                    chunk = " ".join(keys[start : start + _KEYS_PER_REQUEST])
+                for chunk in chunks:
                     client.request("PURGE", url, headers={"xkey-purge": chunk}).raise_for_status()
         except httpx.HTTPError as exc:
-            logger.warning("edge purge of %d keys at %s failed: %s", len(keys), url, exc)
+            logger.warning("edge purge of %d keys at %s failed: %s", sum(len(c.split()) for c in chunks), url, exc)
             failed.append(url)
     return failed
+
+
+def _chunks(keys: list[str]) -> list[str]:
+    """``keys`` joined by spaces, in headers of at most _PURGE_HEADER_BYTES (a key is at most a slug long)."""
+    chunks, current = [], ""
+    for key in keys:
+        if current and len(current) + 1 + len(key) > _PURGE_HEADER_BYTES:
+            chunks.append(current)
+            current = ""
+        current = f"{current} {key}" if current else key
+    return [*chunks, current] if current else chunks
 
 
 def keys_purge_later(keys: Iterable[str], *, failed: list[str]) -> None:

@@ -179,9 +179,11 @@ def test_an_unreachable_edge_fails_the_step_and_says_so(settings, commit, caplog
     assert "edge purge of" in caplog.text and "127.0.0.1:9" in caplog.text
 
 
-def test_many_keys_go_in_requests_of_a_hundred(purges):
-    assert keys_purge([f"story-{i}" for i in range(250)]) == []
-    assert [len(header.split()) for header in purges] == [100, 100, 50]
+def test_many_long_keys_go_in_several_requests_of_at_most_4_kb(purges):
+    keys = {f"story-{i:03}-{'x' * 190}" for i in range(60)}  # slugs are up to 200 characters
+    assert keys_purge(keys) == []
+    assert len(purges) == 4 and all(len(header) <= 4000 for header in purges)  # 19 keys of 200 characters each
+    assert _purged(purges) == keys
 
 
 def test_retries_back_off_exponentially_up_to_a_bound(settings):
