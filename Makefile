@@ -11,7 +11,7 @@ PYTHON ?= $(shell for v in 3.13 3.12; do \
 	  for d in $$HOME/.pyenv/versions/$$v*/bin/python$$v /usr/local/bin/python$$v /usr/bin/python$$v; do \
 	    [ -x "$$d" ] && { echo $$d; exit 0; }; done; done)
 
-.PHONY: run test serve worker beat lint bench bench-ingest bench-api bench-images bench-form loadtest clean
+.PHONY: run test serve serve-edge worker beat lint bench bench-ingest bench-api bench-images bench-form loadtest loadtest-edge clean
 
 $(VENV)/.python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -56,6 +56,12 @@ serve: $(VENV)/.runtime
 	$(PY) manage.py collectstatic --noinput -v0
 	$(VENV)/bin/gunicorn -c newsroom/gunicorn.conf.py newsroom.wsgi
 
+# gunicorn with Varnish (xkey) in front on EDGE_BIND (127.0.0.1:6081), purged by surrogate key on every public change
+# (needs Debian's varnish and varnish-modules; docs/edge.md).
+serve-edge: $(VENV)/.runtime
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) deploy/edge.py
+
 worker: $(VENV)/.runtime
 	$(VENV)/bin/celery -A newsroom worker -l info
 
@@ -86,6 +92,11 @@ bench-ingest: $(VENV)/.dev
 # (needs wrk, PostgreSQL and Redis; prints figures; exits 1 on any error or stale page).
 loadtest: $(VENV)/.dev
 	$(PY) bench/loadtest.py
+
+# The same through Varnish in front of gunicorn, purged by surrogate key, with a backend restart halfway
+# (also needs varnish and varnish-modules; docs/edge.md).
+loadtest-edge: $(VENV)/.dev
+	LOADTEST_EDGE=1 $(PY) bench/loadtest.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

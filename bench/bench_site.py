@@ -8,7 +8,9 @@ reuse them), renders their pages as publishing does, then starts gunicorn
             through the same middleware (only in ``bench.site_urls``);
 - cached:   one story page, served from the anonymous page cache (Redis);
 - uncached: the same view without the page cache, each request a different
-            story of the 10,000 (one query for the page rendered at publish time).
+            story of the 10,000 (one query for the page rendered at publish time);
+- edge:     the cached story page through Varnish (deploy/edge.py) in front of
+            the same gunicorn, when varnishd is installed (BENCH_EDGE=0: not).
 
 Rounds of the three are interleaved (BENCH_ROUNDS, 3) and the best of each is
 kept, since other work on a shared machine comes in bursts.
@@ -89,7 +91,12 @@ def main() -> int:
     rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
     load_before = os.getloadavg()
     runs = {"floor": [], "cached": [], "uncached": []}
+    edge = _edge(env, port)
     with _gunicorn(env, port):
+        if edge is not None:
+            edge.start()
+            runs["edge"] = []
+            _check_edge_hit(f"{edge.url}/story/{SLUG.format(0)}/")
         _check_same_bytes(f"{base}/bench/floor/", f"{base}/story/{SLUG.format(0)}/")
         _check_same_bytes(f"{base}/bench/floor/", f"{base}/bench/uncached/story/{SLUG.format(0)}/")
         _check_cache_header(f"{base}/story/{SLUG.format(0)}/", "hit")
@@ -99,6 +106,10 @@ def main() -> int:
             runs["floor"].append(wrk(f"{base}/bench/floor/", seconds=SECONDS))
             runs["cached"].append(wrk(f"{base}/story/{SLUG.format(0)}/", seconds=SECONDS))
             runs["uncached"].append(wrk(base, script=rotate, seconds=SECONDS))
+            if edge is not None:
+                runs["edge"].append(wrk(f"{edge.url}/story/{SLUG.format(0)}/", seconds=SECONDS))
+    if edge is not None:
+        edge.stop()
     results = {name: max(r, key=lambda x: x["rps"]) for name, r in runs.items()}
     load_after = os.getloadavg()
     _forget_cache(redis_url, prefix)
@@ -108,6 +119,26 @@ def main() -> int:
 
 
 # --- processes --------------------------------------------------------------------------------
+
+
+def _edge(env: dict, port: int):
+    """Varnish in front of the gunicorn on ``port``, the application naming keys for it; None without varnishd."""
+    from deploy.edge import Varnish, free_port, varnishd_path
+
+    if os.environ.get("BENCH_EDGE", "1") in ("0", "no", "false") or varnishd_path() is None:
+        return None
+    edge = Varnish(backend=f"127.0.0.1:{port}", port=free_port())
+    env["EDGE_PURGE_URLS"] = edge.url + "/"  # keys and s-maxage on: what the edge keeps
+    return edge
+
+
+def _check_edge_hit(url: str) -> None:
+    from deploy.edge import get
+
+    for _ in range(2):
+        _, headers, _ = get(url)
+    if headers.get("x-cache") != "hit":
+        raise RuntimeError(f"{url} answered X-Cache: {headers.get('x-cache')}, not hit")
 
 
 class _gunicorn:

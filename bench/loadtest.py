@@ -15,9 +15,19 @@ It prints requests served, error responses, stale pages, articles ingested
 and duplicates, and memory at the start and the end; it exits 1 on any error
 response, stale page or duplicate. Loopback only, bounded in time.
 
+**Edge mode** (``LOADTEST_EDGE=1``, ``make loadtest-edge``): the same, through
+Varnish in front of gunicorn (``deploy/edge.py``), purged by surrogate key on
+every publish; every other publish is a correction (an update note). A third
+of the way through, gunicorn is stopped and started again under load (the
+editor waits meanwhile): the edge must answer every request, from its kept
+copies. It prints the edge's hits and misses too, and exits 1 also when the
+restart did not complete. Varnish and wrk run at low priority (``nice``), so
+that on one machine they leave the cores to the backend, as an edge on hosts
+of its own would.
+
 Environment: LOADTEST_DATABASE_URL (postgres://newsroom@127.0.0.1:5432/newsroom_loadtest),
 LOADTEST_REDIS_URL (redis://127.0.0.1:6379/13), LOADTEST_SECONDS, LOADTEST_CONNECTIONS (32),
-LOADTEST_STORIES (500), LOADTEST_FEEDS (30), LOADTEST_ITEMS (300).
+LOADTEST_STORIES (500), LOADTEST_FEEDS (30), LOADTEST_ITEMS (300), LOADTEST_EDGE (0).
 """
 
 import json
@@ -46,6 +56,7 @@ STORIES = int(os.environ.get("LOADTEST_STORIES", "500"))
 FEEDS = int(os.environ.get("LOADTEST_FEEDS", "30"))
 ITEMS = int(os.environ.get("LOADTEST_ITEMS", "300"))
 PUBLISH_EVERY = float(os.environ.get("LOADTEST_PUBLISH_EVERY", "1.5"))
+EDGE = os.environ.get("LOADTEST_EDGE", "") in ("1", "true", "yes")
 
 
 def free_port() -> int:
@@ -135,7 +146,8 @@ def make_feeds(outlet_id: int, feed_base: str, run: str) -> int:
 
 
 def editor_loop(base: str, slugs: list[str], stop: threading.Event, report: dict) -> None:
-    """Publish a change every PUBLISH_EVERY seconds and read it back at once as a reader would."""
+    """Publish a change (every other one a correction, with a note) every PUBLISH_EVERY seconds and read it
+    back at once as a reader would; paused while ``report["paused"]`` is set (the backend restarting)."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
@@ -147,6 +159,9 @@ def editor_loop(base: str, slugs: list[str], stop: threading.Event, report: dict
     )
     n = 0
     while not stop.wait(PUBLISH_EVERY):
+        if report["paused"].is_set():
+            continue
+        report["busy"].set()
         n += 1
         token = f"LT{uuid.uuid4().hex[:10]}"
         story = Story.objects.live().get(live_slug=random.choice(slugs))
@@ -155,7 +170,8 @@ def editor_loop(base: str, slugs: list[str], stop: threading.Event, report: dict
             story.headline = re.sub(r" \[LT\w+\]$", "", story.headline) + f" [{token}]"
             story.save()
             story_saved(story=story, actor=editor, message="loadtest edit")
-        story_publish(story=story, actor=editor, message="loadtest publish")
+        note = f"Corrected: {token}." if n % 2 == 0 else ""
+        story_publish(story=story, actor=editor, message="loadtest publish", note=note)
         report["published"] += 1
         page = fetch(f"{base}/story/{story.live_slug}/")
         api = fetch(f"{base}/api/v1/stories/{story.live_slug}/")
@@ -163,6 +179,32 @@ def editor_loop(base: str, slugs: list[str], stop: threading.Event, report: dict
             report["stale"].append(("page", story.live_slug, page[0]))
         if api[0] != 200 or token not in json.loads(api[1] or b"{}").get("headline", ""):
             report["stale"].append(("api", story.live_slug, api[0]))
+        report["busy"].clear()
+
+
+def start_web(env: dict, web_port: int, log) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(BIN / "gunicorn"), "-c", "newsroom/gunicorn.conf.py", "newsroom.wsgi"],
+        cwd=ROOT,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{web_port}", "GUNICORN_WORKERS": "4"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def backend_restart(procs: dict, sampler, env: dict, web_port: int, log, edge, report: dict) -> None:
+    """Stop gunicorn and start it again (the editor waiting), while wrk reads through the edge."""
+    report["paused"].set()
+    while report["busy"].is_set():
+        time.sleep(0.05)
+    started = time.monotonic()
+    procs["web"].terminate()
+    procs["web"].wait(timeout=30)
+    procs["web"] = sampler.processes["web"] = start_web(env, web_port, log)
+    wait_until_up(f"http://127.0.0.1:{web_port}/healthz")
+    report["restart_down"] = time.monotonic() - started
+    edge.wait_health(True, timeout=30)
+    report["paused"].clear()
 
 
 def wrk_script(workdir: Path, paths: list[str]) -> Path:
@@ -216,9 +258,23 @@ def main() -> int:
         "PYTHONPATH": str(ROOT),
         "FEED_ALLOW_PRIVATE_HOSTS": "1",  # the local feed server is on loopback
     }
-    info = prepare(env)
-    feed_port, web_port = free_port(), free_port()
+    feed_port, web_port, edge_port = free_port(), free_port(), free_port()
+    if EDGE:
+        from deploy.edge import Varnish, varnishd_path
+
+        if varnishd_path() is None:
+            print("varnishd is needed: apt-get install varnish varnish-modules", file=sys.stderr)
+            return 2
+    info = prepare(env)  # no edge yet: nothing to purge while seeding
+    if EDGE:
+        from django.conf import settings
+
+        # The application purges the edge (this process: the editor); the API throttle counts the reader's
+        # address Varnish saw.
+        env.update(EDGE_PURGE_URLS=f"http://127.0.0.1:{edge_port}/", API_TRUSTED_PROXIES="1")
+        settings.EDGE_PURGE_URLS = [env["EDGE_PURGE_URLS"]]
     feed_base, base = f"http://127.0.0.1:{feed_port}", f"http://127.0.0.1:{web_port}"
+    edge = restart = None
     procs: dict[str, subprocess.Popen] = {}
     logs = {name: open(workdir / f"{name}.log", "wb") for name in ("feeds", "web", "worker")}
     try:
@@ -228,14 +284,15 @@ def main() -> int:
             stdout=logs["feeds"],
             stderr=subprocess.STDOUT,
         )
-        procs["web"] = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", "newsroom/gunicorn.conf.py", "newsroom.wsgi"],
-            cwd=ROOT,
-            env={**env, "GUNICORN_BIND": f"127.0.0.1:{web_port}", "GUNICORN_WORKERS": "4"},
-            stdout=logs["web"],
-            stderr=subprocess.STDOUT,
-        )
+        procs["web"] = start_web(env, web_port, logs["web"])
         wait_until_up(base + "/healthz")
+        if EDGE:
+            # On one machine the edge and wrk could take every core (tens of thousands of hits a second) and
+            # starve the editor, the web processes and the worker, as a real edge on its own hosts would not:
+            # both run at low priority.
+            edge = Varnish(backend=f"127.0.0.1:{web_port}", port=edge_port, memory="256m", nice=19).start()
+            edge.wait_health(True)
+            base = edge.url
         expected_articles = make_feeds(info["outlet_id"], feed_base, run)
         procs["worker"] = subprocess.Popen(
             [
@@ -278,12 +335,30 @@ def main() -> int:
 
         sampler = MemorySampler({"web": procs["web"], "worker": procs["worker"]})
         sampler.start()
-        stop, report = threading.Event(), {"published": 0, "stale": []}
+        stop, report = threading.Event(), {"published": 0, "stale": [], "paused": threading.Event(), "busy": threading.Event()}
         editor = threading.Thread(target=editor_loop, args=(base, info["slugs"], stop, report), daemon=True)
         editor.start()
+        if edge is not None:
+            restart = threading.Timer(
+                SECONDS / 3, backend_restart, args=(procs, sampler, env, web_port, logs["web"], edge, report)
+            )
+            restart.daemon = True
+            restart.start()
         started = time.monotonic()
         wrk = subprocess.run(
-            ["wrk", "-t4", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "10s", "-s", str(wrk_script(workdir, paths)), base],
+            # Through the edge, at low priority (see the edge's start above).
+            [
+                *(["nice", "-n", "19"] if EDGE else []),
+                "wrk",
+                "-t4",
+                f"-c{CONNECTIONS}",
+                f"-d{SECONDS}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(wrk_script(workdir, paths)),
+                base,
+            ],
             capture_output=True,
             text=True,
             timeout=SECONDS + 60,
@@ -294,6 +369,9 @@ def main() -> int:
         sampler.stop.set()
         sampler.join(timeout=10)
         traffic = parse_wrk(wrk.stdout)
+        if restart is not None:
+            restart.join(timeout=60)
+        edge_stats = edge.stats() if edge is not None else {}
 
         from django.db.models import Count
 
@@ -305,6 +383,11 @@ def main() -> int:
         first, last = sampler.samples[1] if len(sampler.samples) > 1 else sampler.samples[0], sampler.samples[-1]
         peak = {name: max(s[name] for s in sampler.samples) for name in first}
     finally:
+        if restart is not None:  # a restart under way ends before the processes do (no gunicorn left behind)
+            restart.cancel()
+            restart.join(timeout=90)
+        if edge is not None:
+            edge.stop()
         for proc in procs.values():
             proc.terminate()
         for proc in procs.values():
@@ -317,6 +400,7 @@ def main() -> int:
     print(
         f"Load test: {elapsed:.0f} s, {CONNECTIONS} connections, {len(paths)} URLs "
         f"(pages, API, search), {STORIES}+ published stories, gunicorn 4 sync workers, PostgreSQL + Redis"
+        + (", through Varnish (xkey)" if EDGE else "")
     )
     print(f"  requests served       {traffic['requests']:>8}  ({traffic['rate']:.0f}/s)")
     print(f"  error responses       {errors:>8}  (non-2xx/3xx {traffic['non_2xx']}, socket {traffic['socket_errors']})")
@@ -324,9 +408,21 @@ def main() -> int:
     print(f"  articles ingested     {stored:>8}  of {expected_articles} offered by {FEEDS} feeds; duplicates: {duplicates}")
     for name in first:
         print(f"  memory {name:<7} (MB)  after 5 s {first[name]:.0f}, at the end {last[name]:.0f}, peak {peak[name]:.0f}")
+    if EDGE:
+        hits, misses = edge_stats.get("MAIN.cache_hit", 0), edge_stats.get("MAIN.cache_miss", 0)
+        print(
+            f"  edge                  {hits} hits, {edge_stats.get('MAIN.cache_hitmiss', 0)} hit-for-miss, {misses} misses "
+            f"({100 * hits / max(hits + misses, 1):.1f}% hits), {edge_stats.get('MAIN.s_fetch', 0)} backend fetches; "
+            + (
+                f"backend restarted under load: down {report['restart_down']:.1f} s"
+                if "restart_down" in report
+                else "the backend restart did not complete"
+            )
+        )
     if report["stale"]:
         print("  stale:", report["stale"][:5])
-    return 1 if errors or report["stale"] or duplicates else 0
+    restart_failed = EDGE and "restart_down" not in report
+    return 1 if errors or report["stale"] or duplicates or restart_failed else 0
 
 
 if __name__ == "__main__":

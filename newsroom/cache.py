@@ -47,6 +47,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from newsroom import edge
 from newsroom.encoding import CODINGS, IDENTITY, MIN_SIZE, body_encode, coding_negotiate
 
 CACHE_ALIAS = "pages"  # settings.CACHES: Redis with per-process copies (newsroom/tracked_cache.py), or local memory
@@ -141,6 +142,7 @@ def _finish(request: HttpRequest, response: HttpResponse, etag: str, last_modifi
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = CACHE_CONTROL if public else "private, max-age=0, must-revalidate"
+    edge.edge_cache_control(response)  # a page with surrogate keys: the edge keeps it until a purge
     return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
 
 
@@ -158,17 +160,24 @@ class PageSpec:
     timeout: int
 
 
+# Answers the edge may keep besides pages: an old slug's redirect, a story taken down (browsers briefly).
+_EDGE_SHORT = {301, 410}
+
+
 def public_page(
     view: Callable | None = None,
     *,
     tokens: Callable[..., list[str]] | None = None,
+    keys: Callable[..., list[str]] | None = None,
     ignore_query: bool = False,
     timeout: int = PAGE_TIMEOUT,
 ):
     """Mark a view as a public page that ``PageCacheMiddleware`` may cache.
 
     ``tokens(request, *args, **kwargs)`` names what the page shows (default:
-    ``all``, right for any page listing content). ``ignore_query``: the page
+    ``all``, right for any page listing content). ``keys(request, *args,
+    **kwargs)``: its surrogate keys for the edge (``newsroom/edge.py``; default
+    ``all``, purged by every change). ``ignore_query``: the page
     does not read the query string (a story page), so ``?utm_source=…``
     variants share one entry.
     """
@@ -176,7 +185,11 @@ def public_page(
     def decorator(func):
         @wraps(func)
         def wrapped(request: HttpRequest, *args, **kwargs):
-            return _rendered(func(request, *args, **kwargs))
+            response = _rendered(func(request, *args, **kwargs))
+            if response.status_code == 200 or response.status_code in _EDGE_SHORT:
+                names = keys(request, *args, **kwargs) if keys else [edge.ALL]
+                edge.keys_mark(response, names, short=response.status_code in _EDGE_SHORT)
+            return response
 
         wrapped.public_page = PageSpec(tokens, ignore_query, timeout)
         return wrapped

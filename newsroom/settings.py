@@ -178,8 +178,25 @@ PUBLIC_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", default=True)
 PUBLIC_CHANGE_STEPS = [
     "stories.after_change.live_copies_refresh",
     "stories.after_change.page_cache_purge",
+    "stories.after_change.edge_purge",  # after the page cache: what the edge fetches again is current
     "webhooks.after_change.webhooks_dispatch_soon",  # last: the kept API bodies are fresh by then
 ]
+# The shared HTTP cache in front (Varnish with xkey, deploy/varnish/newsroom.vcl; newsroom/edge.py): the edges'
+# purge addresses, comma-separated (http://127.0.0.1:6081/); empty: no edge, no surrogate keys, no s-maxage.
+EDGE_PURGE_URLS = env_list("EDGE_PURGE_URLS")
+# The response header naming a response's surrogate keys: xkey for Varnish; Surrogate-Key (Fastly), Cache-Tag
+# (Cloudflare) for a CDN that purges by tag.
+EDGE_KEY_HEADER = os.environ.get("EDGE_KEY_HEADER", "xkey")
+# Between keys: a space (Varnish's xkey, Fastly); a comma for Cloudflare (xkey reads both).
+EDGE_KEY_SEPARATOR = os.environ.get("EDGE_KEY_SEPARATOR", " ")
+EDGE_MAX_AGE = int(os.environ.get("EDGE_MAX_AGE", str(24 * 3600)))  # s-maxage of keyed responses, seconds
+EDGE_PURGE_TIMEOUT = float(os.environ.get("EDGE_PURGE_TIMEOUT", "2"))
+# A failed purge is retried by a worker after BASE × 2^(attempt-1) seconds (at most MAX), up to MAX_ATTEMPTS times;
+# and every purge is made again AGAIN seconds later (a page fetched across the commit; 0: never).
+EDGE_PURGE_BACKOFF_BASE = float(os.environ.get("EDGE_PURGE_BACKOFF_BASE", "1"))
+EDGE_PURGE_BACKOFF_MAX = float(os.environ.get("EDGE_PURGE_BACKOFF_MAX", "300"))
+EDGE_PURGE_MAX_ATTEMPTS = int(os.environ.get("EDGE_PURGE_MAX_ATTEMPTS", "12"))
+EDGE_PURGE_AGAIN_SECONDS = float(os.environ.get("EDGE_PURGE_AGAIN_SECONDS", "5"))
 # Workflow emails (stories/notify.py): printed to the console in debug (`make run`); otherwise SMTP, to
 # EMAIL_HOST (or the host's own mail server on localhost:25). A failed send is logged, never an error.
 _EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -12,7 +12,10 @@ holds every live story showing a changed topic, question or outlet
   stories must not make its editor wait for them all);
 - a story taken down keeps no copy of what readers may no longer see;
 - the page-cache tokens of every address of those stories, and of every list,
-  are replaced: the next request of any page showing the change renders it.
+  are replaced: the next request of any page showing the change renders it;
+- the edge (the shared HTTP cache in front, ``newsroom/edge.py``) purges the
+  surrogate keys of every object in the batch, of every address of those
+  stories, and of the lists of their kinds.
 """
 
 import logging
@@ -21,6 +24,7 @@ from collections.abc import Sequence
 from newsroom.cache import token_key, tokens_replace
 from newsroom.changes.models import ChangeEvent
 from newsroom.changes.pipeline import Change
+from newsroom.edge import changes_keys, edge_on, keys_purge, keys_purge_later, object_key
 
 from .api.kept import story_api_json_keep
 from .models import LivePage, SlugRedirect, Story, StorySearchDocument
@@ -56,21 +60,40 @@ def page_cache_purge(changes: Sequence[Change]) -> bool:
     (their related stories), and of every list; False if unreachable."""
     stories = [c for c in changes if c.kind == K.STORY]
     tokens = {token_key("story-slug", c.slug) for c in stories if c.slug}  # the address when it changed
-    tokens.update(_story_page_tokens([c.id for c in stories]))  # and its addresses now
-    topic_ids = [c.id for c in changes if c.kind == K.TOPIC]
-    if topic_ids:  # recorded whenever a live story on the topic changes: its neighbours' related stories move
-        on_topics = Story.objects.live().filter(live_topics__in=topic_ids).values_list("live_slug", flat=True)
-        tokens.update(token_key("story-slug", slug) for slug in set(on_topics))
+    tokens.update(token_key("story-slug", slug) for slug in _story_addresses([c.id for c in stories]))  # and now
+    tokens.update(token_key("story-slug", slug) for slug in _related_pages(changes))
     return tokens_replace(tokens)
 
 
-def _story_page_tokens(story_ids: list[int]) -> list[str]:
-    """The cache tokens of every address the stories answer at: live slug and old slugs."""
+def edge_purge(changes: Sequence[Change]) -> bool:
+    """Purge at the edge the keys of everything in ``changes`` and of every address of its stories; False if an
+    edge could not be reached (a worker retries it, with backoff)."""
+    if not edge_on():
+        return True
+    keys = changes_keys(changes)  # each object at the address it had when it changed, and its kind's lists
+    keys.update(object_key(K.STORY, slug) for slug in _story_addresses([c.id for c in changes if c.kind == K.STORY]))
+    keys.update(object_key(K.STORY, slug) for slug in _related_pages(changes))
+    failed = keys_purge(keys)
+    keys_purge_later(keys, failed=failed)
+    return not failed
+
+
+def _related_pages(changes: Sequence[Change]) -> set[str]:
+    """The live stories on the changed topics: a topic is recorded whenever a live story on it is published,
+    corrected, tagged, untagged or taken down, which moves its neighbours' related stories."""
+    topic_ids = [c.id for c in changes if c.kind == K.TOPIC]
+    if not topic_ids:
+        return set()
+    return set(Story.objects.live().filter(live_topics__in=topic_ids).values_list("live_slug", flat=True))
+
+
+def _story_addresses(story_ids: list[int]) -> set[str]:
+    """Every address the stories answer at: live slug (200, or 410 once taken down) and old slugs (301)."""
     if not story_ids:
-        return []
+        return set()
     slugs = {s for s in Story.objects.filter(pk__in=story_ids).values_list("live_slug", flat=True) if s}
     slugs.update(SlugRedirect.objects.filter(story_id__in=story_ids).values_list("old_slug", flat=True))
-    return [token_key("story-slug", slug) for slug in slugs]
+    return slugs
 
 
 def _prerender(story_ids: list[int]) -> None:

@@ -4,14 +4,19 @@
 from django.urls import path
 
 from newsroom.cache import public_page
+from newsroom.changes.models import ChangeEvent
+from newsroom.edge import detail_keys, list_key
 
 from . import feeds, reference_views
+
+# A topic's feeds list its stories: the topic's key (a story tagged or untagged records it) and the stories' list.
+_topic_feed_keys = detail_keys(ChangeEvent.Kind.TOPIC, list_key(ChangeEvent.Kind.STORY))
 
 topic_urls = (
     [
         path("topics/<slug:slug>/", reference_views.topic_detail, name="detail"),
-        path("topics/<slug:slug>/rss/", public_page(feeds.TopicStoriesFeed()), name="feed-rss"),
-        path("topics/<slug:slug>/atom/", public_page(feeds.TopicStoriesAtomFeed()), name="feed-atom"),
+        path("topics/<slug:slug>/rss/", public_page(feeds.TopicStoriesFeed(), keys=_topic_feed_keys), name="feed-rss"),
+        path("topics/<slug:slug>/atom/", public_page(feeds.TopicStoriesAtomFeed(), keys=_topic_feed_keys), name="feed-atom"),
     ],
     "topics",
 )

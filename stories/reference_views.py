@@ -8,6 +8,8 @@ from django.shortcuts import render
 from faq.models import CommonQuestion
 from newsroom import seo
 from newsroom.cache import public_page
+from newsroom.changes.models import ChangeEvent
+from newsroom.edge import detail_keys
 from sources.models import Outlet
 from topics.models import Topic
 
@@ -16,7 +18,7 @@ from .models import AuthorProfile
 from .selectors import outlet_claims, outlet_stories, question_page, topic_questions, topic_stories, with_picture
 
 
-@public_page
+@public_page(keys=detail_keys(ChangeEvent.Kind.TOPIC))
 def topic_detail(request, slug: str):
     try:
         topic = with_picture(Topic.objects.all()).get(slug=slug)
@@ -30,7 +32,7 @@ def topic_detail(request, slug: str):
     )
 
 
-@public_page
+@public_page(keys=detail_keys(ChangeEvent.Kind.QUESTION))
 def question_detail(request, slug: str):
     try:
         question = question_page(slug=slug)
@@ -49,7 +51,7 @@ def question_detail(request, slug: str):
     )
 
 
-@public_page
+@public_page(keys=detail_keys(ChangeEvent.Kind.OUTLET))
 def outlet_detail(request, slug: str):
     """The stories that cite an outlet, and what the outlet said in each."""
     try:

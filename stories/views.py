@@ -10,6 +10,8 @@ from django.views.decorators.cache import never_cache
 
 from newsroom import seo
 from newsroom.cache import page_last_modified, public_page, token_key
+from newsroom.changes.models import ChangeEvent
+from newsroom.edge import detail_keys, lists_keys
 
 from .models import Story
 from .preview import story_preview_expires, story_preview_page
@@ -20,7 +22,7 @@ from .selectors import StoryGone, StoryMoved, related_stories, story_address_che
 SEARCH_PAGE_SIZE = 10
 
 
-@public_page
+@public_page(keys=lists_keys(ChangeEvent.Kind.STORY))
 def home(request):
     """Latest live stories, newest first."""
     page = Paginator(story_list_live(), 20).get_page(request.GET.get("page"))
@@ -39,7 +41,7 @@ def _story_tokens(request, slug: str) -> list[str]:
     return [token_key("story-slug", slug)]
 
 
-@public_page(ignore_query=True, tokens=_story_tokens)
+@public_page(ignore_query=True, tokens=_story_tokens, keys=detail_keys(ChangeEvent.Kind.STORY))
 def story_detail(request, slug: str):
     """A live story: one query for the page rendered when it was published, one for its related stories."""
     try:
@@ -59,7 +61,7 @@ def story_detail(request, slug: str):
     return HttpResponse(kept.html.replace(RELATED_MARK, fragment, 1))
 
 
-@public_page(timeout=300)
+@public_page(timeout=300, keys=lists_keys(ChangeEvent.Kind.STORY))
 def search(request):
     """Full-text search over live stories, ranked, with highlighted snippets."""
     query = search_query_clean(request.GET.get("q"))

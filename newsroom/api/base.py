@@ -11,6 +11,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.throttling import AnonRateThrottle
 
+from newsroom import edge
+
 from .conditional import ConditionalGetMixin
 from .pagination import KeysetPagination
 
@@ -187,6 +189,16 @@ class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         if self.detail and self.change_kind and self.lookup_field in self.kwargs:
             return ((self.change_kind, self.kwargs[self.lookup_field]),)
         return ()
+
+    def edge_keys(self) -> list[str]:
+        """A detail: its object's key (by address; a story's id redirects to its address, and is not kept). A
+        list: its kind's list (a list filtered by topics too: a story tagged or untagged changes the stories)."""
+        if not self.change_kind:
+            return []
+        if self.action == "list":
+            return [edge.list_key(self.change_kind)]
+        slug = self.kwargs.get(self.lookup_field, "")
+        return [edge.object_key(self.change_kind, slug)] if slug and not slug.isdigit() else []
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

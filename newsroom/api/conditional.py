@@ -14,11 +14,16 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from rest_framework.response import Response
 
+from newsroom import edge
 from newsroom.changes.feed import ObjectState, changes_state
 from newsroom.encoding import IDENTITY, MIN_SIZE, body_encode, coding_negotiate
 
 API_VERSION = "1"
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+# What the edge may keep (with keys): answers, and an old slug's redirect or a story taken down (briefly for browsers).
+_EDGE_SHORT = {301, 410}
+_EDGE_KEPT = {200, 304, *_EDGE_SHORT}
 
 Scope = tuple[tuple[str, str], ...]  # (kind, address) of each object a response shows all of
 
@@ -179,9 +184,16 @@ class ConditionalGetMixin:
                 patch_cache_control(response, private=True, no_cache=True)
             else:
                 patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+        if response.status_code in _EDGE_KEPT and not request.user.is_authenticated:
+            edge.keys_mark(response, self.edge_keys(), short=response.status_code in _EDGE_SHORT)
         if validators and response.status_code == 200 and not response.streaming and not self.from_cache:
             self._encode_and_keep(response)
         return response
+
+    def edge_keys(self) -> list[str]:
+        """The surrogate keys of this response for the edge (``newsroom/edge.py``); none (the default): the
+        edge does not keep it."""
+        return []
 
     def _encode_and_keep(self, response) -> None:
         """Compress the body in the negotiated coding (when big enough) and keep both in the response cache."""
