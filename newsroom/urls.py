@@ -13,13 +13,13 @@ from stories import views as story_views
 from stories.sitemaps import SITEMAPS, NewsSitemap, sitemap_index
 
 urlpatterns = [
+    path("api/v1/", include("newsroom.api_urls")),  # first: the API's requests are the most numerous to resolve
     path("", story_views.home, name="home"),
     path("", include("stories.urls")),
     path("", include(reference_urls.topic_urls)),
     path("", include(reference_urls.question_urls)),
     path("", include(reference_urls.outlet_urls)),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("newsroom.api_urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("robots.txt", site_views.robots_txt, name="robots"),
