@@ -32,6 +32,13 @@ def _live_row_sql(fields: tuple[str, ...]) -> tuple[str, tuple, int]:
     return sql, params, params.index(_SLUG)
 
 
+def live_story_field_sql(slug: str, field: str) -> tuple[str, tuple]:
+    """A scalar subquery of ``field`` of the live story at ``slug`` (NULL when there is none), and its params:
+    for reading it in another statement (the API's fingerprint)."""
+    sql, params, at = _live_row_sql((field,))
+    return f"({sql})", (*params[:at], slug, *params[at + 1 :])
+
+
 def live_story_row(slug: str, *fields: str) -> tuple | None:
     """``fields`` of the live story at ``slug`` (through ``Story.objects.live()``, the gate), or None: one query.
 

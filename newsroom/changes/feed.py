@@ -113,6 +113,7 @@ class LogState:
     last_at: object
     horizon: int | None
     objects: dict[tuple[str, str], ObjectState] = field(default_factory=dict)
+    extra: tuple = ()  # the values of ``changes_state(extra=...)``, in order
 
 
 def _object_parts(objects: Sequence[tuple[str, str]], floor: str) -> tuple[list[str], list]:
@@ -131,7 +132,9 @@ def _object_parts(objects: Sequence[tuple[str, str]], floor: str) -> tuple[list[
     return parts, params
 
 
-def changes_state(*, also: tuple[str, ...] = (), objects: Sequence[tuple[str, str]] = ()) -> LogState:
+def changes_state(
+    *, also: tuple[str, ...] = (), objects: Sequence[tuple[str, str]] = (), extra: Sequence[tuple[str, Sequence]] = ()
+) -> LogState:
     """The log's state in one query (the API computes it first in every request, for its validators).
 
     The last id alone misses a transaction that commits an entry below it; on
@@ -147,6 +150,9 @@ def changes_state(*, also: tuple[str, ...] = (), objects: Sequence[tuple[str, st
     that count or comes with a new floor. The log is append-only, so nothing
     lowers a count under an unchanged floor. On SQLite the floor is 0: the count
     covers all of the object's entries.
+
+    ``extra``: (scalar SQL, params) whose values the caller wants in the same
+    round trip (``LogState.extra``), apart from the key.
     """
     table = ChangeEvent._meta.db_table
     parts = [f"(SELECT id FROM {table} ORDER BY id DESC LIMIT 1)", f"(SELECT created_at FROM {table} ORDER BY id DESC LIMIT 1)"]
@@ -154,14 +160,17 @@ def changes_state(*, also: tuple[str, ...] = (), objects: Sequence[tuple[str, st
     if postgres:
         parts += [_HORIZON, f"(SELECT count(*) FROM {table} WHERE txid >= {_HORIZON} / {_WINDOW} * {_WINDOW})"]
     shown, params = _object_parts(objects, f"{_HORIZON} / {_WINDOW} * {_WINDOW}" if postgres else "0")
+    params += [param for _, extra_params in extra for param in extra_params]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join([*parts, *also, *shown])}", params)
+        cursor.execute(f"SELECT {', '.join([*parts, *also, *shown, *(sql for sql, _ in extra)])}", params)
         row = cursor.fetchone()
+    row, extra_values = row[: len(row) - len(extra)], tuple(row[len(row) - len(extra) :])
     last_id, last_at, *rest = row[: len(row) - len(shown)]
     horizon = rest.pop(0) if postgres else (last_id or 0)
     floor = [horizon // _WINDOW] if postgres else []
     states = _object_states(objects, row[len(row) - len(shown) :], floor)
-    return LogState(key=".".join(map(str, (last_id, *floor, *rest))), last_at=last_at, horizon=horizon, objects=states)
+    key = ".".join(map(str, (last_id, *floor, *rest)))
+    return LogState(key=key, last_at=last_at, horizon=horizon, objects=states, extra=extra_values)
 
 
 def _object_states(objects: Sequence[tuple[str, str]], values: Sequence, floor: list) -> dict[tuple[str, str], ObjectState]:

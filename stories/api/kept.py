@@ -67,7 +67,12 @@ def _api_key(revision_id: int, signature: str) -> str:
     return f"{revision_id}:{api_version()}:{signature}"
 
 
-def story_live_api_json(*, slug: str, topics: dict, outlets: dict, questions: dict, page: Callable[[], StoryPage]) -> str:
+KEPT_ROW = ("live_revision_id", "live_page__api_key", "live_page__api_refs", "live_page__api_json")
+
+
+def story_live_api_json(
+    *, slug: str, topics: dict, outlets: dict, questions: dict, page: Callable[[], StoryPage], row: tuple | None = None
+) -> str:
     """The API detail of the live story at ``slug`` as the API sends it: one query when it is kept and current.
 
     Current means serialised from the live revision, by this version of the
@@ -75,10 +80,11 @@ def story_live_api_json(*, slug: str, topics: dict, outlets: dict, questions: di
     do now in the maps given (the API's per-process reference maps), so an
     edit that no receiver saw is caught too. Otherwise ``page()`` builds the
     story's page (the API's own way), which is serialised and kept: two
-    queries more. Raises ``Http404`` when no live story has that slug.
+    queries more. Raises ``Http404`` when no live story has that slug. ``row``: the ``KEPT_ROW`` fields, when
+    already read (in the fingerprint's statement: no query here at all).
     """
-    row = live_story_row(slug, "live_revision_id", "live_page__api_key", "live_page__api_refs", "live_page__api_json")
-    if row is None:
+    row = live_story_row(slug, *KEPT_ROW) if row is None else row
+    if row is None or row[0] is None:
         raise Http404(f"No {Story._meta.object_name} matches the given query.")
     revision_id, key, references, body = row
     if key and key == _api_key(

@@ -16,6 +16,7 @@ from stories.search import search_hits
 from stories.selectors import (
     StoryGone,
     StoryMoved,
+    live_story_field_sql,
     story_address_check,
     story_list_live,
     story_live_queryset,
@@ -23,7 +24,7 @@ from stories.selectors import (
 )
 
 from .filters import StoryFilter
-from .kept import story_live_api_json
+from .kept import KEPT_ROW, story_live_api_json
 from .ninjs import story_ninjs
 from .references import PAGE_FIELDS, attach_topics, view_references, with_topic_ids
 from .serializers import StoryDetailSerializer, StoryListItemSerializer
@@ -115,12 +116,20 @@ class StoryViewSet(CodeVersionMixin, PublicViewSet):
         query = request.META.get("QUERY_STRING", "")
         return HttpResponsePermanentRedirect(f"{location}?{query}" if query else location)
 
+    def _plain_retrieve(self) -> bool:
+        """A plain request gets the body kept when the story was published (``LivePage.api_json``, serialised by
+        the same serializer); parameters or a media type with options (indent) take DRF's own path."""
+        request = self.request
+        return self.action == "retrieve" and not request.query_params and request.accepted_media_type == JSONRenderer.media_type
+
+    def validator_extra(self):
+        # The kept body's row, read in the fingerprint's statement when nothing but the view can answer.
+        if not self._plain_retrieve():
+            return ()
+        return tuple(live_story_field_sql(self.kwargs["slug"], field) for field in KEPT_ROW)
+
     def _retrieve(self, request, *args, **kwargs):
-        # A plain request gets the body kept when the story was published
-        # (``LivePage.api_json``, serialised by the same serializer): one query,
-        # no serialising. Parameters or a media type with options (indent) take
-        # DRF's own path.
-        if request.query_params or request.accepted_media_type != JSONRenderer.media_type:
+        if not self._plain_retrieve():
             return super().retrieve(request, *args, **kwargs)
         refs = view_references(self)
         body = story_live_api_json(
@@ -129,6 +138,7 @@ class StoryViewSet(CodeVersionMixin, PublicViewSet):
             outlets=refs.outlets,
             questions=refs.questions,
             page=self.get_object,
+            row=getattr(self.fingerprint, "extra", ()) or None,  # no query at all when read with the fingerprint
         )
         return HttpResponse(body, content_type=JSONRenderer.media_type)
 

@@ -149,7 +149,24 @@ def test_response_cache_can_be_switched_off(client, settings, urls):
     client.get(urls[1])
     with CaptureQueriesContext(connection) as ctx:
         client.get(urls[1])
-    assert len(ctx.captured_queries) == 2  # the fingerprint, the story (references are kept per process)
+    assert len(ctx.captured_queries) == 1  # the fingerprint, with the story's kept body (references: per process)
+
+
+def test_a_revalidation_reads_no_content_and_a_stale_one_reads_it_after(client, settings, urls):
+    """The kept body rides in the fingerprint's statement only when the request cannot be a 304."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.API_RESPONSE_CACHE_SECONDS = 0
+    etag = client.get(urls[1])["ETag"]
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(urls[1], HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert len(ctx.captured_queries) == 1 and "api_json" not in ctx.captured_queries[0]["sql"]  # no content
+    with CaptureQueriesContext(connection) as ctx:
+        stale = client.get(urls[1], HTTP_IF_NONE_MATCH='W/"not-this-one"')
+    queries = [q["sql"] for q in ctx.captured_queries]  # before the next request resets the log
+    assert len(queries) == 2 and "api_json" not in queries[0] and "api_json" in queries[1]
+    assert stale.status_code == 200 and stale.content == client.get(urls[1]).content
 
 
 def test_a_rotating_forwarded_for_header_gets_no_one_past_the_limit(client, settings):
