@@ -12,8 +12,8 @@ Nothing is shared between processes; each checks the database's fingerprint.
 import threading
 from dataclasses import dataclass
 
-from django.db.models import CharField, F, OuterRef, StringAgg, Subquery, Value, Window
-from django.db.models.functions import Cast, RowNumber
+from django.db.models import CharField, Expression, F, Window
+from django.db.models.functions import RowNumber
 
 from faq.models import CommonQuestion
 from newsroom.api import Fingerprint, api_fingerprint
@@ -73,17 +73,25 @@ def view_references(view) -> References:
     return references_for(fingerprint=getattr(view, "fingerprint", None) or api_fingerprint())
 
 
+class LiveTopicIds(Expression):
+    """A story's live topics' ids ("3,8,12"): a correlated subquery written out once. The ORM's version (a
+    Subquery of a StringAgg of a Cast) cost more to compile at every request than to run (0.4 ms of a list)."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, aggregate="string_agg(topic_id::text, ',')"):
+        links = connection.ops.quote_name(Story.live_topics.through._meta.db_table)
+        story = compiler.quote_name(compiler.query.get_initial_alias())
+        return f"(SELECT {aggregate} FROM {links} WHERE story_id = {story}.id)", []
+
+    def as_sqlite(self, compiler, connection):
+        return self.as_sql(compiler, connection, aggregate="group_concat(topic_id, ',')")
+
+
 def with_topic_ids(queryset):
     """Each story with its live topics' ids ("3,8,12") from a correlated subquery in the same query,
     so a page of stories needs no second query for its topics."""
-    ids = (
-        Story.live_topics.through.objects.filter(story_id=OuterRef("id"))
-        .order_by()
-        .values("story_id")
-        .annotate(ids=StringAgg(Cast("topic_id", CharField()), delimiter=Value(",")))
-        .values("ids")
-    )
-    return queryset.annotate(api_topic_ids=Subquery(ids))
+    return queryset.annotate(api_topic_ids=LiveTopicIds())
 
 
 def attach_topics(stories: list[Story], refs: References) -> list[Story]:
