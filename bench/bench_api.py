@@ -60,6 +60,7 @@ def main() -> int:
         "NEWSROOM_PLAIN_STATIC": "1",
         "API_THROTTLE_ANON": os.environ.get("BENCH_THROTTLE", ""),
         "DEBUG": "",
+        "HTTPS": "0",  # plain HTTP on loopback
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }

@@ -63,6 +63,7 @@ def main() -> int:
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "SITE_URL": "http://127.0.0.1",
         "DEBUG": "",
+        "HTTPS": "0",  # plain HTTP on loopback
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
         "BENCH_FLOOR_FILE": str(floor_file),

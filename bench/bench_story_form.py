@@ -17,7 +17,7 @@ ROOT = Path.cwd()
 sys.path.insert(0, str(ROOT))
 db_file = Path(tempfile.mkdtemp(prefix="bench-form-")) / "db.sqlite3"
 os.environ.setdefault("DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{db_file}"))
-os.environ.update(DEBUG="0", NEWSROOM_ALLOW_INSECURE_KEY="1", ALLOWED_HOSTS="testserver", NEWSROOM_PLAIN_STATIC="1")
+os.environ.update(DEBUG="0", HTTPS="0", NEWSROOM_ALLOW_INSECURE_KEY="1", ALLOWED_HOSTS="testserver", NEWSROOM_PLAIN_STATIC="1")
 os.environ.pop("REDIS_URL", None)
 os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
 

@@ -247,6 +247,7 @@ def main() -> int:
         "REDIS_URL": redis_url,
         "SECRET_KEY": "loadtest-only-secret-key-0123456789-abcdefghijklmnopqrstuv",
         "DEBUG": "0",
+        "HTTPS": "0",  # plain HTTP on loopback
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "NEWSROOM_PLAIN_STATIC": "1",
         "LOG_LEVEL": "WARNING",

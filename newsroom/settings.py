@@ -465,8 +465,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_HTTPONLY = True
-if env_bool("HTTPS"):
+# Secure by default: with DEBUG off the site is taken to be served over TLS (secure cookies, HSTS, a redirect
+# to https) unless HTTPS=0 says it is not; `check --deploy` is then clean with SECRET_KEY and ALLOWED_HOSTS alone.
+HTTPS = env_bool("HTTPS", default=not DEBUG)
+if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers' probes come over plain HTTP
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

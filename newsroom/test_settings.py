@@ -10,6 +10,8 @@ from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("NEWSROOM_PLAIN_STATIC", "1")
+# The suite's servers (the test client, the live server, the gunicorns it starts) speak plain HTTP.
+os.environ.setdefault("HTTPS", "0")
 
 from .settings import *  # noqa: E402,F403
 from .settings import CACHES, REDIS_URL  # noqa: E402

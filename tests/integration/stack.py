@@ -40,6 +40,7 @@ def stack_env(**extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="newsroom.settings",
         SECRET_KEY="integration-test-secret-key-0123456789-abcdefghijklmnop",
         DEBUG="0",
+        HTTPS="0",  # plain HTTP on loopback
         ALLOWED_HOSTS="127.0.0.1,localhost",
         NEWSROOM_PLAIN_STATIC="1",
         DATABASE_URL=database_url(),
