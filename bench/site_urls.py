@@ -1,5 +1,5 @@
-"""The site's URLs plus a bare view returning a story page's bytes from memory (the floor)
-and the story view without its page cache.
+"""The site's URLs plus a bare view returning a story page's bytes from memory (the floor: ``bench/wsgi.py``
+serves it with no middleware) and the story view without its page cache.
 
 Used only by ``bench/bench_site.py`` (through ``bench.site_settings``), never by the public site.
 """
@@ -21,7 +21,8 @@ def floor(request):
 
 
 urlpatterns = [
-    path("bench/floor/", floor),
+    path("bench/floor/", floor),  # bench/wsgi.py answers it with no middleware at all
+    path("bench/stacked/", floor),  # the same view behind the site's whole middleware
     # The story view without the page cache around it: what a cache miss costs.
     path("bench/uncached/story/<slug:slug>/", story_detail.__wrapped__),
     *site_urlpatterns,
