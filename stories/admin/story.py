@@ -266,6 +266,7 @@ class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminM
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        form.instance.authors_forget()  # the list's prefetch of the byline predates the Authors box just saved
         if not change and not form.instance.story_authors.exists():
             StoryAuthor.objects.create(story=form.instance, user=request.user)  # a writer's new story is theirs
         conflict = getattr(request, "_story_conflict", None)

@@ -182,6 +182,11 @@ class Story(models.Model):
         """The authors' ids in byline order (prefetched ``story_authors`` when listed, else one query)."""
         return [credit.user_id for credit in self.story_authors.all()]
 
+    def authors_forget(self) -> None:
+        """Drop the authors read so far (a list's prefetch, ``author_ids``): after the Authors box was saved."""
+        getattr(self, "_prefetched_objects_cache", {}).pop("story_authors", None)
+        self.__dict__.pop("author_ids", None)
+
     def author_names(self) -> list[str]:
         """The byline's display names in order (prefetch ``story_authors__user`` when listing)."""
         credits = self.story_authors.all() if _prefetched(self, "story_authors") else self.story_authors.select_related("user")
