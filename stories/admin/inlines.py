@@ -138,6 +138,17 @@ class StoryAuthorInline(StoryChildInline, admin.TabularInline):
     def _editor(self, request) -> bool:
         return request.user.has_perm(workflow.EDITOR_PERM)
 
+    def get_fields(self, request, obj=None):
+        # Writers see the byline as readers will, in order: names, not accounts to follow.
+        return self.fields if self._editor(request) else ["person"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if self._editor(request) else ["person"]
+
+    @admin.display(description="author")
+    def person(self, credit) -> str:
+        return display_name(credit.user)
+
     def has_add_permission(self, request, obj=None):
         return self._editor(request) and super().has_add_permission(request, obj)
 
