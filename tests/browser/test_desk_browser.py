@@ -40,7 +40,8 @@ def test_editor_reaches_the_oldest_story_in_one_click_and_the_writer_sees_why_it
     assert "Two numbers disagree" in page.inner_text(".workflow-flag.returned")
     flag_top = page.locator(".workflow-flag.returned").bounding_box()["y"]
     assert flag_top < 740  # on the first screen of a phone, without scrolling
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing makes the phone scroll sideways
+    # Nothing makes the phone scroll sideways (the history's wide table scrolls inside its own box).
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert "Writer" in page.inner_text("#story_authors-group")  # the byline by name, not a list of accounts
 
     # Unsaved edits: leaving asks first; staying keeps the text.
