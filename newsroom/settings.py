@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "images",
     "topics",
     "sources",
+    "events",
     "faq",
     "stories",
     "webhooks",
