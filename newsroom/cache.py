@@ -54,6 +54,7 @@ CACHE_ALIAS = "pages"  # settings.CACHES: Redis with per-process copies (newsroo
 ALL = "all"
 PAGE_PREFIX = "page:v3:"  # v3: entries keep their coded bytes
 TOKEN_PREFIX = "pagetoken:"
+ROUTE_KEY = "newsroom.page_route"  # in the WSGI environ: what a hit used, for newsroom/page_front.py
 # Entries are checked against their tokens on every hit, so the timeout mostly
 # bounds how long unused entries occupy memory; it also bounds how long a page
 # could outlive a change whose purge was lost while Redis was unreachable
@@ -232,6 +233,8 @@ class PageCacheMiddleware:
                 response["Content-Length"] = str(len(entry.content))
                 response["X-Page-Cache"] = "hit"
                 etag = _send_coded(request, response, entry.coded, entry.etag)
+                coding = response.get("Content-Encoding", IDENTITY)
+                request.META[ROUTE_KEY] = (key, tuple(names), coding, entry.etag, spec.ignore_query)
                 return _finish(request, response, etag, entry.last_modified, public=True)
             current = _tokens_fill(current)  # read before rendering: see the module's docstring
         response = self.get_response(request)

@@ -18,7 +18,9 @@ The story's API detail is kept beside the page the same way, by the API
 One part of the page is not kept: the related stories, which change whenever
 another story on its topics is published or withdrawn. The kept page holds
 ``RELATED_MARK`` where they go, and the view puts them in at each request
-(``stories/views.py``).
+(``stories/views.py``), from the same statement that reads the page: each
+story's card is kept beside its page when it is rendered (``card_html``), so
+the list costs no template at request time, only joining kept cards.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -43,7 +45,7 @@ from newsroom import seo
 
 from .models import LivePage, Story
 from .revisions import snapshot_image_ids
-from .selectors import StoryPage, library_images, live_story_row, story_live_queryset, story_page_from
+from .selectors import StoryPage, library_images, live_story_row_with_related, story_live_queryset, story_page_from
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +78,8 @@ KEPT_TEMPLATES = (
     "stories/includes/lead_image.html",
     "stories/includes/byline.html",
     "stories/includes/share.html",
+    "stories/includes/related.html",
+    "includes/story_card.html",
     "includes/social_meta.html",
     "includes/search_form.html",
 )
@@ -120,12 +124,78 @@ def story_prerender(*, story_ids: list[int], also: Callable[[StoryPage], object]
 
 def _keep(story: Story, page: StoryPage) -> LivePage:
     """Render the page of ``page`` and keep it (one upsert query)."""
-    kept = LivePage(story_id=story.pk, key=live_page_key(story), html=story_page_render(page=page), rendered_at=timezone.now())
+    kept = LivePage(
+        story_id=story.pk,
+        key=live_page_key(story),
+        html=story_page_render(page=page),
+        card_html=story_card_render(story=story),
+        rendered_at=timezone.now(),
+    )
     # Safe when two requests render the same page at once.
     LivePage.objects.bulk_create(
-        [kept], update_conflicts=True, unique_fields=["story"], update_fields=["key", "html", "rendered_at"]
+        [kept], update_conflicts=True, unique_fields=["story"], update_fields=["key", "html", "card_html", "rendered_at"]
     )
     return kept
+
+
+CARD_TEMPLATE = "includes/story_card.html"
+RELATED_TEMPLATE = "stories/includes/related.html"
+_CARD_MARK = "<!-- cards -->"
+
+
+def story_card_render(*, story) -> str:
+    """A live story's card as lists show it (``story``: anything with its ``live_*`` fields and dates)."""
+    return render_to_string(CARD_TEMPLATE, {"story": story})
+
+
+@cache
+def _related_frame() -> tuple[str, str]:
+    # The related section around its cards, rendered once per process (like render_version, once per deploy).
+    before, after = render_to_string(RELATED_TEMPLATE, {"cards": [mark_safe(_CARD_MARK)]}).split(_CARD_MARK)
+    return before, after
+
+
+@dataclass
+class _CardStory:
+    live_slug: str
+    live_headline: str
+    live_summary: str
+    first_published_at: datetime | None
+
+
+def related_html(rows: list[dict]) -> str:
+    """The related-stories section from rows of ``RELATED_FIELDS``: kept cards joined, a card not kept for the
+    story's live revision (a page never rendered, or rendered before a deploy) rendered now."""
+    if not rows:
+        return ""
+    version = render_version()
+    cards = []
+    for row in rows:
+        key = row["card_key"] or ""
+        if row["card"] and key.removesuffix(EXPIRED) == f"{row['live_revision_id']}:{version}":
+            cards.append(row["card"])
+        else:
+            first = row["first_published_at"]
+            first = _as_datetime(first) if first is not None else None
+            card = _CardStory(row["live_slug"], row["live_headline"], row["live_summary"], first)
+            cards.append(story_card_render(story=card))
+    before, after = _related_frame()
+    return before + "".join(cards) + after
+
+
+def related_newest(rows: list[dict]) -> datetime | None:
+    """When the newest of the related stories was last published (for the page's Last-Modified)."""
+    times = [_as_datetime(row["last_published_at"]) for row in rows if row["last_published_at"] is not None]
+    return max(times, default=None)
+
+
+def _as_datetime(value) -> datetime:
+    # Rows read through json_agg carry ISO text; others, datetimes (naive UTC or text from SQLite's raw cursor).
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value
 
 
 def live_pages_outdated(*, story_ids: list[int]) -> list[int]:
@@ -162,26 +232,26 @@ class KeptPage:
     html: str
     rendered_at: datetime
     story_id: int
+    related: list[dict] = field(default_factory=list)  # rows of RELATED_FIELDS, newest first
+
+
+_PAGE_FIELDS = ("id", "live_revision_id", "live_page__key", "live_page__html", "live_page__rendered_at")
 
 
 def story_live_page(*, slug: str) -> KeptPage:
-    """The kept page of the live story at ``slug``: one query when it is current.
+    """The kept page of the live story at ``slug`` and its related stories: one query when it is current.
 
     Raises ``Story.DoesNotExist`` when no live story has that slug.
     """
     # The hottest query of the site.
-    row = live_story_row(slug, "id", "live_revision_id", "live_page__key", "live_page__html", "live_page__rendered_at")
+    row = live_story_row_with_related(slug, *_PAGE_FIELDS)
     if row is None:
         raise Story.DoesNotExist(slug)
-    story_id, revision_id, key, html, rendered_at = row
+    story_id, revision_id, key, html, rendered_at, related = row
     if key is None or key != f"{revision_id}:{render_version()}":
         # First request after a change the pipeline did not render (an edit
         # of a topic on it, a deploy with new templates): render it now.
         full = story_live_queryset().get(pk=story_id)
         kept = _keep(full, story_page_from(full))
-        return KeptPage(html=kept.html, rendered_at=kept.rendered_at, story_id=story_id)
-    if isinstance(rendered_at, str):  # SQLite hands back its UTC text
-        rendered_at = parse_datetime(rendered_at)
-    if timezone.is_naive(rendered_at):  # or a naive UTC datetime, by the same raw cursor
-        rendered_at = rendered_at.replace(tzinfo=UTC)
-    return KeptPage(html=html, rendered_at=rendered_at, story_id=story_id)
+        return KeptPage(html=kept.html, rendered_at=kept.rendered_at, story_id=story_id, related=related)
+    return KeptPage(html=html, rendered_at=_as_datetime(rendered_at), story_id=story_id, related=related)

@@ -7,7 +7,7 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connections, router
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -264,12 +264,68 @@ def story_live_queryset() -> QuerySet[Story]:
 RELATED_ON_STORY = 4  # "Related stories" under a story
 
 
+def _related_live(*, story: dict, limit: int) -> QuerySet[Story]:
+    # ``story``: a lookup naming the one story (by id, or by live slug).
+    links = Story.live_topics.through.objects
+    topics = links.filter(**{f"story__{k}" if k != "id" else "story_id": v for k, v in story.items()})
+    shared = links.filter(topic_id__in=topics.values("topic_id")).values("story_id")
+    return story_list_live().filter(pk__in=shared).exclude(**story)[:limit]
+
+
 def related_stories(*, story_id: int, limit: int = RELATED_ON_STORY) -> list[Story]:
     """Up to ``limit`` live stories sharing a live topic with the story ``story_id``, newest first, not the
     story itself: one query, whatever the number of topics."""
-    links = Story.live_topics.through.objects
-    shared = links.filter(topic_id__in=links.filter(story_id=story_id).values("topic_id")).values("story_id")
-    return list(story_list_live().filter(pk__in=shared).exclude(pk=story_id)[:limit])
+    return list(_related_live(story={"id": story_id}, limit=limit))
+
+
+# A related story as the story page needs it: its card as kept at its publication (``card``, current when
+# ``card_key`` names its live revision), and what rebuilds the card when it is not.
+RELATED_FIELDS = (
+    "id",
+    "live_revision_id",
+    "card_key",
+    "card",
+    "live_slug",
+    "live_headline",
+    "live_summary",
+    "first_published_at",
+    "last_published_at",
+)
+
+
+def _related_rows(queryset: QuerySet[Story]) -> QuerySet:
+    return queryset.annotate(card_key=F("live_page__key"), card=F("live_page__card_html")).values(*RELATED_FIELDS)
+
+
+def related_story_rows(*, story_id: int, limit: int = RELATED_ON_STORY) -> list[dict]:
+    """``related_stories`` as rows of ``RELATED_FIELDS`` with each story's kept card: one query."""
+    return list(_related_rows(_related_live(story={"id": story_id}, limit=limit)))
+
+
+@cache
+def _page_with_related_sql(fields: tuple[str, ...]) -> tuple[str, tuple]:
+    page_sql, page_params, _ = _live_row_sql(fields)
+    related = _related_rows(_related_live(story={"live_slug": _SLUG}, limit=RELATED_ON_STORY))
+    related_sql, related_params = related.query.sql_with_params()
+    sql = (
+        f"SELECT page.*, (SELECT COALESCE(json_agg(r ORDER BY r.first_published_at DESC, r.id DESC), '[]') "
+        f"FROM ({related_sql}) r) FROM ({page_sql}) page"
+    )
+    return sql, (*related_params, *page_params)  # in the order they appear
+
+
+def live_story_row_with_related(slug: str, *fields: str) -> tuple | None:
+    """``live_story_row`` plus, last, its related stories (``related_story_rows``, as dicts with dates in ISO text):
+    one statement on PostgreSQL (two elsewhere), compiled once per process, for the story page."""
+    if connections[router.db_for_read(Story)].vendor != "postgresql":
+        row = live_story_row(slug, *fields)
+        if row is None:
+            return None
+        return (*row, related_story_rows(story_id=row[fields.index("id")]))
+    sql, params = _page_with_related_sql(fields)
+    with connections[router.db_for_read(Story)].cursor() as cursor:
+        cursor.execute(sql, tuple(slug if p == _SLUG else p for p in params))
+        return cursor.fetchone()
 
 
 def story_page_from(story: Story, images: dict | None = None) -> StoryPage:

@@ -4,7 +4,6 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
@@ -15,9 +14,9 @@ from newsroom.edge import detail_keys, lists_keys
 
 from .models import Story
 from .preview import story_preview_expires, story_preview_page
-from .rendering import RELATED_MARK, story_live_page
+from .rendering import RELATED_MARK, related_html, related_newest, story_live_page
 from .search import search_hits, search_query_clean, story_search
-from .selectors import StoryGone, StoryMoved, related_stories, story_address_check, story_list_live
+from .selectors import StoryGone, StoryMoved, story_address_check, story_list_live
 
 SEARCH_PAGE_SIZE = 10
 
@@ -43,7 +42,7 @@ def _story_tokens(request, slug: str) -> list[str]:
 
 @public_page(ignore_query=True, tokens=_story_tokens, keys=detail_keys(ChangeEvent.Kind.STORY))
 def story_detail(request, slug: str):
-    """A live story: one query for the page rendered when it was published, one for its related stories."""
+    """A live story: one query for the page rendered when it was published and its related stories' cards."""
     try:
         kept = story_live_page(slug=slug)
     except Story.DoesNotExist:
@@ -54,11 +53,9 @@ def story_detail(request, slug: str):
         except StoryGone:
             return render(request, "stories/story_gone.html", status=410)
         raise Http404("No published story here.") from None
-    related = related_stories(story_id=kept.story_id)
-    fragment = render_to_string("stories/includes/related.html", {"related": related})
-    newest = max([kept.rendered_at, *(s.last_published_at for s in related if s.last_published_at)])
-    page_last_modified(request, newest)
-    return HttpResponse(kept.html.replace(RELATED_MARK, fragment, 1))
+    related = related_newest(kept.related)
+    page_last_modified(request, max(kept.rendered_at, related) if related else kept.rendered_at)
+    return HttpResponse(kept.html.replace(RELATED_MARK, related_html(kept.related), 1))
 
 
 @public_page(timeout=300, keys=lists_keys(ChangeEvent.Kind.STORY))

@@ -26,6 +26,12 @@ class LivePage(models.Model):
         help_text="Live revision and site version it was rendered from; ends in “~” when it must be rendered again.",
     )
     html = models.TextField("HTML", blank=True, help_text="The whole page as readers get it.")
+    card_html = models.TextField(
+        "card HTML",
+        blank=True,
+        default="",
+        help_text="The story's card as lists of related stories show it, rendered with the page.",
+    )
     rendered_at = models.DateTimeField("rendered", help_text="When this HTML was rendered.")
     api_key = models.CharField(
         "API key",

@@ -76,3 +76,54 @@ def test_a_story_published_or_withdrawn_on_its_topics_shows_or_leaves_at_the_nex
     with commit():
         story_unpublish(story=later, actor=None)
     assert "Mexico recalls its ambassador" not in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_related_cards_are_those_kept_at_publication_and_match_the_list(client, commit):
+    from django.template.loader import render_to_string
+
+    from stories.models import LivePage, Story
+
+    peru = TopicFactory(name="Peru")
+    with commit():
+        earlier = _tagged("Chávez asks Mexico for asylum", peru)
+        story = _tagged("Peru cuts ties with Mexico", peru)
+    kept = LivePage.objects.get(story=earlier)
+    live = Story.objects.get(pk=earlier.pk)
+    assert kept.card_html == render_to_string("includes/story_card.html", {"story": live})  # kept with its page
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert kept.card_html in html[html.index('id="h-related"') :]  # the kept card, as kept
+
+
+def test_a_related_card_not_kept_for_its_revision_is_rendered_from_the_live_story(client, commit):
+    from stories.models import LivePage
+
+    peru = TopicFactory(name="Peru")
+    with commit():
+        earlier = _tagged("Chávez asks Mexico for asylum", peru)
+        story = _tagged("Peru cuts ties with Mexico", peru)
+    LivePage.objects.filter(story=earlier).delete()  # as before this release: no page, so no card
+    html = client.get(story.get_absolute_url()).content.decode()
+    section = html[html.index('id="h-related"') :]
+    assert f'<a href="/story/{earlier.live_slug}/">Chávez asks Mexico for asylum</a>' in section
+    assert "<time datetime=" in section  # its date, from the live story
+
+
+def test_the_page_and_its_related_stories_are_read_in_one_statement_on_postgres(client, commit, postgres):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    peru, mexico = TopicFactory(name="Peru"), TopicFactory(name="Mexico")
+    with commit():
+        for i in range(RELATED_ON_STORY + 2):
+            _tagged(f"On Peru {i}", peru)
+        _tagged("On Mexico", mexico)
+        _tagged("Draft on Mexico", mexico, publish=False)
+        story = _tagged("The story", peru, mexico)
+    expected = [s.live_headline for s in related_stories(story_id=story.pk)]
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(story.get_absolute_url()).content.decode()
+    assert len(ctx.captured_queries) == 1
+    section = html[html.index('id="h-related"') :]
+    shown = [section.index(f">{headline}</a>") for headline in expected]
+    assert len(expected) == RELATED_ON_STORY and shown == sorted(shown)  # the same four, newest first
+    assert "Draft on Mexico" not in section and ">The story</a>" not in section

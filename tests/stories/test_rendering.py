@@ -14,6 +14,11 @@ from tests.factories import build_story
 pytestmark = pytest.mark.django_db
 
 
+# The kept page and its related stories' cards: one statement on PostgreSQL, two elsewhere.
+PAGE = 1 if connection.vendor == "postgresql" else 2
+RENDER = 6  # the story, its topics, questions, outlets, authors and images, then the upsert of the kept page
+
+
 def _queries(client, url) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
@@ -37,7 +42,7 @@ def test_republishing_renders_the_new_revision(client, commit, editor):
     with commit():
         story_publish(story=story, actor=editor)
     count, html = _queries(client, story.get_absolute_url())
-    assert count == 2 and "Version two" in html and "Version one" not in html  # the kept page, related stories
+    assert count == PAGE and "Version two" in html and "Version one" not in html
 
 
 def test_topic_edit_marks_only_the_pages_showing_it_for_rendering_on_their_next_request(client, commit):
@@ -52,8 +57,8 @@ def test_topic_edit_marks_only_the_pages_showing_it_for_rendering_on_their_next_
     assert LivePage.objects.get(story=tagged).key.endswith("~")
     assert not LivePage.objects.get(story=other).key.endswith("~")
     count, html = _queries(client, tagged.get_absolute_url())
-    assert count == 8 and "Renamed" in html  # rendered again and kept, then its related stories
-    assert _queries(client, tagged.get_absolute_url())[0] == 2
+    assert count == PAGE + RENDER and "Renamed" in html  # read, then rendered again and kept
+    assert _queries(client, tagged.get_absolute_url())[0] == PAGE
 
 
 def test_a_deploy_with_other_templates_renders_pages_again(client, commit, monkeypatch):
@@ -61,7 +66,7 @@ def test_a_deploy_with_other_templates_renders_pages_again(client, commit, monke
         story = build_story(headline="Before the deploy")
     monkeypatch.setattr(rendering, "render_version", lambda: "new-release")
     count, html = _queries(client, story.get_absolute_url())
-    assert count == 8 and "Before the deploy" in html
+    assert count == PAGE + RENDER and "Before the deploy" in html
     assert LivePage.objects.get(story=story).key.endswith(":new-release")
 
 
