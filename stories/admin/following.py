@@ -54,7 +54,9 @@ class StoryFollowingAdminMixin:
         if not obj.follows_event_id:
             return "This story follows no event."
         since = obj.last_published_at or obj.created_at
-        articles = event_arrivals_since(event=obj.follows_event, since=since, exclude_urls=obj.citations.values("url"))
+        articles = event_arrivals_since(
+            event=obj.follows_event, since=since, exclude_urls=obj.citations.values_list("url", flat=True)
+        )
         if not articles:
             return "Nothing new: no article joined the event since then (or each is cited already)."
         rows = format_html_join(
