@@ -47,9 +47,12 @@ def story_start_from_event(*, event: Event, actor, anyway: bool = False) -> Stor
     """Create a draft from ``event`` (or the event it was merged into) credited to ``actor``, following it."""
     if actor is None or not (actor.is_active and all(actor.has_perm(p) for p in START_PERMS)):
         raise StartNotAllowed("Only writers and editors may start a story.")
-    event = event_survivor(event=event)
-    # The event's row lock serialises two starts of the same event: the second sees the first's draft.
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    # The event's row lock serialises two starts of the same event: the second sees the first's draft. An event
+    # merged before the lock was taken is followed to where it went, and locked there.
+    for _ in range(3):  # bounded: a merge cycle (never made by event_merge) cannot spin here
+        event = Event.objects.select_for_update().get(pk=event_survivor(event=event).pk)
+        if event.merged_into_id is None:
+            break
     if not anyway:
         existing = list(Story.objects.filter(follows_event=event).order_by("-created_at", "-id"))
         if existing:

@@ -135,3 +135,35 @@ def test_the_board_and_the_event_page_offer_start_a_story(client, writer, world)
     for path in ("/admin/events/event/", f"/admin/events/event/{world['event'].pk}/change/"):
         page = client.get(path).content.decode()
         assert f'action="{start_url(world["event"])}"' in page, path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_starts_at_the_same_moment_make_one_draft(writer):
+    """Two requests racing (a double click on a slow connection): the event's row lock lets one draft through,
+    the other is told a story follows the event."""
+    import threading
+
+    from django.db import connection
+
+    from stories.starting import EventAlreadyFollowed, story_start_from_event
+
+    event = event_with("Bridge collapses", [{"outlet": outlet("Wire One", "US")}, {"outlet": outlet("Wire Two", "CA")}])
+    barrier, outcomes = threading.Barrier(2), []
+
+    def start():
+        try:
+            barrier.wait()
+            story_start_from_event(event=event, actor=writer)
+            outcomes.append("made")
+        except EventAlreadyFollowed:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["made", "refused"]
+    assert Story.objects.filter(follows_event=event).count() == 1
