@@ -227,7 +227,7 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@localhost>")
 # The admin home's panels (newsroom/admin_site.py): callables taking the request, returning panels.
-ADMIN_DESK_PANELS = ["stories.admin.desk.desk_panels", "webhooks.admin.desk_panels"]
+ADMIN_DESK_PANELS = ["stories.admin.desk.desk_panels", "events.admin.desk_panels", "webhooks.admin.desk_panels"]
 # How import_content checks the files a row names (newsroom/portability.py), by model label.
 CONTENT_FILE_CHECKS = {"images.image": "images.ingest.stored_file_check", "images.rendition": "images.ingest.stored_file_check"}
 PUBLIC_CHANGE_RECONCILE_STEPS = ["stories.after_change.page_cache_purge"]

@@ -5,7 +5,8 @@ withdraw them), add a new topic or outlet a story needs, and upload and
 describe images. Editors do
 all that, plus return, schedule, publish and unpublish stories, edit any
 story, manage topics, outlets and questions, and confirm or remove the topic
-matches of ingested articles, and register webhook endpoints. ``roles_sync`` is run by migrations and by
+matches of ingested articles, register webhook endpoints, and correct the
+clustering of events (move articles, merge events); both see the Developing board. ``roles_sync`` is run by migrations and by
 ``manage.py createuser``; it is idempotent.
 """
 
@@ -47,6 +48,8 @@ WRITER = [
     ("images", "change_image"),
     ("images", "view_image"),
     ("images", "view_rendition"),
+    # The Developing board and an event's page (a writer starts a story from an event); editors correct events.
+    ("events", "view_event"),
 ]
 
 EDITOR = WRITER + [
@@ -66,6 +69,7 @@ EDITOR = WRITER + [
     # Webhooks for app backends: endpoints (their secrets) and the delivery log are editors' only.
     *[("webhooks", f"{verb}_endpoint") for verb in ("add", "change", "delete", "view")],
     ("webhooks", "view_delivery"),
+    ("events", "change_event"),  # move an article to another event, merge two events
 ]
 
 ROLES = {"Writer": WRITER, "Editor": EDITOR}

@@ -337,7 +337,7 @@ def _redirect_old_slug(*, story: Story, new_slug: str) -> None:
 # The fields an editor types; every other column of a story belongs to the workflow.
 WORKING_FIELDS = {
     "headline", "slug", "summary", "event_date", "lead_image", "lead_image_caption", "seo_title",
-    "seo_description", "social_image",
+    "seo_description", "social_image", "follows_event",
 }  # fmt: skip
 
 

@@ -8,7 +8,6 @@ returned to them (with the editor's comment), drafts, in review, published.
 Each item links straight to the story (or the feed): one click from the desk.
 """
 
-from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
@@ -17,7 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from events.selectors import event_arrivals_count
 from newsroom.auth import byline, display_name
+from newsroom.desk import Item, Panel
 from newsroom.formats import when
 from sources.models import Feed
 from sources.selectors import story_list_with_coverage_flag
@@ -27,28 +28,6 @@ from ..workflow import EDITOR_PERM
 
 S = Story.Status
 SHOWN = 8  # items a panel lists; "all …" leads to the filtered list
-
-
-@dataclass
-class Item:
-    title: str
-    url: str
-    meta: str = ""
-    note: str = ""  # a comment to read (a return), shown quoted
-    flag: str = ""  # "overdue" …: drawn as a warning
-
-
-@dataclass
-class Panel:
-    key: str
-    title: str
-    items: list[Item]
-    count: int
-    empty: str
-    more_url: str = ""
-    help: str = ""
-    attention: bool = False  # waiting on this user: drawn first and marked
-    extra: dict = field(default_factory=dict)
 
 
 def desk_panels(request) -> list[Panel]:
@@ -80,6 +59,11 @@ def _with_last_transition(queryset):
         last_at=Subquery(last.values("created_at")[:1]),
         last_actor_id=Subquery(last.values("actor")[:1]),
     )
+
+
+def _with_event_arrivals(queryset):
+    """Annotate ``event_arrivals``: articles that joined the followed event since the story was last published."""
+    return queryset.annotate(event_arrivals=event_arrivals_count(event_field="follows_event", since_field="last_published_at"))
 
 
 def _story_url(story: Story) -> str:
@@ -123,6 +107,10 @@ def _editor_panels(now) -> list[Panel]:
     scheduled = list(stories.filter(status=S.SCHEDULED).order_by("publish_at", "id")[:SHOWN])
     changed = list(stories.filter(status=S.PUBLISHED, has_unpublished_changes=True).order_by("-updated_at")[:SHOWN])
     recent = list(stories.filter(status=S.PUBLISHED).order_by("-last_published_at", "-id")[:SHOWN])
+    followed = list(
+        _with_event_arrivals(stories.filter(status=S.PUBLISHED)).filter(event_arrivals__gt=0)
+        .select_related("follows_event").order_by("-last_published_at", "-id")[:SHOWN]
+    )  # fmt: skip
     coverage = list(
         story_list_with_coverage_flag(stories.filter(status=S.PUBLISHED))
         .filter(has_new_coverage=True)
@@ -166,6 +154,17 @@ def _editor_panels(now) -> list[Panel]:
             more_url=_list_url(status__exact=S.PUBLISHED, has_unpublished_changes__exact=1),
         ),
         Panel(
+            "followed", "New on the events they follow", count=len(followed), attention=bool(followed),
+            items=[
+                Item(s.headline, _story_url(s),
+                     f"{s.event_arrivals} new article{'s' if s.event_arrivals != 1 else ''} on “{s.follows_event}” since "
+                     f"published")
+                for s in followed
+            ],
+            empty="No article joined an event a live story follows since it was published.",
+            help="Live stories following a developing event: what arrived is on each story's page, citable.",
+        ),
+        Panel(
             "coverage", "New coverage on live stories", count=len(coverage),
             items=[Item(s.headline, _story_url(s), "new articles on its topics (its page's New coverage)") for s in coverage],
             empty="No new articles on the topics of live stories.",
@@ -204,7 +203,7 @@ def _writer_panels(user, now) -> list[Panel]:
     returned = [s for s in drafts if s.last_action == "return"]
     drafts = [s for s in drafts if s.last_action != "return"][:SHOWN]
     in_review = list(mine.filter(status__in=[S.IN_REVIEW, S.SCHEDULED]).order_by("last_at", "id")[:SHOWN])
-    published = list(mine.filter(status=S.PUBLISHED).order_by("-last_published_at", "-id")[:SHOWN])
+    published = list(_with_event_arrivals(mine.filter(status=S.PUBLISHED)).order_by("-last_published_at", "-id")[:SHOWN])
     names = _names(returned)
     return [
         Panel(
@@ -231,7 +230,11 @@ def _writer_panels(user, now) -> list[Panel]:
         ),
         Panel(
             "published", "Your stories, published", count=len(published),
-            items=[Item(s.live_headline or s.headline, _story_url(s), _ago(s.last_published_at, now)) for s in published],
+            items=[
+                Item(s.live_headline or s.headline, _story_url(s), _ago(s.last_published_at, now),
+                     flag=f"{s.event_arrivals} new on its event" if s.event_arrivals else "")
+                for s in published
+            ],
             empty="Nothing of yours is published yet.",
         ),
     ]  # fmt: skip

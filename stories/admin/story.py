@@ -26,6 +26,7 @@ from ..presence import BEAT_SECONDS, lock_holder_other, presence_beat
 from ..preview import PREVIEW_MAX_AGE, story_preview_token
 from ..revisions import story_snapshot
 from .coverage import StoryCoverageAdminMixin  # new coverage on the change page, flag in the list
+from .following import StoryFollowingAdminMixin  # Start a story from an event; what arrived on the followed event
 from .inlines import (
     REORDER_JS,
     CitationInline,
@@ -67,7 +68,7 @@ class StoryAdminForm(forms.ModelForm):
         model = Story
         fields = [
             "headline", "slug", "summary", "event_date", "lead_image", "lead_image_caption", "seo_title",
-            "seo_description", "social_image",
+            "seo_description", "social_image", "follows_event",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -100,7 +101,14 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Story)
-class StoryAdmin(ImageChooserAdminMixin, BoundedSearchMixin, StoryCoverageAdminMixin, StoryViewsMixin, admin.ModelAdmin):
+class StoryAdmin(
+    ImageChooserAdminMixin,
+    BoundedSearchMixin,
+    StoryFollowingAdminMixin,
+    StoryCoverageAdminMixin,
+    StoryViewsMixin,
+    admin.ModelAdmin,
+):
     form = StoryAdminForm
     list_display = [
         "headline", "state", "workflow_note", "credited", "has_unpublished_changes", "publish_at", "last_published_at",

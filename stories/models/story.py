@@ -99,6 +99,16 @@ class Story(models.Model):
         verbose_name="social image",
         help_text="The picture of link previews (Facebook, X, messaging apps); empty: the lead image.",
     )  # fmt: skip
+    follows_event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="following_stories",
+        verbose_name="follows event",
+        help_text="A developing event this story follows: its page here lists the articles that joined the event "
+        "since the story was last published, and the desk flags it when there are some.",
+    )
     version = models.PositiveIntegerField(
         "version", default=1, editable=False, help_text="Goes up at every save; guards against lost updates."
     )
