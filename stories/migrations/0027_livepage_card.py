@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stories', '0025_author_profiles'),
+        ('stories', '0026_follows_event'),
     ]
 
     operations = [
