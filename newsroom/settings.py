@@ -127,14 +127,16 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    # Persistent connections, checked before each request's first query (a round trip, about 4% of an API
-    # detail's time: DATABASE_HEALTH_CHECKS=0 saves it, at the price of one failed request per web process
-    # after a database restart).
+    # Persistent connections, checked before a request's first query (a round trip) when no request has used
+    # them for DATABASE_CHECK_AFTER_IDLE seconds (newsroom/db/postgresql: in steady use the check would double
+    # the round trips of a story page or an API detail); DATABASE_HEALTH_CHECKS=0: never checked.
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL, conn_max_age=60, conn_health_checks=env_bool("DATABASE_HEALTH_CHECKS", default=True)
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "newsroom.db.postgresql"
 else:
     DATABASES = {
         "default": {
@@ -144,6 +146,7 @@ else:
         }
     }
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+DATABASE_CHECK_AFTER_IDLE = float(os.environ.get("DATABASE_CHECK_AFTER_IDLE", "5"))
 if USING_POSTGRES and env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
     # Parameters bound by the server, and a statement run 5 times on a connection is prepared (psycopg's
     # prepare_threshold): the API's hot queries are planned once per connection, not at every request.
