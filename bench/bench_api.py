@@ -263,11 +263,15 @@ def seed(count: int) -> None:
 
 
 def _keep_api_details() -> None:
-    """Keep each live story's API detail beside its page, as publishing does (``stories/after_change.py``)."""
-    from stories.api.kept import story_api_json_keep
+    """Keep each live story's API detail beside its page, as publishing does (``stories/after_change.py``): those
+    never kept, and those kept by another version of the API (a reused bench database after a code change)."""
+    from django.db.models import Q
+
+    from stories.api.kept import api_version, story_api_json_keep
     from stories.selectors import story_live_queryset, story_page_from
 
-    missing = story_live_queryset().filter(live_page__isnull=True)
+    current = Q(live_page__api_key__contains=f":{api_version()}:")
+    missing = story_live_queryset().filter(Q(live_page__isnull=True) | ~current)
     for n, story in enumerate(missing.iterator(chunk_size=500), 1):
         story_api_json_keep(page=story_page_from(story))
         if n % 2000 == 0:

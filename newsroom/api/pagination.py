@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connections
 from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
@@ -33,9 +34,13 @@ class KeysetPagination(BasePagination):
         size = self._page_size(request)
         queryset = queryset.order_by(*self.ordering)
         position = self._decode(request.query_params.get(self.cursor_query_param), queryset)
-        if position is not None:
-            queryset = queryset.filter(self._after(position))
-        rows = list(queryset[: size + 1])
+        fields = getattr(view, "light_rows", None) if view is not None else None
+        if position is None and fields and view.light_rows_apply(queryset):
+            rows = _light_first_page(queryset, type(view), fields, size + 1)
+        else:
+            if position is not None:
+                queryset = queryset.filter(self._after(position))
+            rows = list(queryset[: size + 1])
         self.next_cursor = self._encode(rows[size - 1]) if len(rows) > size else None
         return rows[:size]
 
@@ -129,3 +134,39 @@ class KeysetPagination(BasePagination):
                 "schema": {"type": "integer", "minimum": 1},
             },
         ]
+
+
+# --- The first page of a plain list, compiled once ---------------------------------------------------------------
+
+
+class LightRow:
+    """A list row as plain attributes (``PublicViewSet.light_rows`` names them): what a list's serializer and
+    the cursor read, without a model instance per row."""
+
+    __slots__ = ("__dict__",)
+
+
+_first_pages: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _light_first_page(queryset: QuerySet, view_class: type, fields: tuple[str, ...], limit: int) -> list[LightRow]:
+    """The first ``limit`` rows of ``queryset`` (a view's own queryset, unfiltered) as ``LightRow``s.
+
+    The first page of a list no filter narrows is its most requested one (an app's refresh); compiling its
+    query and making a model instance of each row cost more than running it. The SQL depends only on the
+    view and the page size, so it is compiled once per process for each, and run with a raw cursor.
+    PostgreSQL only (elsewhere the raw cursor's values want the ORM's converters).
+    """
+    key = (view_class, fields, limit)
+    compiled = _first_pages.get(key)
+    if compiled is None:
+        compiled = _first_pages[key] = queryset.values_list(*fields)[:limit].query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(*compiled)
+        found = cursor.fetchall()
+    rows = []
+    for values in found:
+        row = LightRow()
+        row.__dict__.update(zip(fields, values, strict=True))
+        rows.append(row)
+    return rows

@@ -112,8 +112,14 @@ def stories_kept_api_json(*, ids: list[int], topics: dict, outlets: dict, questi
 
 def story_api_json_keep(*, page: StoryPage) -> str:
     """Serialise the API detail of ``page`` and keep it beside the story's page; returns it (one upsert query)."""
-    fields = _api_fields(page)
+    return stories_api_json_keep(pages=[page])[page.story.pk]
+
+
+def stories_api_json_keep(*, pages: list[StoryPage]) -> dict[int, str]:
+    """``story_api_json_keep`` for many pages at once (one upsert query); the details by story id."""
+    now = timezone.now()
     # rendered_at only for a new row, whose empty page key makes the page render on its first request.
-    kept = LivePage(story_id=page.story.pk, rendered_at=timezone.now(), **fields)
-    LivePage.objects.bulk_create([kept], update_conflicts=True, unique_fields=["story"], update_fields=API_FIELDS)
-    return fields["api_json"]
+    kept = [LivePage(story_id=page.story.pk, rendered_at=now, **_api_fields(page)) for page in pages]
+    if kept:
+        LivePage.objects.bulk_create(kept, update_conflicts=True, unique_fields=["story"], update_fields=API_FIELDS)
+    return {row.story_id: row.api_json for row in kept}

@@ -57,10 +57,15 @@ def _rendition_order(r) -> tuple:
 
 
 def topic_ref(topic: Topic) -> dict:
-    return {
-        "slug": topic.slug, "name": topic.name, "kind": topic.kind, "url": site_url("topics:detail", topic.slug),
-        "image": card_image_data(topic.image) if topic.image_id else None,
-    }  # fmt: skip
+    """A topic as stories show it. Built once per topic object: the API's reference maps keep their topics for
+    as long as no public change comes (``references.py``), and a list shows each topic on many stories."""
+    ref = topic.__dict__.get("_api_ref")
+    if ref is None:
+        ref = topic.__dict__["_api_ref"] = {
+            "slug": topic.slug, "name": topic.name, "kind": topic.kind, "url": site_url("topics:detail", topic.slug),
+            "image": card_image_data(topic.image) if topic.image_id else None,
+        }  # fmt: skip
+    return ref
 
 
 def outlet_ref(outlet: Outlet) -> dict:

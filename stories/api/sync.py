@@ -28,7 +28,7 @@ from newsroom.changes.models import ChangeEvent
 from stories.revisions import snapshot_image_ids
 from stories.selectors import library_images, story_live_queryset, story_page_with, with_picture
 
-from .kept import stories_kept_api_json
+from .kept import stories_api_json_keep, stories_kept_api_json
 from .outlets import OutletDetailSerializer
 from .questions import QuestionDetailSerializer, question_public_queryset
 from .references import PAGE_FIELDS, References, latest_live_stories_by, references_for, view_references
@@ -154,9 +154,13 @@ def _public_details(keys, *, context: dict, refs: References) -> dict:
         missing = [pk for pk in ids[K.STORY] if pk not in kept]
         stories = list(story_live_queryset().prefetch_related(None).only(*PAGE_FIELDS).filter(id__in=missing)) if missing else []
         images = library_images(i for s in stories for i in snapshot_image_ids(s.live_revision.data))  # at once, not per story
-        for story in stories:
-            page = story_page_with(story=story, topics=refs.topics, questions=refs.questions, outlets=refs.outlets, images=images)
-            found[(K.STORY, story.id)] = StoryDetailSerializer(page, context=context).data
+        # Serialised once and kept (a deploy with another API version, a story never read since it was published):
+        # the next page that holds them reads them as kept.
+        pages = [
+            story_page_with(story=story, topics=refs.topics, questions=refs.questions, outlets=refs.outlets, images=images)
+            for story in stories
+        ]
+        found.update({(K.STORY, pk): json.loads(body) for pk, body in stories_api_json_keep(pages=pages).items()})
     if ids[K.TOPIC]:
         # Rows from the reference maps; questions in one prefetch query, stories in one more.
         latest = latest_live_stories_by("live_topics", ids[K.TOPIC], refs)

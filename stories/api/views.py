@@ -61,6 +61,8 @@ class StoryViewSet(CodeVersionMixin, PublicViewSet):
     # DRF clones it for each request.
     queryset = with_topic_ids(story_list_live())
     change_kind = ChangeEvent.Kind.STORY
+    # What StoryListItemSerializer.represent, attach_topics and the cursor read.
+    light_rows = ("id", "live_slug", "live_headline", "live_summary", "first_published_at", "last_published_at", "api_topic_ids")
 
     def validator_scope(self):
         """A detail (and its ninjs): the story's own entries. A list filtered by topics or outlets: theirs.
