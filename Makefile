@@ -62,8 +62,9 @@ serve-edge: $(VENV)/.runtime
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) deploy/edge.py
 
+# LANES=publish,ingest … (newsroom/celery.py) for workers of some lanes only; every lane by default.
 worker: $(VENV)/.runtime
-	$(VENV)/bin/celery -A newsroom worker -l info
+	$(VENV)/bin/celery -A newsroom worker -l info $(if $(LANES),-Q $$($(PY) -c "import sys; q='$${CELERY_QUEUE:-celery}'; print(','.join(q if l == 'publish' else q + '.' + l for l in sys.argv[1].split(',')))" $(LANES)))
 
 beat: $(VENV)/.runtime
 	$(VENV)/bin/celery -A newsroom beat -l info
@@ -77,10 +78,11 @@ bench: $(VENV)/.dev
 bench-api: $(VENV)/.dev
 	$(PY) bench/bench_api.py
 
-# Image ingest and renditions: time, renditions/s and peak memory at 24 and 50 MP, Pillow (and pyvips if installed).
+# The story form's server time with many sections and citations (SQLite, the test client).
 bench-form: $(VENV)/.dev
 	$(PY) bench/bench_story_form.py
 
+# Image ingest and renditions: time, renditions/s and peak memory at 24 and 50 MP, Pillow (and pyvips if installed).
 bench-images: $(VENV)/.dev
 	$(PY) bench/bench_images.py
 

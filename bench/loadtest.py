@@ -295,6 +295,8 @@ def main() -> int:
             edge.wait_health(True)
             base = edge.url
         expected_articles = make_feeds(info["outlet_id"], feed_base, run)
+        from newsroom.celery import LANES, lane_queue
+
         procs["worker"] = subprocess.Popen(
             [
                 str(BIN / "celery"),
@@ -305,7 +307,7 @@ def main() -> int:
                 "-s",
                 str(workdir / "beat"),
                 "-Q",
-                queue,
+                ",".join(lane_queue(lane, queue) for lane in LANES),  # one worker for every lane
                 "-c",
                 "2",
                 "-l",

@@ -15,6 +15,7 @@ from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from js_asset import static_lazy
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -279,6 +280,13 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A distinct queue lets test runs share a Redis with other processes.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+# One queue per lane (newsroom/celery.py: publishing on the default queue; ingest, images, webhooks beside it).
+# A worker started without -Q consumes them all; `make worker LANES=ingest` (or celery's -Q) only some.
+CELERY_TASK_ROUTES = ("newsroom.celery.route_task",)
+CELERY_TASK_QUEUES = [
+    Queue(CELERY_TASK_DEFAULT_QUEUE if lane == "publish" else f"{CELERY_TASK_DEFAULT_QUEUE}.{lane}")
+    for lane in ("publish", "ingest", "images", "webhooks")
+]
 
 # --- Feed ingestion (sources/ingest) --------------------------------------
 FEED_CONNECT_TIMEOUT = float(os.environ.get("FEED_CONNECT_TIMEOUT", "5"))

@@ -97,7 +97,14 @@ def tasks_sent_to(queue: str):
         _reset_producers()
         import redis
 
-        redis.Redis.from_url(broker_url()).delete(queue)
+        redis.Redis.from_url(broker_url()).delete(*lane_queues(queue))
+
+
+def lane_queues(queue: str) -> list[str]:
+    """Every lane's queue named after ``queue`` (newsroom/celery.py)."""
+    from newsroom.celery import LANES, lane_queue
+
+    return [lane_queue(lane, queue) for lane in LANES]
 
 
 def free_port() -> int:
@@ -201,9 +208,18 @@ def start_gunicorn(tmp_path: Path, **env: str) -> tuple[Process, str]:
 
 
 def start_worker(
-    tmp_path: Path, queue: str, name: str = "worker", *, beat: bool = False, concurrency: int = 1, **env: str
+    tmp_path: Path,
+    queue: str,
+    name: str = "worker",
+    *,
+    beat: bool = False,
+    concurrency: int = 1,
+    lanes: tuple[str, ...] | None = None,
+    **env: str,
 ) -> Process:
-    """A Celery worker (with embedded beat if asked) consuming ``queue`` on the test broker."""
+    """A Celery worker (with embedded beat if asked) consuming ``queue``'s lanes (all, or ``lanes``) on the test broker."""
+    from newsroom.celery import LANES, lane_queue
+
     log = tmp_path / f"{name}.log"
     command = [
         str(BIN / "celery"),
@@ -211,7 +227,7 @@ def start_worker(
         "newsroom",
         "worker",
         "-Q",
-        queue,
+        ",".join(lane_queue(lane, queue) for lane in (lanes or LANES)),
         "-c",
         str(concurrency),
         "-n",
