@@ -29,7 +29,7 @@ from tests.conftest import service_missing
 PORT = int(os.environ.get("NEWSROOM_TEST_REPLICA_PORT", "5433"))
 SCRIPT = Path(__file__).resolve().parents[2] / "deploy" / "replica.sh"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-ALIAS = "replica_0"
+ALIAS = "replica_test"  # not replica_0: a run with DATABASE_REPLICA_URLS has that one, mirrored
 
 
 def _sql(port: int, sql: str, dbname: str = "postgres"):
@@ -131,7 +131,7 @@ def replica_server_run(django_db_blocker):
 
 
 def replica_configured(settings):
-    """The router on, with ``replica_0`` on the real standby (reading the test database), replay running
+    """The router on, with ``ALIAS`` on the real standby (reading the test database), replay running
     (the fixture ``replica``, tests/conftest.py)."""
     replica_start()  # a test may have stopped it
     replay_resume()

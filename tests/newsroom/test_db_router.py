@@ -13,7 +13,7 @@ from newsroom.db.router import lsn_fence, public_reads, replica_choose, replicas
 from stories.models import LivePage, Story
 from stories.workflow import story_publish
 from tests.factories import TopicFactory, build_story
-from tests.integration.replica import replay_pause, replica_catch_up, replica_halt, replica_lag_over, replica_sql
+from tests.integration.replica import ALIAS, replay_pause, replica_catch_up, replica_halt, replica_lag_over, replica_sql
 from topics.models import Topic
 from topics.services import topic_save
 
@@ -55,9 +55,9 @@ def test_anonymous_api_reads_and_pages_come_from_the_replica_within_the_bound(re
 
 def test_the_replica_serves_under_its_own_application_name(renamed, client):
     with public_reads() as reads:
-        assert reads.alias == "replica_0"
+        assert reads.alias == ALIAS
         assert Topic.objects.get(slug="cusco").name == BEFORE
-    found = replica_sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'newsroom-replica_0'")
+    found = replica_sql(f"SELECT count(*) FROM pg_stat_activity WHERE application_name = 'newsroom-{ALIAS}'")
     assert found[0] >= 1
 
 
@@ -97,7 +97,7 @@ def test_a_replica_further_behind_than_the_bound_is_skipped(renamed, client, set
 @pytest.mark.parametrize("url", ["/api/v1/topics/cusco/", "/api/v1/topics/", "/topics/cusco/"])
 def test_a_stopped_replica_falls_back_to_the_primary_without_an_error(renamed, client, settings, url):
     settings.DATABASE_REPLICA_CHECK_SECONDS = 3600.0
-    assert replica_choose() == "replica_0"  # measured as fine, and trusted for the next hour
+    assert replica_choose() == ALIAS  # measured as fine, and trusted for the next hour
     assert BEFORE.encode() in client.get(url).content  # a connection to the replica is open
     replica_halt()
     answer = client.get(url)  # the replica fails mid-request: marked down, read again on the primary
@@ -139,4 +139,4 @@ def test_a_replica_that_has_replayed_the_announcement_is_read_again(replica):
     story_publish(story=Story.objects.get(pk=story.pk), actor=None)  # announced
     replica_catch_up()
     replicas_forget()
-    assert replica_choose() == "replica_0"
+    assert replica_choose() == ALIAS
