@@ -191,7 +191,9 @@ def _measure(alias: str) -> ReplicaState:
             cursor.execute(_LAG_SQL)
             replayed, lag = cursor.fetchone()
     except Exception as exc:  # whatever fails, the replica is not read (a test that forbids the alias included)
-        logger.warning("replica %s unavailable: %s", alias, exc)
+        before = _states.get(alias)
+        if before is None or before.replayed is not None:  # said once when it goes, not at every measurement
+            logger.warning("replica %s unavailable: %s", alias, exc)
         _close(alias)
         return ReplicaState(None, float("inf"), time.monotonic())
     return ReplicaState(replayed, float(lag or 0), time.monotonic())

@@ -47,6 +47,13 @@ def replica_sql(sql: str):
     return _sql(PORT, sql, dbname=connections["default"].settings_dict["NAME"])
 
 
+def _up() -> bool:
+    try:
+        return bool(_sql(PORT, "SELECT pg_is_in_recovery()")[0])
+    except psycopg.Error:
+        return False
+
+
 def _streaming() -> bool:
     try:
         found = _sql(PORT, "SELECT pg_is_in_recovery() AND EXISTS (SELECT FROM pg_stat_wal_receiver WHERE status = 'streaming')")
@@ -114,12 +121,11 @@ def replica_server_run(django_db_blocker):
     with django_db_blocker.unblock():
         if connections["default"].vendor != "postgresql":
             service_missing("the read replica tests need DATABASE_URL on PostgreSQL")
-    started = False
+    started = not _up()  # a replica already running (.ci/run's, a developer's) is left running
     if not _streaming():
         if os.geteuid() != 0 or not PG_BIN.is_dir():
             service_missing(f"no read replica streams on port {PORT} (deploy/replica.sh start, as root)")
         replica_start()
-        started = True
     with django_db_blocker.unblock():
         (primary,) = primary_sql("SELECT system_identifier FROM pg_control_system()")
     (standby,) = _sql(PORT, "SELECT system_identifier FROM pg_control_system()")
