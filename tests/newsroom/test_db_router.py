@@ -140,3 +140,23 @@ def test_a_replica_that_has_replayed_the_announcement_is_read_again(replica):
     replica_catch_up()
     replicas_forget()
     assert replica_choose() == ALIAS
+
+
+def test_a_page_rendered_on_its_request_is_rendered_from_the_primary(replica, client, settings):
+    """A kept page expired by a topic edit is rendered on its next request and kept on the primary: from the
+    primary's rows, or a replica a change behind would keep its older page there as current."""
+    story = build_story(slug="andes", topics=1)
+    topic = story.topics.get()
+    topic.name = "Andes region"
+    topic_save(topic=topic)  # the page is expired (announced); the replica replays that
+    replica_catch_up()
+    replay_pause()
+    settings.PUBLIC_CHANGE_STEPS = []
+    topic.name = "Andean region"
+    topic_save(topic=topic)  # not announced: the replica within the bound is read
+    replicas_forget()
+    assert replica_choose() == ALIAS
+    page = client.get("/story/andes/")
+    assert b"Andean region" in page.content
+    kept = LivePage.objects.get(story=story)
+    assert "Andean region" in kept.html and "Andes region" not in kept.html
