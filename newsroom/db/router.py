@@ -83,12 +83,6 @@ class Reads:
 _reads: ContextVar[Reads | None] = ContextVar("newsroom_db_reads", default=None)
 
 
-def reads_alias() -> str:
-    """The database this request's reads go to now (``default`` outside ``public_reads``)."""
-    state = _reads.get()
-    return state.alias if state is not None else DEFAULT_DB_ALIAS
-
-
 @contextmanager
 def public_reads() -> Iterator[Reads]:
     """Mark the block as an anonymous public read: its reads go to one replica fresh enough, or the primary."""
