@@ -100,7 +100,7 @@ halt() {
 case "${1:-}" in
   start) start ;;
   halt) halt ;;
-  stop) halt; rm -rf "$DIR" ;;
+  stop) halt; rm -rf "$DIR" "$DIR.basebackup.log" ;;
   status) streaming ;;
   *) echo "usage: $0 start|halt|stop|status" >&2; exit 2 ;;
 esac
