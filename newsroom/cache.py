@@ -48,6 +48,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 from newsroom import edge
+from newsroom.db.router import lsn_announce, public_read_call
 from newsroom.encoding import CODINGS, IDENTITY, MIN_SIZE, body_encode, coding_negotiate
 
 CACHE_ALIAS = "pages"  # settings.CACHES: Redis with per-process copies (newsroom/tracked_cache.py), or local memory
@@ -74,9 +75,14 @@ def _new_token() -> str:
 
 
 def tokens_replace(keys: Iterable[str]) -> bool:
-    """Give every key in ``keys`` a fresh token (and ``all`` always); False if the cache could not store them."""
+    """Give every key in ``keys`` a fresh token (and ``all`` always); False if the cache could not store them.
+
+    The primary's WAL position is announced first (``newsroom/db/router.py``): a miss that sees the new tokens
+    reads no replica that has not replayed the change they stand for.
+    """
+    announced = lsn_announce()
     failed = caches[CACHE_ALIAS].set_many({TOKEN_PREFIX + k: _new_token() for k in {*keys, ALL}}, timeout=None)
-    return not failed
+    return announced and not failed
 
 
 def _tokens_fill(found: dict[str, str | None]) -> dict[str, str]:
@@ -154,6 +160,11 @@ def _rendered(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _anonymous(request: HttpRequest) -> bool:
+    """No session cookie: not an editor (previews, the admin), so a reader the shared cache and replicas serve."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
 @dataclass(frozen=True)
 class PageSpec:
     tokens: Callable[..., list[str]] | None
@@ -186,7 +197,10 @@ def public_page(
     def decorator(func):
         @wraps(func)
         def wrapped(request: HttpRequest, *args, **kwargs):
-            response = _rendered(func(request, *args, **kwargs))
+            if _anonymous(request):  # an anonymous reader's page may come from a read replica (newsroom/db/router.py)
+                response = public_read_call(lambda: _rendered(func(request, *args, **kwargs)))
+            else:
+                response = _rendered(func(request, *args, **kwargs))
             if response.status_code == 200 or response.status_code in _EDGE_SHORT:
                 names = keys(request, *args, **kwargs) if keys else [edge.ALL]
                 edge.keys_mark(response, names, short=response.status_code in _EDGE_SHORT)
@@ -220,7 +234,7 @@ class PageCacheMiddleware:
         spec = getattr(match.func, "public_page", None)
         if spec is None:
             return self.get_response(request)
-        anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
+        anonymous = _anonymous(request)
         shared = anonymous and getattr(settings, "PUBLIC_PAGE_CACHE", True)
         if shared:
             key = _page_key(request, spec.ignore_query)

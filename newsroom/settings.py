@@ -153,6 +153,26 @@ if USING_POSTGRES and env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
     # prepare_threshold): the API's hot queries are planned once per connection, not at every request.
     # Off behind a transaction-mode pooler that cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+# Read replicas (docs/scale-out.md): streaming standbys of the primary, comma-separated, read by anonymous public
+# reads only (pages on a cache miss, the API's lists and details) through newsroom/db/router.py. Aliases replica_0,
+# replica_1 …; a test run mirrors them to default (their reads then go to the primary: a mirror is no standby).
+DATABASE_REPLICAS: list[str] = []
+for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS") if USING_POSTGRES else []):
+    _alias = f"replica_{_index}"
+    DATABASES[_alias] = dj_database_url.parse(
+        _url, conn_max_age=60, conn_health_checks=env_bool("DATABASE_HEALTH_CHECKS", default=True)
+    )
+    DATABASES[_alias].update(ENGINE=DATABASES["default"]["ENGINE"], TEST={"MIRROR": "default"})
+    # A replica that does not answer is skipped after this long, not waited for; its name shows in pg_stat_activity.
+    DATABASES[_alias].setdefault("OPTIONS", {}).update(
+        {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 2, "application_name": f"newsroom-{_alias}"}
+    )
+    DATABASE_REPLICAS.append(_alias)
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["newsroom.db.router.ReplicaRouter"]
+# A replica further behind than this (seconds of replay) is skipped; its state is measured at most this often.
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG", "2"))
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "0.5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------

@@ -42,6 +42,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString, mark_safe
 
 from newsroom import seo
+from newsroom.db.router import primary_pin
 
 from .models import LivePage, Story
 from .revisions import snapshot_image_ids
@@ -250,7 +251,10 @@ def story_live_page(*, slug: str) -> KeptPage:
     story_id, revision_id, key, html, rendered_at, related = row
     if key is None or key != f"{revision_id}:{render_version()}":
         # First request after a change the pipeline did not render (an edit
-        # of a topic on it, a deploy with new templates): render it now.
+        # of a topic on it, a deploy with new templates): render it now, from
+        # the primary: a page kept from a lagging replica's rows could stand in
+        # for a newer change (newsroom/db/router.py).
+        primary_pin()
         full = story_live_queryset().get(pk=story_id)
         kept = _keep(full, story_page_from(full))
         return KeptPage(html=kept.html, rendered_at=kept.rendered_at, story_id=story_id, related=related)

@@ -122,3 +122,19 @@ def _media_root_removed():
 
     yield
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def replica_server(django_db_setup, django_db_blocker):
+    """A real streaming replica of the test database's primary (tests/integration/replica.py, deploy/replica.sh)."""
+    from tests.integration.replica import replica_server_run
+
+    yield from replica_server_run(django_db_blocker)
+
+
+@pytest.fixture
+def replica(replica_server, transactional_db, settings):
+    """The read router on, its alias ``replica_0`` on that replica; its tests commit (transactional)."""
+    from tests.integration.replica import replica_configured
+
+    yield from replica_configured(settings)

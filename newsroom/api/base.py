@@ -175,6 +175,7 @@ class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     """Read-only, published content, cached and throttled; subclasses set the querysets."""
 
     api_lane = True  # served past the middleware made for people (lane.py)
+    replica_reads = True  # anonymous public reads: a read replica fresh enough may answer (newsroom/db/router.py)
     authentication_classes = ()  # public content: a session or credentials change nothing
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"

@@ -15,6 +15,8 @@ Measured with ``make bench-api``: see bench/RESULTS.md.
 from django.core.handlers.exception import response_for_exception
 from django.urls import Resolver404, resolve
 
+from newsroom.db.router import public_read_call
+
 PREFIX = "/api/"
 
 
@@ -33,10 +35,15 @@ class ApiLaneMiddleware:
         if not getattr(view_class, "api_lane", False):
             return self.get_response(request)
         request.resolver_match = match
-        try:
+
+        def answer():
             response = match.func(request, *match.args, **match.kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
+            return response.render() if hasattr(response, "render") and callable(response.render) else response
+
+        try:
+            # Public lists and details may read a replica (newsroom/db/router.py); the sync feed, whose cursor
+            # and horizon must be exact, reads the primary.
+            response = public_read_call(answer) if getattr(view_class, "replica_reads", False) else answer()
         except Exception as exc:  # as Django's handler would: logged, and the error page
             response = response_for_exception(request, exc)
         if not response.streaming and not response.has_header("Content-Length"):

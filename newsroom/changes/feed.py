@@ -11,6 +11,9 @@ oldest one still running (``pg_snapshot_xmin``, taken in the same statement).
 transaction id at or above that page's horizon, so it always sorts after
 every cursor the feed has handed out; replaying from any cursor misses nothing.
 
+The feed (``changes_after``, ``changes_last``) always reads the primary: a
+replica's log may lag, and the cursor and horizon must be exact.
+
 A long transaction holds the feed back (not the writes) until it ends. On
 SQLite one transaction writes at a time, so id order is commit order and
 every visible entry is final. A reader's own uncommitted entries (a test's
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.apps import apps
-from django.db import connection
+from django.db import connection, connections, router
 
 from .models import ChangeEvent
 from .shows import KINDS
@@ -155,13 +158,16 @@ def changes_state(
     round trip (``LogState.extra``), apart from the key.
     """
     table = ChangeEvent._meta.db_table
+    # Where the request reads its content: on a replica in a public read (newsroom/db/router.py), so the state that
+    # keys validators and reference maps and the content they label come from the same database.
+    db = connections[router.db_for_read(ChangeEvent)]
     parts = [f"(SELECT id FROM {table} ORDER BY id DESC LIMIT 1)", f"(SELECT created_at FROM {table} ORDER BY id DESC LIMIT 1)"]
-    postgres = connection.vendor == "postgresql"
+    postgres = db.vendor == "postgresql"
     if postgres:
         parts += [_HORIZON, f"(SELECT count(*) FROM {table} WHERE txid >= {_HORIZON} / {_WINDOW} * {_WINDOW})"]
     shown, params = _object_parts(objects, f"{_HORIZON} / {_WINDOW} * {_WINDOW}" if postgres else "0")
     params += [param for _, extra_params in extra for param in extra_params]
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join([*parts, *also, *shown, *(sql for sql, _ in extra)])}", params)
         row = cursor.fetchone()
     row, extra_values = row[: len(row) - len(extra)], tuple(row[len(row) - len(extra) :])

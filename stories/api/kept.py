@@ -23,6 +23,7 @@ from rest_framework.settings import api_settings
 
 from newsroom import richtext
 from newsroom.api import API_VERSION, base
+from newsroom.db.router import primary_pin
 from stories.models import LivePage, Story
 from stories.selectors import StoryPage, live_story_row
 
@@ -91,6 +92,7 @@ def story_live_api_json(
         revision_id, references_signature(references, topics=topics, outlets=outlets, questions=questions)
     ):
         return body
+    primary_pin()  # kept from the primary's rows, not a lagging replica's (newsroom/db/router.py)
     return story_api_json_keep(page=page())
 
 
