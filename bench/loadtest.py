@@ -16,18 +16,21 @@ and duplicates, and memory at the start and the end; it exits 1 on any error
 response, stale page or duplicate. Loopback only, bounded in time.
 
 **Edge mode** (``LOADTEST_EDGE=1``, ``make loadtest-edge``): the same, through
-Varnish in front of gunicorn (``deploy/edge.py``), purged by surrogate key on
-every publish; every other publish is a correction (an update note). A third
-of the way through, gunicorn is stopped and started again under load (the
-editor waits meanwhile): the edge must answer every request, from its kept
-copies. It prints the edge's hits and misses too, and exits 1 also when the
+Varnish in front of two web hosts (two gunicorn instances on their own ports,
+2 workers each, sharing only PostgreSQL, Redis and media, taken in turn by the
+edge; ``LOADTEST_HOSTS``), purged by surrogate key on every publish; every
+other publish is a correction (an update note), read back through the edge,
+so a stale page from either host counts. A third of the way through, the
+first host's gunicorn is stopped and started again under load (the editor
+waits meanwhile): the edge must answer every request. It prints the edge's hits and misses too, and exits 1 also when the
 restart did not complete. Varnish and wrk run at low priority (``nice``), so
 that on one machine they leave the cores to the backend, as an edge on hosts
 of its own would.
 
 Environment: LOADTEST_DATABASE_URL (postgres://newsroom@127.0.0.1:5432/newsroom_loadtest),
 LOADTEST_REDIS_URL (redis://127.0.0.1:6379/13), LOADTEST_SECONDS, LOADTEST_CONNECTIONS (32),
-LOADTEST_STORIES (500), LOADTEST_FEEDS (30), LOADTEST_ITEMS (300), LOADTEST_EDGE (0).
+LOADTEST_STORIES (500), LOADTEST_FEEDS (30), LOADTEST_ITEMS (300), LOADTEST_EDGE (0), LOADTEST_HOSTS (2 with
+the edge, else 1).
 """
 
 import json
@@ -57,6 +60,9 @@ FEEDS = int(os.environ.get("LOADTEST_FEEDS", "30"))
 ITEMS = int(os.environ.get("LOADTEST_ITEMS", "300"))
 PUBLISH_EVERY = float(os.environ.get("LOADTEST_PUBLISH_EVERY", "1.5"))
 EDGE = os.environ.get("LOADTEST_EDGE", "") in ("1", "true", "yes")
+# Web hosts: separate gunicorn instances sharing nothing but PostgreSQL, Redis and media, as two machines would
+# (through the edge, which takes them in turn: two by default; one host straight otherwise). 4 workers in all.
+HOSTS = int(os.environ.get("LOADTEST_HOSTS", "2" if EDGE else "1"))
 
 
 def free_port() -> int:
@@ -186,14 +192,15 @@ def start_web(env: dict, web_port: int, log) -> subprocess.Popen:
     return subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "newsroom/gunicorn.conf.py", "newsroom.wsgi"],
         cwd=ROOT,
-        env={**env, "GUNICORN_BIND": f"127.0.0.1:{web_port}", "GUNICORN_WORKERS": "4"},
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{web_port}", "GUNICORN_WORKERS": str(max(1, 4 // HOSTS))},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
 
 
 def backend_restart(procs: dict, sampler, env: dict, web_port: int, log, edge, report: dict) -> None:
-    """Stop gunicorn and start it again (the editor waiting), while wrk reads through the edge."""
+    """Stop the first web host's gunicorn and start it again (the editor waiting), while wrk reads through the edge
+    (the other hosts, if any, go on answering)."""
     report["paused"].set()
     while report["busy"].is_set():
         time.sleep(0.05)
@@ -260,6 +267,7 @@ def main() -> int:
         "FEED_ALLOW_PRIVATE_HOSTS": "1",  # the local feed server is on loopback
     }
     feed_port, web_port, edge_port = free_port(), free_port(), free_port()
+    more_ports = [free_port() for _ in range(HOSTS - 1)]  # the other web hosts
     if EDGE:
         from deploy.edge import Varnish, varnishd_path
 
@@ -286,12 +294,16 @@ def main() -> int:
             stderr=subprocess.STDOUT,
         )
         procs["web"] = start_web(env, web_port, logs["web"])
+        for i, port in enumerate(more_ports, 2):
+            procs[f"web{i}"] = start_web(env, port, logs["web"])
+            wait_until_up(f"http://127.0.0.1:{port}/healthz")
         wait_until_up(base + "/healthz")
         if EDGE:
             # On one machine the edge and wrk could take every core (tens of thousands of hits a second) and
             # starve the editor, the web processes and the worker, as a real edge on its own hosts would not:
             # both run at low priority.
-            edge = Varnish(backend=f"127.0.0.1:{web_port}", port=edge_port, memory="256m", nice=19).start()
+            hosts = [f"127.0.0.1:{p}" for p in (web_port, *more_ports)]
+            edge = Varnish(backend=hosts, port=edge_port, memory="256m", nice=19).start()
             edge.wait_health(True)
             base = edge.url
         expected_articles = make_feeds(info["outlet_id"], feed_base, run)
@@ -336,7 +348,7 @@ def main() -> int:
             if status != 200:
                 raise RuntimeError(f"{path} answered {status} before the load started")
 
-        sampler = MemorySampler({"web": procs["web"], "worker": procs["worker"]})
+        sampler = MemorySampler({name: proc for name, proc in procs.items() if name.startswith("web") or name == "worker"})
         sampler.start()
         stop, report = threading.Event(), {"published": 0, "stale": [], "paused": threading.Event(), "busy": threading.Event()}
         editor = threading.Thread(target=editor_loop, args=(base, info["slugs"], stop, report), daemon=True)
@@ -402,7 +414,9 @@ def main() -> int:
     errors = traffic["non_2xx"] + traffic["socket_errors"]
     print(
         f"Load test: {elapsed:.0f} s, {CONNECTIONS} connections, {len(paths)} URLs "
-        f"(pages, API, search), {STORIES}+ published stories, gunicorn 4 sync workers, PostgreSQL + Redis"
+        f"(pages, API, search), {STORIES}+ published stories, "
+        + (f"{HOSTS} web hosts (gunicorn, {max(1, 4 // HOSTS)} sync workers each)" if HOSTS > 1 else "gunicorn 4 sync workers")
+        + ", PostgreSQL + Redis"
         + (", through Varnish (xkey)" if EDGE else "")
     )
     print(f"  requests served       {traffic['requests']:>8}  ({traffic['rate']:.0f}/s)")

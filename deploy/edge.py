@@ -36,20 +36,34 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def vcl_for(*, backend: str, purgers: list[str] = ()) -> str:
-    """The VCL with the backend at ``backend`` (host:port) and ``purgers`` (addresses or networks) allowed."""
-    host, port = backend.rsplit(":", 1)
+def vcl_for(*, backend: str | list[str], purgers: list[str] = ()) -> str:
+    """The VCL with the backend at ``backend`` (host:port; several: web hosts taken in turn, each probed, a host
+    found down left out until it is up again) and ``purgers`` (addresses or networks) allowed."""
+    backends = [backend] if isinstance(backend, str) else list(backend)
     text = VCL.read_text()
-    text = re.sub(r'\.host = "[^"]*";', f'.host = "{host}";', text, count=1)
-    text = re.sub(r'\.port = "[^"]*";', f'.port = "{port}";', text, count=1)
+    block = re.search(r"^backend default \{.*?^\}\n", text, flags=re.S | re.M).group(0)
+    written = []
+    for i, address in enumerate(backends):
+        host, port = address.rsplit(":", 1)
+        one = re.sub(r'\.host = "[^"]*";', f'.host = "{host}";', block, count=1)
+        one = re.sub(r'\.port = "[^"]*";', f'.port = "{port}";', one, count=1)
+        written.append(one if len(backends) == 1 else one.replace("backend default {", f"backend web{i} {{", 1))
+    if len(backends) > 1:
+        added = "".join(f"    web.add_backend(web{i});\n" for i in range(len(backends)))
+        written.append(f"sub vcl_init {{\n    new web = directors.round_robin();\n{added}}}\n")
+        text = text.replace("import std;\n", "import directors;\nimport std;\n", 1)
+        text = text.replace("sub vcl_recv {\n", "sub vcl_recv {\n    set req.backend_hint = web.backend();\n", 1)
+    text = text.replace(block, "\n".join(written), 1)
     acl = "".join(f'    "{p.split("/")[0]}"{"/" + p.split("/")[1] if "/" in p else ""};\n' for p in purgers)
     return text.replace("    # EDGE_PURGERS\n", acl)
 
 
 class Varnish:
-    """One varnishd of our own: a temporary working directory, a port, a backend."""
+    """One varnishd of our own: a temporary working directory, a port, a backend (or several web hosts)."""
 
-    def __init__(self, *, backend: str, port: int | None = None, purgers: list[str] = (), memory: str = "128m", nice: int = 0):
+    def __init__(
+        self, *, backend: str | list[str], port: int | None = None, purgers: list[str] = (), memory: str = "128m", nice: int = 0
+    ):
         self.backend, self.port, self.purgers, self.memory = backend, port or free_port(), list(purgers), memory
         self.nice = nice  # a load test on one machine: the edge yields the CPU to the backend
         self.workdir = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
