@@ -11,7 +11,7 @@ PYTHON ?= $(shell for v in 3.13 3.12; do \
 	  for d in $$HOME/.pyenv/versions/$$v*/bin/python$$v /usr/local/bin/python$$v /usr/bin/python$$v; do \
 	    [ -x "$$d" ] && { echo $$d; exit 0; }; done; done)
 
-.PHONY: run test serve serve-edge worker beat lint bench bench-ingest bench-api bench-images bench-form loadtest loadtest-edge clean
+.PHONY: run test serve serve-edge worker beat lint bench bench-ingest bench-api bench-images bench-form loadtest loadtest-edge loadtest-breaking clean
 
 $(VENV)/.python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -99,6 +99,11 @@ loadtest: $(VENV)/.dev
 # (also needs varnish and varnish-modules; docs/edge.md).
 loadtest-edge: $(VENV)/.dev
 	LOADTEST_EDGE=1 $(PY) bench/loadtest.py
+
+# Breaking news through the edge and two web hosts: readers x20 in three steps, a publish every 10 s,
+# ingestion on; exits 1 on an error, a stale read or a step's p99 over LOADTEST_P99_MS (250).
+loadtest-breaking: $(VENV)/.dev
+	LOADTEST_BREAKING=1 $(PY) bench/loadtest.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

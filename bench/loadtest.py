@@ -31,6 +31,12 @@ Environment: LOADTEST_DATABASE_URL (postgres://newsroom@127.0.0.1:5432/newsroom_
 LOADTEST_REDIS_URL (redis://127.0.0.1:6379/13), LOADTEST_SECONDS, LOADTEST_CONNECTIONS (32),
 LOADTEST_STORIES (500), LOADTEST_FEEDS (30), LOADTEST_ITEMS (300), LOADTEST_EDGE (0), LOADTEST_HOSTS (2 with
 the edge, else 1).
+
+**Breaking news** (``LOADTEST_BREAKING=1``, ``make loadtest-breaking``): through the edge and two web hosts,
+the readers' load rising in steps (LOADTEST_PHASES, connections: 8, 40, 160, a 20x jump), each a third of
+LOADTEST_SECONDS, an editor publishing every 10 s (LOADTEST_PUBLISH_EVERY) and the worker ingesting; it
+prints each step's rate, p50 and p99, and exits 1 also when a step's p99 at the edge is over
+LOADTEST_P99_MS (250).
 """
 
 import json
@@ -58,8 +64,12 @@ CONNECTIONS = int(os.environ.get("LOADTEST_CONNECTIONS", "32"))
 STORIES = int(os.environ.get("LOADTEST_STORIES", "500"))
 FEEDS = int(os.environ.get("LOADTEST_FEEDS", "30"))
 ITEMS = int(os.environ.get("LOADTEST_ITEMS", "300"))
-PUBLISH_EVERY = float(os.environ.get("LOADTEST_PUBLISH_EVERY", "1.5"))
-EDGE = os.environ.get("LOADTEST_EDGE", "") in ("1", "true", "yes")
+# Breaking news: through the edge, the load rising in steps (readers x20), an editor publishing every 10 s.
+BREAKING = os.environ.get("LOADTEST_BREAKING", "") in ("1", "true", "yes")
+PHASES = [int(c) for c in os.environ.get("LOADTEST_PHASES", "8,40,160").split(",")]  # connections per step
+P99_BOUND_MS = float(os.environ.get("LOADTEST_P99_MS", "250"))  # at the edge, in every step
+EDGE = BREAKING or os.environ.get("LOADTEST_EDGE", "") in ("1", "true", "yes")
+PUBLISH_EVERY = float(os.environ.get("LOADTEST_PUBLISH_EVERY", "10" if BREAKING else "1.5"))
 # Web hosts: separate gunicorn instances sharing nothing but PostgreSQL, Redis and media, as two machines would
 # (through the edge, which takes them in turn: two by default; one host straight otherwise). 4 workers in all.
 HOSTS = int(os.environ.get("LOADTEST_HOSTS", "2" if EDGE else "1"))
@@ -224,8 +234,20 @@ def wrk_script(workdir: Path, paths: list[str]) -> Path:
     return script
 
 
+def _steps() -> list[tuple[int, int]]:
+    """(connections, seconds) of each step of the load: one step, or the breaking-news climb."""
+    if not BREAKING:
+        return [(CONNECTIONS, SECONDS)]
+    return [(connections, max(1, SECONDS // len(PHASES))) for connections in PHASES]
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
 def parse_wrk(output: str) -> dict:
     requests = int(re.search(r"(\d+) requests in", output).group(1))
+    percentiles = {p: _ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", output, flags=re.M)}
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
@@ -234,6 +256,8 @@ def parse_wrk(output: str) -> dict:
         "non_2xx": int(bad.group(1)) if bad else 0,
         "socket_errors": sum(map(int, sockets.groups())) if sockets else 0,
         "rate": rate,
+        "p50_ms": percentiles.get("50"),
+        "p99_ms": percentiles.get("99"),
     }
 
 
@@ -353,37 +377,42 @@ def main() -> int:
         stop, report = threading.Event(), {"published": 0, "stale": [], "paused": threading.Event(), "busy": threading.Event()}
         editor = threading.Thread(target=editor_loop, args=(base, info["slugs"], stop, report), daemon=True)
         editor.start()
-        if edge is not None:
+        if edge is not None and not BREAKING:
             restart = threading.Timer(
                 SECONDS / 3, backend_restart, args=(procs, sampler, env, web_port, logs["web"], edge, report)
             )
             restart.daemon = True
             restart.start()
         started = time.monotonic()
-        wrk = subprocess.run(
-            # Through the edge, at low priority (see the edge's start above).
-            [
-                *(["nice", "-n", "19"] if EDGE else []),
-                "wrk",
-                "-t4",
-                f"-c{CONNECTIONS}",
-                f"-d{SECONDS}s",
-                "--timeout",
-                "10s",
-                "-s",
-                str(wrk_script(workdir, paths)),
-                base,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=SECONDS + 60,
-        )
+        phases = []
+        for connections, seconds in _steps():
+            output = subprocess.run(
+                # Through the edge, at low priority (see the edge's start above).
+                [
+                    *(["nice", "-n", "19"] if EDGE else []),
+                    "wrk",
+                    f"-t{min(4, connections)}",
+                    f"-c{connections}",
+                    f"-d{seconds}s",
+                    "--timeout",
+                    "10s",
+                    "--latency",
+                    "-s",
+                    str(wrk_script(workdir, paths)),
+                    base,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=seconds + 60,
+            ).stdout
+            phases.append({"connections": connections, **parse_wrk(output)})
         elapsed = time.monotonic() - started
         stop.set()
         editor.join(timeout=30)
         sampler.stop.set()
         sampler.join(timeout=10)
-        traffic = parse_wrk(wrk.stdout)
+        traffic = {key: sum(p[key] for p in phases) for key in ("requests", "non_2xx", "socket_errors")}
+        traffic["rate"] = traffic["requests"] / elapsed
         if restart is not None:
             restart.join(timeout=60)
         edge_stats = edge.stats() if edge is not None else {}
@@ -413,7 +442,9 @@ def main() -> int:
 
     errors = traffic["non_2xx"] + traffic["socket_errors"]
     print(
-        f"Load test: {elapsed:.0f} s, {CONNECTIONS} connections, {len(paths)} URLs "
+        f"Load test: {elapsed:.0f} s, "
+        + (f"{' then '.join(map(str, PHASES))} connections" if BREAKING else f"{CONNECTIONS} connections")
+        + f", {len(paths)} URLs "
         f"(pages, API, search), {STORIES}+ published stories, "
         + (f"{HOSTS} web hosts (gunicorn, {max(1, 4 // HOSTS)} sync workers each)" if HOSTS > 1 else "gunicorn 4 sync workers")
         + ", PostgreSQL + Redis"
@@ -431,15 +462,25 @@ def main() -> int:
             f"  edge                  {hits} hits, {edge_stats.get('MAIN.cache_hitmiss', 0)} hit-for-miss, {misses} misses "
             f"({100 * hits / max(hits + misses, 1):.1f}% hits), {edge_stats.get('MAIN.s_fetch', 0)} backend fetches; "
             + (
-                f"backend restarted under load: down {report['restart_down']:.1f} s"
+                "no restart (breaking news)"
+                if BREAKING
+                else f"backend restarted under load: down {report['restart_down']:.1f} s"
                 if "restart_down" in report
                 else "the backend restart did not complete"
             )
         )
+    slow = []
+    if BREAKING:
+        for phase in phases:
+            print(
+                f"  {phase['connections']:>4} connections  {phase['rate']:>9,.0f} req/s  p50 {phase['p50_ms']:.2f} ms  "
+                f"p99 {phase['p99_ms']:.2f} ms  (bound {P99_BOUND_MS:.0f} ms)  errors {phase['non_2xx'] + phase['socket_errors']}"
+            )
+        slow = [p for p in phases if p["p99_ms"] is None or p["p99_ms"] > P99_BOUND_MS]
     if report["stale"]:
         print("  stale:", report["stale"][:5])
-    restart_failed = EDGE and "restart_down" not in report
-    return 1 if errors or report["stale"] or duplicates or restart_failed else 0
+    restart_failed = EDGE and not BREAKING and "restart_down" not in report
+    return 1 if errors or report["stale"] or duplicates or restart_failed or slow else 0
 
 
 if __name__ == "__main__":
