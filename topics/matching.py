@@ -268,6 +268,8 @@ class Use:
     sense: str = ""  # folded ambiguous name with cue lists (data/phrases.txt [senses])
     given: frozenset[str] = frozenset()  # for surnames: the topic's own name words (folded)
     rare: bool = False  # for surnames: rare, and no English word ("Sheinbaum"): counts without context
+    rare_name: bool = False  # for surnames: rare as a name, maybe a word ("Trump"): counts where its capital means a name
+    caps_ok: bool = False  # another spelling of the same name is all capitals ("Nato", "NATO")
     single: bool = False  # one word naming an organisation, a place or a country: not after a first name
 
 
@@ -382,6 +384,8 @@ class TopicMatcher:
         bucket = self._patterns.setdefault(folded, [])
         for other in bucket:
             if other.role == use.role and other.topic == use.topic and (use.topic or other.key == use.key):
+                if other.acronym != use.acronym:  # "Nato" and "NATO": either spelling
+                    other.acronym, other.caps_ok = False, True
                 return
         bucket.append(use)
 
@@ -440,10 +444,11 @@ class TopicMatcher:
                 needs_cap=_needs_cap(value, kind),
                 acronym=_is_acronym(value) and kind != "theme",
                 place=place,
-                person_name=place and folded in lex.person_names,
+                person_name=place and (folded in lex.person_names or (kind == "place" and folded in lex.first_names)),
                 sense=sense,
                 given=frozenset(name_words),
                 rare=last not in lex.common_surnames and last not in lex.common_words and last not in lex.first_names,
+                rare_name=last not in lex.common_surnames and last not in lex.first_names,
                 single=kind in _PROPER_KINDS and kind != "person" and " " not in folded and not _is_acronym(value),
             )
 
@@ -491,7 +496,14 @@ class TopicMatcher:
         terms: list[str] = list(spec.context)
         description = text_prepare(spec.description or "")
         if description:
-            terms.extend(_capitalised_phrases(description, common))
+            phrases = _capitalised_phrases(description, common)
+            terms.extend(phrases)
+            for phrase in phrases:  # people named there: "Nigel Farage" makes "Farage" context too
+                words = phrase.split()
+                if 2 <= len(words) <= 3 and text_fold(words[0]) in lex.first_names:
+                    last = text_fold(words[-1])
+                    if last not in lex.common_surnames and last not in common and last not in lex.first_names:
+                        terms.append(words[-1])
             folded_description = f" {_fold_plain(description)} "
             for other in lex.countries:
                 if any(
@@ -632,7 +644,7 @@ class _Scan:
             if self._has_upper is None:
                 self._has_upper = self.orig.lower() != self.orig
             return not self._has_upper
-        if len(span) <= 4 and span.isupper() and not self.segment(start)[3]:
+        if len(span) <= 4 and span.isupper() and not use.caps_ok and not self.segment(start)[3]:
             return False  # "UN" is not "Un"
         return True
 
@@ -689,13 +701,15 @@ def _segments(orig: str) -> list[tuple[int, int, bool, bool]]:
     start = 0
     for part in orig.split(" | "):
         end = start + len(part)
-        words = _LONG_WORD.findall(part)[1:]
-        title_case = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+        words = [w for w in _LONG_WORD.findall(part)[1:] if w.lower() not in _TITLE_CASE_LOWER]
+        title_case = len(words) >= 2 and all(w[0].isupper() for w in words)
         out.append((start, end, title_case, part.isupper()))
         start = end + 3
     return out or [(0, 0, False, False)]
 
 
+# Short words a headline in title case may leave in lower case.
+_TITLE_CASE_LOWER = frozenset("with from into over than that onto upon about after amid near under".split())
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
@@ -789,7 +803,7 @@ def _decide(matcher: TopicMatcher, article: _Scan, extra: _Scan | None) -> dict[
             if use.role == SURNAME:
                 if (use.topic, text_fold(use.key)) in namesakes and use.topic not in named:
                     continue  # "Hugo Chávez" is here: a bare "Chávez" is him too
-                if not (use.topic in named or use.rare):
+                if not (use.topic in named or use.rare or (use.rare_name and article.informative_capital(start))):
                     waiting.append((start, use))  # a common surname ("Castillo") needs the person's context
                     continue
             elif use.single:
