@@ -233,7 +233,7 @@ class TopicSpec:
 # alias recorded for a match when several produced it).
 NAME, ALIAS, WITHIN, DEMONYM, COMMON, SURNAME, CONTEXT, CUE_OTHER, CUE_THIS, BLOCK = range(10)
 _CONSUMING = frozenset({NAME, ALIAS, WITHIN, DEMONYM, COMMON, SURNAME, BLOCK})
-_STRENGTH = {NAME: 6, ALIAS: 5, WITHIN: 5, DEMONYM: 4, COMMON: 3, SURNAME: 2}
+_STRENGTH = {NAME: 6, ALIAS: 5, WITHIN: 4, DEMONYM: 4, COMMON: 3, SURNAME: 2}
 _PROPER_KINDS = frozenset({"person", "country", "organisation", "place"})
 _PLACE_KINDS = frozenset({"country", "place"})
 
@@ -251,7 +251,7 @@ _STOP_CAPS = frozenset(
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z-]{4,}(?![\w'’-])")
 
 
-def _description_words(description: str, lex: "Lexicon") -> list[str]:
+def _description_words(description: str, lex: Lexicon) -> list[str]:
     """The description's own lower-case words that say what the topic is ("carmaker", "asylum", "refining")."""
     return [w for w in dict.fromkeys(_LOWER_WORD.findall(description)) if w not in lex.generic_words]
 
@@ -285,49 +285,50 @@ def _needs_cap(value: str, kind: str) -> bool:
 _WORD = re.compile(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]")
 
 
+_CONNECTORS = _PARTICLES | {"of", "the", "and", "for"}
+
+
 def _capitalised_phrases(text: str, common: frozenset[str]) -> list[str]:
     """Proper nouns and capitalised phrases of a description ("Caracas Convention", "Peru")."""
     found: list[str] = []
     for sentence in re.split(r"(?<=[.!?;:])\s+|\n+|\(|\)|,", text):
-        tokens = sentence.split()
         run: list[tuple[str, int]] = []
-
-        def flush():
-            while run and text_fold(run[-1][0]) in _PARTICLES | {"of", "the", "and", "for"}:
-                run.pop()
-            if run:
-                words = [w for w, _ in run]
-                first, first_index = run[0]
-                if first_index == 0 and (text_fold(first) in common or text_fold(first) in _STOP_CAPS):
-                    words = words[1:]
-                if words:
-                    phrase = " ".join(words)
-                    folded = [text_fold(w) for w in words if text_fold(w) not in _PARTICLES | {"of", "the", "and", "for"}]
-                    if len(words) > 1 and not all(f in common or f in _STOP_CAPS for f in folded):
-                        found.append(phrase)
-                    for part in re.split(r"\s+(?:of|the|de|del|and|for)\s+", phrase):
-                        f = text_fold(part)
-                        if " " not in f and len(f) >= 3 and f not in common and f not in _STOP_CAPS:
-                            found.append(part)
-            run.clear()
-
-        for index, raw in enumerate(tokens):
+        for index, raw in enumerate([*sentence.split(), ""]):
             token = raw.strip(".,;:!?\"'“”‘’()[]")
             if token.endswith(("'s", "’s")):
                 token = token[:-2]
-            if not token:
-                flush()
+            proper = token[:1].isupper() or (token[:1].isalpha() and any(c.isupper() for c in token[1:]))
+            if proper:
+                run.append((token, index))
+                if raw == token or raw.endswith(("'s", "’s")):
+                    continue  # punctuation after a word ends its phrase
+            elif token and run and text_fold(token) in _CONNECTORS:
+                run.append((token, index))
                 continue
-            if token[:1].isupper() or (any(c.isupper() for c in token[1:]) and token[:1].isalpha()):
-                run.append((token, index))
-                if raw != token and not raw.endswith(("'s", "’s")):
-                    flush()
-            elif run and text_fold(token) in _PARTICLES | {"of", "the", "and", "for"}:
-                run.append((token, index))
-            else:
-                flush()
-        flush()
+            _phrase_add(found, run, common)
+            run = []
     return found
+
+
+def _phrase_add(found: list[str], run: list[tuple[str, int]], common: frozenset[str]) -> None:
+    while run and text_fold(run[-1][0]) in _CONNECTORS:
+        run = run[:-1]
+    if not run:
+        return
+    words = [w for w, _ in run]
+    first, first_index = run[0]
+    if first_index == 0 and (text_fold(first) in common or text_fold(first) in _STOP_CAPS):
+        words = words[1:]  # a capital that only starts the sentence
+    if not words:
+        return
+    phrase = " ".join(words)
+    folded = [text_fold(w) for w in words if text_fold(w) not in _CONNECTORS]
+    if len(words) > 1 and not all(f in common or f in _STOP_CAPS for f in folded):
+        found.append(phrase)
+    for part in re.split(r"\s+(?:of|the|de|del|and|for)\s+", phrase):
+        f = text_fold(part)
+        if " " not in f and len(f) >= 3 and f not in common and f not in _STOP_CAPS:
+            found.append(part)
 
 
 def _surnames(name: str) -> list[str]:
@@ -368,9 +369,8 @@ class TopicMatcher:
         for pattern, uses in self._patterns.items():
             consuming = tuple(u for u in uses if u.role in _CONSUMING)
             evidence = tuple(u for u in uses if u.role in _EVIDENCE)
-            self._automaton.add_word(
-                pattern, (len(pattern), consuming, evidence, any(map(_has_case_rule, consuming)), any(map(_has_case_rule, evidence)))
-            )
+            case_rules = (any(map(_has_case_rule, consuming)), any(map(_has_case_rule, evidence)))
+            self._automaton.add_word(pattern, (len(pattern), consuming, evidence, *case_rules))
         self.is_empty = not specs or not self._patterns
         if self._patterns:
             self._automaton.make_automaton()
@@ -425,6 +425,13 @@ class TopicMatcher:
         }
         for spec in self.topics.values():
             self._build_topic(spec, lex, by_country, all_names, common)
+        # A related person's surname is context too: "Chávez, Castillo's prime minister" names both.
+        for topic_id, others in self._related.items():
+            for other_id in others:
+                other = self.topics[other_id]
+                if other.kind == "person":
+                    for surname in _surnames(other.name):
+                        self._add(surname, Use(CONTEXT, topic_id, surname, needs_cap=True))
 
     def _build_topic(self, spec: TopicSpec, lex: Lexicon, by_country, all_names, common) -> None:
         kind, disabled = spec.kind, spec.disabled
@@ -519,12 +526,18 @@ class TopicMatcher:
                     self._related.setdefault(spec.id, set()).add(other_id)
                     self._related.setdefault(other_id, set()).add(spec.id)
                     other_spec = self.topics[other_id]
-                    terms.extend(n for n in (other_spec.name, *other_spec.aliases) if " " in n.strip() or other_spec.kind != "person")
+                    terms.extend(
+                        n for n in (other_spec.name, *other_spec.aliases) if " " in n.strip() or other_spec.kind != "person"
+                    )
             terms.extend(_description_words(description, lex))
         if country is not None:
             terms.extend(country.capitals)
         own = {text_fold(n) for n in names}
-        terms = [t for t in dict.fromkeys(terms) if (f := text_fold(t)) and f not in own and f not in name_words and (len(f) >= 3 or _is_acronym(t))]
+        terms = [
+            t
+            for t in dict.fromkeys(terms)
+            if (f := text_fold(t)) and f not in own and f not in name_words and (len(f) >= 3 or _is_acronym(t))
+        ]
         for term in terms:
             self._add(term, Use(CONTEXT, spec.id, term, needs_cap=term[:1].isupper(), acronym=_is_acronym(term)))
         if spec.kind in _PROPER_KINDS:
@@ -562,7 +575,7 @@ def _whole(folded: str, pattern: str) -> bool:
 # One text: its hits and the facts the rules read
 
 
-_SENTENCE_END = frozenset('.!?:;|')
+_SENTENCE_END = frozenset(".!?:;|")
 _OPENERS = frozenset("\"'([«¿¡“‘")
 
 
@@ -644,7 +657,7 @@ class _Scan:
             if self._has_upper is None:
                 self._has_upper = self.orig.lower() != self.orig
             return not self._has_upper
-        if len(span) <= 4 and span.isupper() and not use.caps_ok and not self.segment(start)[3]:
+        if len(span) <= 3 and span.isupper() and not use.caps_ok and not self.segment(start)[3]:
             return False  # "UN" is not "Un"
         return True
 
@@ -749,7 +762,7 @@ def _is_first_name(scan: _Scan, word: str, pos: int, lex: Lexicon) -> bool:
 
 
 def _place_rules_ok(scan: _Scan, start: int, end: int, use: Use, lex: Lexicon) -> bool:
-    """"Peru, Indiana", "Jordan County" and "Michael Jordan" are not the country."""
+    """ "Peru, Indiana", "Jordan County" and "Michael Jordan" are not the country."""
     orig = scan.orig
     rest = orig[end : end + 24]
     if rest.startswith(", "):
