@@ -362,15 +362,24 @@ class TopicMatcher:
                 specs[item.id] = item
         self.topics = specs
         self._patterns: dict[str, list[Use]] = {}
+        self._index: dict[tuple[str, int, int, str], Use] = {}
         self._countries: dict[str, list[int]] = {}  # country name -> topic ids of kind country
         self._related: dict[int, set[int]] = {}  # topics one of whose descriptions names the other
         self._build(lex)
         self._automaton = ahocorasick.Automaton()
         for pattern, uses in self._patterns.items():
             consuming = tuple(u for u in uses if u.role in _CONSUMING)
-            evidence = tuple(u for u in uses if u.role in _EVIDENCE)
-            case_rules = (any(map(_has_case_rule, consuming)), any(map(_has_case_rule, evidence)))
+            # Evidence in groups of the same role and case rule: (role, a use to check the case with, the
+            # topics or cue names it supports), so a term that is context for 5,000 topics is one set, not 5,000 uses.
+            groups: dict[tuple, tuple[Use, set]] = {}
+            for u in uses:
+                if u.role in _EVIDENCE:
+                    group = groups.setdefault((u.role, u.needs_cap, u.acronym, u.caps_ok), (u, set()))
+                    group[1].add(u.key if u.role in (CUE_OTHER, CUE_THIS) else u.topic)
+            evidence = tuple((role, u, frozenset(values)) for (role, *_r), (u, values) in groups.items())
+            case_rules = (any(map(_has_case_rule, consuming)), any(_has_case_rule(u) for _r, u, _v in evidence))
             self._automaton.add_word(pattern, (len(pattern), consuming, evidence, *case_rules))
+        del self._index
         self.is_empty = not specs or not self._patterns
         if self._patterns:
             self._automaton.make_automaton()
@@ -381,13 +390,14 @@ class TopicMatcher:
         folded = text_fold(value)
         if not folded or (use.topic and use.role in _STRENGTH and folded in disabled):
             return
-        bucket = self._patterns.setdefault(folded, [])
-        for other in bucket:
-            if other.role == use.role and other.topic == use.topic and (use.topic or other.key == use.key):
-                if other.acronym != use.acronym:  # "Nato" and "NATO": either spelling
-                    other.acronym, other.caps_ok = False, True
-                return
-        bucket.append(use)
+        index_key = (folded, use.role, use.topic, "" if use.topic else use.key)
+        other = self._index.get(index_key)
+        if other is not None:
+            if other.acronym != use.acronym:  # "Nato" and "NATO": either spelling
+                other.acronym, other.caps_ok = False, True
+            return
+        self._index[index_key] = use
+        self._patterns.setdefault(folded, []).append(use)
 
     def _build(self, lex: Lexicon) -> None:
         common = lex.common_words
@@ -417,14 +427,25 @@ class TopicMatcher:
                 spec = self.topics[topic_id]
                 self._add(phrase, Use(WITHIN, topic_id, phrase, needs_cap=True), spec.disabled)
 
-        all_names = {
-            text_fold(value): spec.id
-            for spec in self.topics.values()
-            for value in (spec.name, *spec.aliases)
-            if len(text_fold(value)) >= 4
-        }
+        # Names of topics and countries, to find in descriptions (one scan each, however many topics).
+        names_in = ahocorasick.Automaton()
+        found_in: dict[str, list[object]] = {}
         for spec in self.topics.values():
-            self._build_topic(spec, lex, by_country, all_names, common)
+            for value in (spec.name, *spec.aliases):
+                folded = text_fold(value)
+                if len(folded) >= 4:
+                    found_in.setdefault(folded, []).append(spec.id)
+        for country in lex.countries:
+            for value in (*country.names, *country.adjectives):
+                if value[:1].isupper():
+                    found_in.setdefault(text_fold(value), []).append(country)
+        for folded, targets in found_in.items():
+            names_in.add_word(folded, (len(folded), targets))
+        if found_in:
+            names_in.make_automaton()
+        self._names_in = names_in if found_in else None
+        for spec in self.topics.values():
+            self._build_topic(spec, lex, by_country, common)
         # A related person's surname is context too: "Chávez, Castillo's prime minister" names both.
         for topic_id, others in self._related.items():
             for other_id in others:
@@ -433,7 +454,25 @@ class TopicMatcher:
                     for surname in _surnames(other.name):
                         self._add(surname, Use(CONTEXT, topic_id, surname, needs_cap=True))
 
-    def _build_topic(self, spec: TopicSpec, lex: Lexicon, by_country, all_names, common) -> None:
+    def _named_in(self, folded: str) -> tuple[list[int], list[Country]]:
+        """The topics and countries a folded description names (whole words)."""
+        topic_ids: dict[int, None] = {}
+        countries: dict[str, Country] = {}
+        if self._names_in is None:
+            return [], []
+        last = len(folded) - 1
+        for end, (length, targets) in self._names_in.iter(folded):
+            start = end - length + 1
+            if (start > 0 and folded[start - 1].isalnum()) or (end < last and folded[end + 1].isalnum()):
+                continue
+            for target in targets:
+                if isinstance(target, Country):
+                    countries[target.name] = target
+                else:
+                    topic_ids[target] = None
+        return list(topic_ids), list(countries.values())
+
+    def _build_topic(self, spec: TopicSpec, lex: Lexicon, by_country, common) -> None:
         kind, disabled = spec.kind, spec.disabled
         names = [n for n in dict.fromkeys([spec.name, *spec.aliases]) if n.strip()]
         name_words = {text_fold(w).strip(".,") for n in names for w in n.split() if " " in n.strip()}
@@ -511,18 +550,13 @@ class TopicMatcher:
                     last = text_fold(words[-1])
                     if last not in lex.common_surnames and last not in common and last not in lex.first_names:
                         terms.append(words[-1])
-            folded_description = f" {_fold_plain(description)} "
-            for other in lex.countries:
-                if any(
-                    f" {text_fold(v)}" in folded_description and _whole(folded_description, text_fold(v))
-                    for v in (*other.names, *other.adjectives)
-                    if v[:1].isupper()
-                ):
-                    terms.extend((*other.names, *other.adjectives))
-                    if kind == "person":
-                        terms.extend(other.capitals)  # where a politician works: "Lima" for Castillo
-            for folded_name, other_id in all_names.items():
-                if other_id != spec.id and _whole(folded_description, folded_name):
+            named_topics, named_countries = self._named_in(_fold_plain(description))
+            for other in named_countries:
+                terms.extend((*other.names, *other.adjectives))
+                if kind == "person":
+                    terms.extend(other.capitals)  # where a politician works: "Lima" for Castillo
+            for other_id in named_topics:
+                if other_id != spec.id:
                     self._related.setdefault(spec.id, set()).add(other_id)
                     self._related.setdefault(other_id, set()).add(spec.id)
                     other_spec = self.topics[other_id]
@@ -619,9 +653,9 @@ class _Scan:
             chosen.append((start, end, consuming))
         self.chosen = chosen
         # Evidence: context terms, cues and full names, unless inside a longer chosen span.
-        evidence: set[tuple[int, int, str]] = set()
-        for start, end, (_n, _c, uses, _cc, case_rule) in hits:
-            if not uses:
+        evidence: list[tuple[int, frozenset]] = []
+        for start, end, (_n, _c, groups, _cc, case_rule) in hits:
+            if not groups:
                 continue
             inside = False
             for s, e, _u in chosen:
@@ -630,9 +664,9 @@ class _Scan:
                     break
             if inside:
                 continue
-            for use in uses:
+            for role, use, values in groups:
                 if not case_rule or case_ok(start, end, use):
-                    evidence.add((use.role, use.topic, use.key if use.role != NAME and use.role != CONTEXT else ""))
+                    evidence.append((role, values))
         self.evidence = evidence
 
     @property
@@ -790,11 +824,12 @@ def _place_rules_ok(scan: _Scan, start: int, end: int, use: Use, lex: Lexicon) -
 
 def _decide(matcher: TopicMatcher, article: _Scan, extra: _Scan | None) -> dict[int, str]:
     lex = matcher._lex
-    evidence = article.evidence | (extra.evidence if extra else set())
-    context_for = {topic for role, topic, _k in evidence if role in (CONTEXT, NAME)}
-    named = {topic for role, topic, _k in evidence if role == NAME}
-    cues_other = {key for role, _t, key in evidence if role == CUE_OTHER}
-    cues_this = {key for role, _t, key in evidence if role == CUE_THIS}
+    evidence = article.evidence + extra.evidence if extra else article.evidence
+    context_sets = [values for role, values in evidence if role == CONTEXT or role == NAME]
+    named = _Union([values for role, values in evidence if role == NAME])
+    context_for = _Union(context_sets)
+    cues_other = set().union(*[values for role, values in evidence if role == CUE_OTHER])
+    cues_this = set().union(*[values for role, values in evidence if role == CUE_THIS])
 
     # Surnames that, somewhere in the article or its event, follow another first name ("Hugo Chávez").
     namesakes: set[tuple[int, str]] = set()
@@ -835,10 +870,10 @@ def _decide(matcher: TopicMatcher, article: _Scan, extra: _Scan | None) -> dict[
     # Context: the topic's own terms, or a related topic found (one named in the other's description).
     related = matcher._related
     while waiting:
-        supported = context_for | {t for f in found for t in related.get(f, ())}
         still = []
         for start, use in waiting:
-            if use.topic in supported or (use.role == COMMON and use.sense and use.sense in cues_this):
+            supported = use.topic in context_for or any(other in found for other in related.get(use.topic, ()))
+            if supported or (use.role == COMMON and use.sense and use.sense in cues_this):
                 if use.sense and use.sense in cues_other and use.sense not in cues_this and use.topic not in named:
                     continue
                 _found_add(found, use)
@@ -848,6 +883,21 @@ def _decide(matcher: TopicMatcher, article: _Scan, extra: _Scan | None) -> dict[
             break
         waiting = still
     return {topic: key for topic, (_s, key) in found.items()}
+
+
+class _Union:
+    """Membership in any of a few sets, without building their union."""
+
+    __slots__ = ("sets",)
+
+    def __init__(self, sets: list[frozenset]):
+        self.sets = sets
+
+    def __contains__(self, item) -> bool:
+        for values in self.sets:
+            if item in values:
+                return True
+        return False
 
 
 def _found_add(found: dict[int, tuple[int, str]], use: Use) -> None:
