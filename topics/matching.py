@@ -141,6 +141,7 @@ class Lexicon:
     within: tuple[tuple[str, str], ...]  # phrase, country name
     after_words: frozenset[str]
     us_states: tuple[str, ...]
+    us_states_folded: tuple[str, ...]
     person_names: frozenset[str]
     titles: frozenset[str]
     given_names: frozenset[str]
@@ -201,6 +202,7 @@ def lexicon() -> Lexicon:
         within=tuple(within),
         after_words=frozenset(text_fold(w) for w in words("after")),
         us_states=tuple(words("us-states")),
+        us_states_folded=tuple(text_fold(w) for w in words("us-states")),
         person_names=frozenset(text_fold(w) for w in words("person-names")),
         titles=frozenset(text_fold(w).rstrip(".") for w in words("titles")),
         given_names=frozenset(text_fold(w) for w in words("given-names")),
@@ -707,24 +709,30 @@ class _Scan:
         return not title_case and not caps and self.orig[start].isupper() and not self.sentence_start(start)
 
     def word_before(self, start: int) -> tuple[str, int]:
-        """The word right before ``start`` (one space between, no punctuation) and its start; ("", -1) if none."""
-        seg_start = self.segment(start)[0]
-        if start - 2 < seg_start or self.orig[start - 1] != " ":
+        """The capitalised word right before ``start`` (one space between) and its start; ("", -1) if none.
+
+        Only capitalised words matter to the rules (a first name, a title), so others are not returned.
+        The title and summary are joined by " | ", so no word is found across them.
+        """
+        orig = self.orig
+        if start < 2 or orig[start - 1] != " ":
             return "", -1
-        i = start - 2
-        while i >= seg_start and (self.orig[i].isalnum() or self.orig[i] in "'’.-"):
-            i -= 1
-        word = self.orig[i + 1 : start - 1]
-        return (word, i + 1) if word and (word[-1].isalnum() or word.endswith(".")) else ("", -1)
+        begin = orig.rfind(" ", 0, start - 1) + 1
+        while begin < start - 1 and orig[begin] in _OPENERS:
+            begin += 1
+        if not orig[begin].isupper():
+            return "", -1
+        word = orig[begin : start - 1].rstrip(",;:")
+        return (word, begin) if word == orig[begin : start - 1] else ("", -1)
 
     def word_after(self, end: int) -> tuple[str, int]:
-        seg_end = self.segment(max(end - 1, 0))[1]
-        if end + 1 >= seg_end or self.orig[end] != " ":
+        """The capitalised word right after ``end`` (one space between), without a full stop; ("", -1) if none."""
+        orig = self.orig
+        if end + 1 >= len(orig) or orig[end] != " " or not orig[end + 1].isupper():
             return "", -1
-        i = end + 1
-        while i < seg_end and (self.orig[i].isalnum() or self.orig[i] in "'’.-"):
-            i += 1
-        word = self.orig[end + 1 : i].rstrip(".")
+        stop = orig.find(" ", end + 1)
+        word = orig[end + 1 : stop if stop != -1 else len(orig)]
+        word = word.rstrip(".,;:!?)\"'”’")
         return (word, end + 1) if word else ("", -1)
 
     def in_chosen(self, start: int, end: int) -> bool:
@@ -762,8 +770,8 @@ _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 
 def _is_given_name(scan: _Scan, word: str, pos: int, lex: Lexicon, own: frozenset[str]) -> bool:
     """Whether ``word`` (right before a surname) is somebody's first name."""
-    if not word or word.endswith(("'s", "’s", "s'", "’")):
-        return False
+    if not word or word.endswith(("'s", "’s", "s'", "’", ".")):
+        return False  # a possessive, an abbreviation or the end of a sentence
     if "-" in word:
         parts = word.split("-")
         if any(text_fold(p).rstrip(".") in lex.titles or text_fold(p) == "ex" for p in parts):
@@ -787,7 +795,7 @@ def _is_given_name(scan: _Scan, word: str, pos: int, lex: Lexicon, own: frozense
 
 def _is_first_name(scan: _Scan, word: str, pos: int, lex: Lexicon) -> bool:
     """Whether ``word`` is a known first name ("Michael", "Doug"), written as one."""
-    if not word[:1].isupper() or word.isupper() or word.endswith(("'s", "’s")):
+    if not word[:1].isupper() or word.isupper() or word.endswith(("'s", "’s", ".")):
         return False
     folded = text_fold(word)
     if folded in _STOP_CAPS or (folded not in lex.first_names and folded not in lex.given_names):
@@ -798,19 +806,19 @@ def _is_first_name(scan: _Scan, word: str, pos: int, lex: Lexicon) -> bool:
 def _place_rules_ok(scan: _Scan, start: int, end: int, use: Use, lex: Lexicon) -> bool:
     """ "Peru, Indiana", "Jordan County" and "Michael Jordan" are not the country."""
     orig = scan.orig
-    rest = orig[end : end + 24]
-    if rest.startswith(", "):
-        tail = _fold_plain(rest[2:])
-        for state in lex.us_states:
-            folded = text_fold(state)
+    if orig.startswith(", ", end):
+        tail = _fold_plain(orig[end + 2 : end + 26])
+        for folded in lex.us_states_folded:
             if tail.startswith(folded) and (len(tail) == len(folded) or not tail[len(folded)].isalnum()):
                 return False
-    _s, _e, title_case, caps = scan.segment(start)
     after, after_pos = scan.word_after(end)
-    if after and not title_case and not caps and after[:1].isupper() and text_fold(after) in lex.after_words:
+    if not after or not after[:1].isupper():
+        return True  # the common case: nothing capitalised follows
+    _s, _e, title_case, caps = scan.segment(start)
+    folded_after = text_fold(after)
+    if not title_case and not caps and folded_after in lex.after_words:
         return False
-    if use.person_name and after and after[:1].isupper() and not after.isupper():
-        folded_after = text_fold(after)
+    if use.person_name and not after.isupper():
         if (
             not caps
             and (folded_after in lex.common_surnames or (not title_case and folded_after not in lex.common_words))
