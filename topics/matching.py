@@ -637,7 +637,13 @@ class _Scan:
         # Longest match wins: greedy by length, then leftmost, among hits some use of which passes its case rule.
         chosen: list[tuple[int, int, tuple[Use, ...]]] = []
         if len(hits) > 1:
-            hits.sort(key=_longest_first)
+            previous_end = -1
+            for start, end, payload in hits:  # in order of their ends: overlaps only if a start goes back
+                if payload[1]:
+                    if start < previous_end:
+                        hits.sort(key=_longest_first)
+                        break
+                    previous_end = end
         for start, end, (_n, consuming, _e, case_rule, _ec) in hits:
             if not consuming:
                 continue
@@ -833,11 +839,14 @@ def _place_rules_ok(scan: _Scan, start: int, end: int, use: Use, lex: Lexicon) -
 def _decide(matcher: TopicMatcher, article: _Scan, extra: _Scan | None) -> dict[int, str]:
     lex = matcher._lex
     evidence = article.evidence + extra.evidence if extra else article.evidence
-    context_sets = [values for role, values in evidence if role == CONTEXT or role == NAME]
-    named = _Union([values for role, values in evidence if role == NAME])
-    context_for = _Union(context_sets)
-    cues_other = set().union(*[values for role, values in evidence if role == CUE_OTHER])
-    cues_this = set().union(*[values for role, values in evidence if role == CUE_THIS])
+    if evidence:
+        named = _Union([values for role, values in evidence if role == NAME])
+        context_for = _Union([values for role, values in evidence if role == CONTEXT or role == NAME])
+        cues_other = set().union(*[values for role, values in evidence if role == CUE_OTHER])
+        cues_this = set().union(*[values for role, values in evidence if role == CUE_THIS])
+    else:  # most articles: nothing but plain names
+        named = context_for = _NOTHING
+        cues_other = cues_this = frozenset()
 
     # Surnames that, somewhere in the article or its event, follow another first name ("Hugo Chávez").
     namesakes: set[tuple[int, str]] = set()
@@ -846,7 +855,7 @@ def _decide(matcher: TopicMatcher, article: _Scan, extra: _Scan | None) -> dict[
             for use in uses:
                 if use.role == SURNAME:
                     word, pos = scan.word_before(start)
-                    if _is_given_name(scan, word, pos, lex, use.given):
+                    if word and _is_given_name(scan, word, pos, lex, use.given):
                         namesakes.add((use.topic, text_fold(use.key)))
 
     # Rules that need no context first; what is left waits for context.
@@ -874,6 +883,8 @@ def _decide(matcher: TopicMatcher, article: _Scan, extra: _Scan | None) -> dict[
             if use.sense and use.sense in cues_other and use.sense not in cues_this and use.topic not in named:
                 continue
             _found_add(found, use)
+    if not waiting:
+        return {topic: key for topic, (_s, key) in found.items()}
 
     # Context: the topic's own terms, or a related topic found (one named in the other's description).
     related = matcher._related
@@ -906,6 +917,9 @@ class _Union:
             if item in values:
                 return True
         return False
+
+
+_NOTHING = _Union([])
 
 
 def _found_add(found: dict[int, tuple[int, str]], use: Use) -> None:
