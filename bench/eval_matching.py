@@ -100,11 +100,12 @@ def evaluate(path: Path | str = DEFAULT_SET) -> dict:
         raw = RawEntry(
             guid=str(item.get("id", index)),
             link=f"https://eval.example.com/{index}",
-            title=item.get("title", ""),
-            summary=item.get("summary", ""),
+            title=item.get("title", item.get("headline", "")),
+            summary=item.get("summary", item.get("text", item.get("body", ""))),
         )
         entry = entry_normalise(raw, base_url="https://eval.example.com/")
-        found_ids = matcher.match_detail(article_text(entry.title, entry.summary), item.get("context", "") or "")
+        context = item.get("context", item.get("event", "")) or ""
+        found_ids = matcher.match_detail(article_text(entry.title, entry.summary), context)
         found = {by_id[i].name for i in found_ids}
         expected = _expected(item)
         case = item.get("case", "")

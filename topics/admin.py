@@ -8,15 +8,13 @@ here an editor switches it back on (marked reviewed) or off by hand, through
 ``topics.services.topic_alias_review``.
 """
 
-from contextvars import ContextVar
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from images.widgets import ImageChooserAdminMixin
 from newsroom.admin_mixins import BoundedSearchMixin, ServiceBackedAdminMixin
@@ -58,7 +56,6 @@ class TopicAdmin(ImageChooserAdminMixin, ServiceBackedAdminMixin, BoundedSearchM
     list_filter = ["kind", AliasReviewFilter]
     search_fields = ["name", "aliases", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["alias_review"]
 
     save_service = staticmethod(topic_save)
     delete_service = staticmethod(topic_delete)
@@ -96,62 +93,35 @@ class TopicAdmin(ImageChooserAdminMixin, ServiceBackedAdminMixin, BoundedSearchM
                 self.message_user(request, f"“{alias}” is switched off: new articles are not matched by it.")
         return HttpResponseRedirect(reverse("admin:topics_topic_change", args=[topic.pk]) + "#aliases")
 
-    @admin.display(description="aliases in matching")
-    def alias_review(self, obj):
-        if obj is None or not obj.pk:
-            return "Saved topics show here how each of their names fares in matching."
-        states = {text_fold(s.alias): s for s in TopicAlias.objects.filter(topic=obj)}
-        names = list(dict.fromkeys([obj.name, *obj.alias_list]))
-        rows = [(name, states.pop(text_fold(name), None)) for name in names]
-        rows += [(state.alias, state) for state in sorted(states.values(), key=lambda s: s.alias)]
-        can_change = _can_change.get()
-        action_url = reverse("admin:topics_topic_alias", args=[obj.pk])
-
-        def row(name, state):
-            confirmed = state.confirmed if state else 0
-            removed = state.removed if state else 0
-            disabled = bool(state and state.is_disabled)
-            status = (
-                format_html('<b style="color:#c62828">switched off</b>{}', " (flagged)" if state.flagged_at else "")
-                if disabled
-                else ("on, reviewed" if state and state.reviewed_at else "on")
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The topic's page, with each of its names as matching uses it (below the form, each with its own button)."""
+        topic = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
+        if topic is not None:
+            extra_context.update(
+                alias_rows=alias_rows(topic),
+                alias_can_change=self.has_change_permission(request, topic),
+                alias_action_url=reverse("admin:topics_topic_alias", args=[topic.pk]),
+                alias_min_decisions=ALIAS_REVIEW_MIN_DECISIONS,
+                alias_removed_percent=round(ALIAS_REVIEW_REMOVED_SHARE * 100),
             )
-            button = ""
-            if can_change:
-                button = format_html(
-                    '<button type="submit" class="button" formaction="{}" formmethod="post" formnovalidate '
-                    'name="alias_toggle" value="{}:{}">{}</button>',
-                    action_url,
-                    "on" if disabled else "off",
-                    name,
-                    "Switch on" if disabled else "Switch off",
-                )
-            return (name, confirmed, removed, status, button)
-
-        body = format_html_join(
-            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (row(n, s) for n, s in rows)
-        )
-        return format_html(
-            '<div id="aliases"><table><thead><tr><th>name or alias</th><th>confirmed</th><th>removed</th>'
-            "<th>state</th><th></th></tr></thead>"
-            "<tbody>{}</tbody></table>"
-            '<p class="help">Counts are editors’ decisions on the matches each name produced (a surname or a '
-            "country’s adjective shows once it has matched). A name is switched off when, since its last review, "
-            "at least {} decisions were made on its matches and {}% or more were removals; switching it on marks it "
-            "reviewed.</p></div>",
-            body,
-            ALIAS_REVIEW_MIN_DECISIONS,
-            round(ALIAS_REVIEW_REMOVED_SHARE * 100),
-        )
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id) if object_id else None
-        token = _can_change.set(bool(obj) and self.has_change_permission(request, obj))
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        finally:
-            _can_change.reset(token)
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
-# Whether the editor looking at a topic's page may switch its aliases (buttons shown).
-_can_change: ContextVar[bool] = ContextVar("topic_alias_can_change", default=False)
+def alias_rows(topic: Topic) -> list[dict]:
+    """The topic's name and aliases, then every other form that matched it, with editors' counts and state."""
+    states = {text_fold(s.alias): s for s in TopicAlias.objects.filter(topic=topic)}
+    names = list(dict.fromkeys([topic.name, *topic.alias_list]))
+    pairs = [(name, states.pop(text_fold(name), None)) for name in names]
+    pairs += [(state.alias, state) for state in sorted(states.values(), key=lambda s: s.alias)]
+    return [
+        {
+            "name": name,
+            "confirmed": state.confirmed if state else 0,
+            "removed": state.removed if state else 0,
+            "disabled": bool(state and state.is_disabled),
+            "flagged": bool(state and state.flagged_at),
+            "reviewed": bool(state and state.reviewed_at),
+        }
+        for name, state in pairs
+    ]

@@ -584,14 +584,22 @@ class TopicMatcher:
 
     # -- matching --------------------------------------------------------
 
-    def match(self, text: str, context: str = "") -> set[int]:
+    def match(self, text: str, context: str | Iterable[str] = "") -> set[int]:
         """Topic ids named in ``text``; ``context`` (e.g. the event's other articles) only supports them."""
         return set(self.match_detail(text, context))
 
-    def match_detail(self, text: str, context: str = "") -> dict[int, str]:
-        """Topic id -> the name or alias that produced its match."""
+    def match_detail(self, text: str, context: str | Iterable[str] = "") -> dict[int, str]:
+        """Topic id -> the name or alias that produced its match.
+
+        ``context`` is text that supports the article's matches without adding
+        any: a full name, a context term or a namesake found there counts as if
+        in the article. Give the event's other articles as a list of texts (or
+        one text, parts separated by " | "), each an ``article_text``.
+        """
         if self.is_empty or not text:
             return {}
+        if context and not isinstance(context, str):
+            context = " | ".join(part for part in context if part)
         article = _Scan(self, text)
         extra = _Scan(self, context) if context else None
         return _decide(self, article, extra)

@@ -185,13 +185,15 @@ def _articles_insert(articles: list[SourceArticle], *, now) -> None:
         article.pk = ids.get(article.url)
 
 
-def article_topics_match(*, articles: list[SourceArticle], contexts: dict[int, str] | None = None) -> int:
+def article_topics_match(*, articles: list[SourceArticle], contexts: dict[int, str | list[str]] | None = None) -> int:
     """Link articles to the topics named in their title or summary.
 
     ``contexts`` maps an article's id to extra text that supports its matches
     without adding any of its own (the clustering step passes the other
-    articles of the article's event): a surname alone, "Chávez", counts when
-    the full name or the person's context is there. Each link records the name
+    articles of the article's event, a list of ``article_text(title, summary)``):
+    a surname alone, "Chávez", counts when the full name or the person's
+    context is there. Links already stored are kept, so a second call with an
+    event's context adds what the context supports and nothing else changes. Each link records the name
     or alias that produced it (``matched_as``), so editors' decisions are
     counted per alias. Existing links are left as they are: a match an editor
     confirmed stays confirmed, and one they removed is never added back.

@@ -471,3 +471,20 @@ def test_an_allowed_intranet_host_is_fetched(settings, feed_server):
     settings.FEED_PRIVATE_HOSTS_ALLOWED = ["localhost"]
     feed = FeedFactory(url=f"http://localhost:{feed_server.server_address[1]}/feeds/rss20.xml")
     assert ingest(feed).status == S.OK and feed.articles_added == 3
+
+
+def test_matching_again_with_the_event_as_context_adds_only_what_it_supports():
+    """What the clustering step does: the article's event supports a surname; stored links stay as they are."""
+    from sources.ingest import article_topics_match
+    from tests.factories import SourceArticleFactory
+
+    chavez = TopicFactory(name="Betssy Chávez", kind="person", description="A Peruvian former prime minister.")
+    peru = TopicFactory(name="Peru", kind="country")
+    article = SourceArticleFactory(title="Chávez's lawyers file new petition", summary="The court ignored her rights.")
+    assert article_topics_match(articles=[article]) == 0
+    event = ["Mexico grants asylum to Betssy Chávez | Peru breaks off relations."]
+    assert article_topics_match(articles=[article], contexts={article.pk: event}) == 1
+    assert dict(ArticleTopic.objects.filter(article=article).values_list("topic_id", "matched_as")) == {chavez.pk: "Chávez"}
+    assert not ArticleTopic.objects.filter(topic=peru).exists()  # the event names Peru; the article does not
+    assert article_topics_match(articles=[article], contexts={article.pk: event}) == 1  # again: no second link
+    assert ArticleTopic.objects.filter(article=article).count() == 1

@@ -79,10 +79,13 @@ def test_the_topic_page_shows_each_alias_with_its_counts_and_an_editor_switches_
     links = matched([f"Mexican story {i}" for i in range(5)])
     article_topics_decide(links=ArticleTopic.objects.filter(pk__in=[link.pk for link in links]), status=R, actor=editor)
     client.force_login(editor)
-    page = client.get(reverse("admin:topics_topic_change", args=[mexico.pk])).content.decode()
+    page = " ".join(client.get(reverse("admin:topics_topic_change", args=[mexico.pk])).content.decode().split())
     assert "Aliases in matching" in page
-    assert "<td>Mexican</td><td>0</td><td>5</td>" in page and "switched off" in page
-    assert "<td>United Mexican States</td><td>0</td><td>0</td><td>on</td>" in page
+    assert "<td>Mexican</td><td>0</td><td>5</td> <td><b" in page and "switched off</b> (flagged)" in page
+    assert "<td>United Mexican States</td><td>0</td><td>0</td> <td>on</td>" in page
+    assert 'value="on:Mexican"> <button type="submit" class="button">Switch on</button>' in page
+    assert 'value="off:Mexico"> <button type="submit" class="button">Switch off</button>' in page
+    assert page.index("Aliases in matching") > page.index("</form>")  # its own forms, after the topic's
     listing = client.get(reverse("admin:topics_topic_changelist") + "?aliases=off").content.decode()
     assert "Mexico" in listing
     response = client.post(reverse("admin:topics_topic_alias", args=[mexico.pk]), {"alias_toggle": "on:Mexican"})
@@ -91,6 +94,7 @@ def test_the_topic_page_shows_each_alias_with_its_counts_and_an_editor_switches_
     assert not state.is_disabled and state.reviewed_at and state.reviewed_by == editor
     page = client.get(reverse("admin:topics_topic_change", args=[mexico.pk])).content.decode()
     assert "on, reviewed" in page
+    assert "Switch on" not in page
     client.post(reverse("admin:topics_topic_alias", args=[mexico.pk]), {"alias_toggle": "off:Mexico"})
     assert TopicAlias.objects.get(topic=mexico, alias="Mexico").is_disabled  # off by hand
     assert topic_matcher_get().match("Mexico recalls envoy") == set()

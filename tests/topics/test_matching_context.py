@@ -272,3 +272,9 @@ def test_many_topics_one_automaton_and_no_per_topic_work():
     specs = [TopicSpec(i, f"Person Number{i}", "person", [f"Number{i}"]) for i in range(5_000)]
     matcher = TopicMatcher([*specs, TopicSpec(99_999, "Lima", "place")])
     assert matcher.match("In Lima, Person Number4999 met Person Number7.") == {99_999, 4_999, 7}
+
+
+def test_the_event_context_may_be_a_list_of_articles(matcher):
+    title, summary = "Chávez's lawyers file new petition", "The defence said the court ignored her rights."
+    event = [article_text("Peru refuses safe conduct", "The former premier Betssy Chávez stays in the embassy."), ""]
+    assert found(matcher, title, summary, context=event) == {CHAVEZ}
