@@ -123,19 +123,26 @@ def _known_rows(*, outlet_id: int, batch: list[Entry]) -> list[tuple]:
     return list(by_url.union(rows.filter(outlet_id=outlet_id, guid__in=guids)).order_by())
 
 
-def _article(feed: Feed, entry: Entry, **extra) -> SourceArticle:
-    return SourceArticle(
-        outlet_id=feed.outlet_id,
-        feed_id=feed.pk,
-        url=entry.url,
-        guid=entry.guid,
-        title=entry.title,
-        summary=entry.summary,
-        language=entry.language,
-        published_at=entry.published_at,
-        content_hash=entry.content_hash,
-        **extra,
-    )
+def _article(feed: Feed, entry: Entry, *, pk: int | None = None, updated_at=None) -> SourceArticle:
+    # Positional arguments in field order: Django's fast path (half the time of keywords, per new item).
+    values = {
+        "id": pk,
+        "outlet_id": feed.outlet_id,
+        "feed_id": feed.pk,
+        "url": entry.url,
+        "guid": entry.guid,
+        "title": entry.title,
+        "summary": entry.summary,
+        "language": entry.language,
+        "published_at": entry.published_at,
+        "content_hash": entry.content_hash,
+        "created_at": None,
+        "updated_at": updated_at,
+    }
+    return SourceArticle(*[values[field.attname] if field.attname in values else field.get_default() for field in _FIELDS])
+
+
+_FIELDS = SourceArticle._meta.concrete_fields  # a field added to the model later gets its default
 
 
 _INSERT_COLUMNS = [
