@@ -21,7 +21,7 @@ from topics.models import Topic
 from .ingest import FeedUnreachable, feed_ingest
 from .models import ArticleTopic, Feed, Outlet, SourceArticle
 from .opml import MAX_BYTES, OpmlError, opml_import, opml_preview
-from .services import article_topic_decide, article_topics_decide, outlet_delete, outlet_save
+from .services import article_topic_decide, article_topics_decide, outlet_delete, outlet_save, topic_aliases_recount
 from .tasks import feed_fetch
 
 # A feed's health, shown read-only on its page (what ingestion records).
@@ -241,8 +241,8 @@ class TopicFilter(admin.SimpleListFilter):
 class ArticleTopicInline(admin.TabularInline):
     model = ArticleTopic
     extra = 0
-    fields = ["topic", "status", "matched_at", "decided_by", "decided_at"]
-    readonly_fields = ["matched_at", "decided_by", "decided_at"]
+    fields = ["topic", "status", "matched_as", "matched_at", "decided_by", "decided_at"]
+    readonly_fields = ["matched_as", "matched_at", "decided_by", "decided_at"]
     autocomplete_fields = ["topic"]
 
 
@@ -281,6 +281,8 @@ class SourceArticleAdmin(BoundedSearchMixin, admin.ModelAdmin):
         links = formset.save(commit=False)
         for link in formset.deleted_objects:
             link.delete()
+        if formset.deleted_objects:
+            topic_aliases_recount(pairs={(link.topic_id, link.matched_as) for link in formset.deleted_objects})
         for link in links:  # new or changed rows only
             if link.status == ArticleTopic.Status.MATCHED:
                 link.save()
@@ -290,7 +292,7 @@ class SourceArticleAdmin(BoundedSearchMixin, admin.ModelAdmin):
 
 @admin.register(ArticleTopic)
 class ArticleTopicAdmin(BoundedSearchMixin, admin.ModelAdmin):
-    list_display = ["article", "topic", "status", "matched_at", "decided_by"]
+    list_display = ["article", "topic", "status", "matched_as", "matched_at", "decided_by"]
     list_filter = ["status", "topic"]
     search_fields = ["article__title", "topic__name"]
     list_select_related = ["article", "topic", "decided_by"]

@@ -232,6 +232,13 @@ class ArticleTopic(models.Model):
         help_text="A removed match stays removed: ingestion never adds it back.",
     )
     matched_at = models.DateTimeField("matched", auto_now_add=True)
+    matched_as = models.CharField(
+        "matched as",
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="The name, alias, surname or adjective that produced the automatic match (empty if added by hand).",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

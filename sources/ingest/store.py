@@ -16,7 +16,7 @@ from itertools import islice
 from django.db import connection
 from django.utils import timezone
 
-from topics.matching import topic_matcher_get
+from topics.matching import article_text, topic_matcher_get
 
 from ..models import ArticleTopic, Feed, SourceArticle
 from .normalise import Entry
@@ -123,19 +123,26 @@ def _known_rows(*, outlet_id: int, batch: list[Entry]) -> list[tuple]:
     return list(by_url.union(rows.filter(outlet_id=outlet_id, guid__in=guids)).order_by())
 
 
-def _article(feed: Feed, entry: Entry, **extra) -> SourceArticle:
-    return SourceArticle(
-        outlet_id=feed.outlet_id,
-        feed_id=feed.pk,
-        url=entry.url,
-        guid=entry.guid,
-        title=entry.title,
-        summary=entry.summary,
-        language=entry.language,
-        published_at=entry.published_at,
-        content_hash=entry.content_hash,
-        **extra,
-    )
+def _article(feed: Feed, entry: Entry, *, pk: int | None = None, updated_at=None) -> SourceArticle:
+    # Positional arguments in field order: Django's fast path (half the time of keywords, per new item).
+    values = {
+        "id": pk,
+        "outlet_id": feed.outlet_id,
+        "feed_id": feed.pk,
+        "url": entry.url,
+        "guid": entry.guid,
+        "title": entry.title,
+        "summary": entry.summary,
+        "language": entry.language,
+        "published_at": entry.published_at,
+        "content_hash": entry.content_hash,
+        "created_at": None,
+        "updated_at": updated_at,
+    }
+    return SourceArticle(*[values[field.attname] if field.attname in values else field.get_default() for field in _FIELDS])
+
+
+_FIELDS = SourceArticle._meta.concrete_fields  # a field added to the model later gets its default
 
 
 _INSERT_COLUMNS = [
@@ -185,41 +192,50 @@ def _articles_insert(articles: list[SourceArticle], *, now) -> None:
         article.pk = ids.get(article.url)
 
 
-def article_topics_match(*, articles: list[SourceArticle]) -> int:
+def article_topics_match(*, articles: list[SourceArticle], contexts: dict[int, str | list[str]] | None = None) -> int:
     """Link articles to the topics named in their title or summary.
 
-    Existing links are left as they are: a match an editor confirmed stays
-    confirmed, and one they removed is never added back.
+    ``contexts`` maps an article's id to extra text that supports its matches
+    without adding any of its own (the clustering step passes the other
+    articles of the article's event, a list of ``article_text(title, summary)``):
+    a surname alone, "Chávez", counts when the full name or the person's
+    context is there. Links already stored are kept, so a second call with an
+    event's context adds what the context supports and nothing else changes. Each link records the name
+    or alias that produced it (``matched_as``), so editors' decisions are
+    counted per alias. Existing links are left as they are: a match an editor
+    confirmed stays confirmed, and one they removed is never added back.
     """
     if not articles:
         return 0
     matcher = topic_matcher_get()
     if matcher.is_empty:
         return 0
-    pairs = [
-        (article.pk, topic_id)
+    contexts = contexts or {}
+    match = matcher.match_detail
+    links = [
+        (article.pk, topic_id, alias[:200])
         for article in articles
         if article.pk is not None
-        for topic_id in matcher.match(f"{article.title} | {article.summary}")
+        for topic_id, alias in match(article_text(article.title, article.summary), contexts.get(article.pk, "")).items()
     ]
-    if pairs:
-        _links_insert(pairs)
-    return len(pairs)
+    if links:
+        _links_insert(links)
+    return len(links)
 
 
-def _links_insert(pairs: list[tuple[int, int]]) -> None:
+def _links_insert(links: list[tuple[int, int, str]]) -> None:
     if connection.vendor == "postgresql":
-        # One statement from two arrays: about three times faster than
+        # One statement from three arrays: about three times faster than
         # bulk_create's model instances for the thousands of links a big feed brings.
-        article_ids, topic_ids = zip(*pairs, strict=True)
+        article_ids, topic_ids, aliases = zip(*links, strict=True)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {ArticleTopic._meta.db_table} (article_id, topic_id, status, matched_at) "
-                "SELECT a, t, %s, %s FROM unnest(%s::bigint[], %s::bigint[]) AS links(a, t) "
+                f"INSERT INTO {ArticleTopic._meta.db_table} (article_id, topic_id, status, matched_at, matched_as) "
+                "SELECT a, t, %s, %s, m FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS links(a, t, m) "
                 "ON CONFLICT (article_id, topic_id) DO NOTHING",
-                [ArticleTopic.Status.MATCHED, timezone.now(), list(article_ids), list(topic_ids)],
+                [ArticleTopic.Status.MATCHED, timezone.now(), list(article_ids), list(topic_ids), list(aliases)],
             )
         return
     ArticleTopic.objects.bulk_create(
-        [ArticleTopic(article_id=a, topic_id=t) for a, t in pairs], ignore_conflicts=True, batch_size=1000
+        [ArticleTopic(article_id=a, topic_id=t, matched_as=m[:200]) for a, t, m in links], ignore_conflicts=True, batch_size=1000
     )

@@ -285,7 +285,7 @@ def test_the_same_article_in_two_feeds_of_one_outlet_is_one_row(feed_server):
 def test_new_articles_are_matched_to_topics(feed_server):
     peru = TopicFactory(name="Peru")
     mexico = TopicFactory(name="Mexico")
-    sheinbaum = TopicFactory(name="Claudia Sheinbaum", aliases="Sheinbaum\n")
+    sheinbaum = TopicFactory(name="Claudia Sheinbaum", kind="person", aliases="Sheinbaum\n")
     TopicFactory(name="Chile")
     feed = FeedFactory(url=feed_server.url("/feeds/rss20.xml"))
     feed_ingest(feed_id=feed.pk)
@@ -294,8 +294,60 @@ def test_new_articles_are_matched_to_topics(feed_server):
         for guid in ("times-1001", "times-1002", "times-1003")
     }
     assert topics["times-1001"] == {peru.pk, mexico.pk, sheinbaum.pk}
-    assert topics["times-1002"] == set()  # “Peruvian” is not “Peru”
+    assert topics["times-1002"] == {peru.pk}  # “Peruvian”: the country's adjective
     assert topics["times-1003"] == {peru.pk}  # “Perú’s”: accent and apostrophe
+    matched_as = dict(ArticleTopic.objects.filter(article__guid="times-1001").values_list("topic__name", "matched_as"))
+    assert matched_as == {"Peru": "Peru", "Mexico": "Mexico", "Claudia Sheinbaum": "Claudia Sheinbaum"}
+
+
+def _rss_items(items: list[tuple[str, str]]) -> bytes:
+    entries = "".join(
+        f"<item><title>{title}</title><description>{summary}</description>"
+        f"<link>https://ctx.example.com/{i}</link><guid>ctx-{i}</guid></item>"
+        for i, (title, summary) in enumerate(items)
+    )
+    return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>C</title>{entries}</channel></rss>'.encode()
+
+
+def test_matching_knows_context_through_the_whole_pipeline(feed_server):
+    """Longest match, adjectives, surnames in context, namesakes, common words and HTML, as ingestion stores them."""
+    mexico = TopicFactory(name="Mexico", kind="country")
+    peru = TopicFactory(name="Peru", kind="country")
+    new_mexico = TopicFactory(name="New Mexico", kind="place")
+    chavez = TopicFactory(
+        name="Betssy Chávez",
+        kind="person",
+        aliases="Betssy Chavez",
+        context="Caracas Convention",
+        description="Betssy Chávez is a Peruvian lawyer who was prime minister of Peru in 2022.",
+    )
+    apple = TopicFactory(
+        name="Apple", kind="organisation", description="Apple Inc. is a technology company that makes the iPhone."
+    )
+    items = [
+        ("Snow in New Mexico", "Roads near Santa Fe are closed."),
+        ("Mexican peso slides", "Investors sold the currency."),
+        ("Chavez invokes the Caracas Convention", "Her lawyers asked for safe conduct."),
+        ("Hugo Chávez remembered", "Supporters of the late leader of Venezuela gathered; Chávez died in 2013."),
+        ("Chavez homers twice", "The outfielder's shot sealed the win."),
+        ("Apple prices soar after poor harvest", "Orchards lost a third of their crop."),
+        ("Apple unveils a thinner iPhone", "The company showed the model."),
+        ("&lt;b&gt;PER&#218;&lt;/b&gt; recalls envoy", "&lt;p&gt;The envoy returns.&lt;/p&gt;"),
+    ]
+    feed = FeedFactory(url=feed_server.set("/set/context.xml", _rss_items(items)))
+    assert feed_ingest(feed_id=feed.pk).new == len(items)
+    found = {
+        guid: dict(ArticleTopic.objects.filter(article__guid=guid).values_list("topic_id", "matched_as"))
+        for guid in (f"ctx-{i}" for i in range(len(items)))
+    }
+    assert found["ctx-0"] == {new_mexico.pk: "New Mexico"}  # not Mexico
+    assert found["ctx-1"] == {mexico.pk: "Mexican"}
+    assert found["ctx-2"] == {chavez.pk: "Chávez"}  # her surname, with her context
+    assert found["ctx-3"] == {}  # another Chávez
+    assert found["ctx-4"] == {}  # no context: not her
+    assert found["ctx-5"] == {}  # the fruit
+    assert found["ctx-6"] == {apple.pk: "Apple"}
+    assert found["ctx-7"] == {peru.pk: "Peru"}  # capitals, accent, HTML and entities
 
 
 def test_a_removed_match_is_never_added_back(feed_server):
@@ -419,3 +471,20 @@ def test_an_allowed_intranet_host_is_fetched(settings, feed_server):
     settings.FEED_PRIVATE_HOSTS_ALLOWED = ["localhost"]
     feed = FeedFactory(url=f"http://localhost:{feed_server.server_address[1]}/feeds/rss20.xml")
     assert ingest(feed).status == S.OK and feed.articles_added == 3
+
+
+def test_matching_again_with_the_event_as_context_adds_only_what_it_supports():
+    """What the clustering step does: the article's event supports a surname; stored links stay as they are."""
+    from sources.ingest import article_topics_match
+    from tests.factories import SourceArticleFactory
+
+    chavez = TopicFactory(name="Betssy Chávez", kind="person", description="A Peruvian former prime minister.")
+    peru = TopicFactory(name="Peru", kind="country")
+    article = SourceArticleFactory(title="Chávez's lawyers file new petition", summary="The court ignored her rights.")
+    assert article_topics_match(articles=[article]) == 0
+    event = ["Mexico grants asylum to Betssy Chávez | Peru breaks off relations."]
+    assert article_topics_match(articles=[article], contexts={article.pk: event}) == 1
+    assert dict(ArticleTopic.objects.filter(article=article).values_list("topic_id", "matched_as")) == {chavez.pk: "Chávez"}
+    assert not ArticleTopic.objects.filter(topic=peru).exists()  # the event names Peru; the article does not
+    assert article_topics_match(articles=[article], contexts={article.pk: event}) == 1  # again: no second link
+    assert ArticleTopic.objects.filter(article=article).count() == 1
