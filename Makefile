@@ -11,7 +11,7 @@ PYTHON ?= $(shell for v in 3.13 3.12; do \
 	  for d in $$HOME/.pyenv/versions/$$v*/bin/python$$v /usr/local/bin/python$$v /usr/bin/python$$v; do \
 	    [ -x "$$d" ] && { echo $$d; exit 0; }; done; done)
 
-.PHONY: run test serve serve-edge worker beat lint bench bench-ingest bench-api bench-images bench-form loadtest loadtest-edge loadtest-breaking clean
+.PHONY: run test serve serve-edge worker beat lint bench bench-ingest bench-api bench-images bench-form eval loadtest loadtest-edge loadtest-breaking clean
 
 $(VENV)/.python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -85,6 +85,12 @@ bench-form: $(VENV)/.dev
 # Image ingest and renditions: time, renditions/s and peak memory at 24 and 50 MP, Pillow (and pyvips if installed).
 bench-images: $(VENV)/.dev
 	$(PY) bench/bench_images.py
+
+# Topic matching (precision and recall, per topic kind) and event clustering (B-cubed precision, recall, F1) on
+# the labelled sets in tests/data/eval/ (prints figures; the tests assert the targets on the same sets).
+eval: $(VENV)/.dev
+	$(PY) bench/eval_matching.py
+	$(PY) bench/eval_clustering.py
 
 # Ingestion throughput and memory on PostgreSQL (prints figures; BENCH_DATABASE_URL picks the database).
 bench-ingest: $(VENV)/.dev
