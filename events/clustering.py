@@ -1,0 +1,773 @@
+"""Incremental event clustering: each new article joins an event or starts one (docs/events.md).
+
+``articles_cluster(ids)`` takes a batch of stored articles (the ids ingestion
+just inserted) and, in publish order, puts each one in an event:
+
+1. **near-duplicate**: it shares a shingle band (events/text.py) with an event
+   active within the time window, and its term similarity to that event is at
+   least ``EVENT_DUPLICATE_SIMILARITY``: it joins (method *duplicate*);
+2. **similar**: else the event whose centroid (the sum of its members' unit
+   TF-IDF vectors, matched topics included as terms) is most similar, if at
+   least ``EVENT_JOIN_SIMILARITY``, among the events active within
+   ``EVENT_WINDOW_HOURS`` of the article's published time (method *similar*);
+3. else it **starts** an event.
+
+An article similar (≥ ``EVENT_MERGE_SIMILARITY``) to a second event besides
+the one it joined bridges the two: when their centroids are that similar
+too, the smaller is merged into the larger (``merged_into`` set, its
+memberships moved), unless an editor has placed an article in either.
+Editors' placements (method *editor*) are never moved by clustering.
+
+State lives in the database (each event's centroid and bands, the document
+frequencies, a run counter), so any worker can run the next batch. Each
+process keeps the events of the window in memory, read once and then
+refreshed from the rows that other processes changed since its last run
+(``Event.version``); runs take a row lock on ``ClusterState`` so they never
+overlap. Running a batch twice changes nothing: articles already in an event
+are skipped.
+"""
+
+import logging
+import math
+import struct
+import uuid
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, ProtectedError
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from sources.models import ArticleTopic, SourceArticle
+
+from . import text
+from .models import ClusterState, Event, EventArticle, TermCount
+
+logger = logging.getLogger(__name__)
+
+Method = EventArticle.Method
+
+VECTOR_TERMS = 40  # an event's centroid keeps its top terms (up to twice as many between trims)
+QUERY_TERMS = 10  # an article looks up candidate events by its strongest terms
+MAX_POSTINGS = 400  # a term in more events of the window than this finds no candidates (it names none)
+CANDIDATES = 8  # events scored in full per article, those sharing most strong terms
+MAX_BANDS = 512  # near-duplicate keys kept per event (the newest)
+SUMMARY_CHARS = 1500  # features read from the summary's start
+GAP_GRACE = timedelta(hours=3)  # no gap penalty within this time of the event's latest article
+SLACK = timedelta(hours=24)  # the cache keeps events this much older than the window needs
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def window() -> timedelta:
+    return timedelta(hours=_setting("EVENT_WINDOW_HOURS", 72))
+
+
+# --- packing ------------------------------------------------------------------
+
+
+def vector_pack(vector: dict[int, float]) -> bytes:
+    return struct.pack("<I", len(vector)) + array("i", vector.keys()).tobytes() + array("f", vector.values()).tobytes()
+
+
+def vector_unpack(data) -> dict[int, float]:
+    data = bytes(data or b"")
+    if len(data) < 4:
+        return {}
+    (n,) = struct.unpack_from("<I", data)
+    terms = array("i")
+    terms.frombytes(data[4 : 4 + 4 * n])
+    weights = array("f")
+    weights.frombytes(data[4 + 4 * n : 4 + 8 * n])
+    return dict(zip(terms, weights, strict=True))
+
+
+def bands_pack(bands) -> bytes:
+    return array("i", bands).tobytes()
+
+
+def bands_unpack(data) -> list[int]:
+    values = array("i")
+    values.frombytes(bytes(data or b""))
+    return list(values)
+
+
+# --- in-memory state ----------------------------------------------------------
+
+
+@dataclass(slots=True)
+class EventState:
+    id: int  # negative until inserted
+    vector: dict[int, float]
+    bands: list[int]
+    first: datetime
+    last: datetime
+    size: int
+    title: str = ""
+    norm: float = 0.0
+    outlets: set[int] = field(default_factory=set)  # of this run's new members only
+
+    def renorm(self) -> None:
+        self.norm = math.sqrt(sum(w * w for w in self.vector.values()))
+
+
+class WindowIndex:
+    """The events of the time window, with term and band postings: one per process and database."""
+
+    def __init__(self):
+        self.epoch = ""
+        self.version = -1
+        self.floor: datetime | None = None
+        self.events: dict[int, EventState] = {}
+        self.terms: dict[int, set[int]] = {}
+        self.bands: dict[int, set[int]] = {}
+        self.df: dict[int, int] = {}
+
+    # postings
+    def add(self, event: EventState) -> None:
+        self.events[event.id] = event
+        for term in event.vector:
+            self.terms.setdefault(term, set()).add(event.id)
+        for band in event.bands:
+            self.bands.setdefault(band, set()).add(event.id)
+
+    def drop(self, event_id: int) -> EventState | None:
+        event = self.events.pop(event_id, None)
+        if event is None:
+            return None
+        for term in event.vector:
+            postings = self.terms.get(term)
+            if postings is not None:
+                postings.discard(event_id)
+                if not postings:
+                    del self.terms[term]
+        for band in event.bands:
+            postings = self.bands.get(band)
+            if postings is not None:
+                postings.discard(event_id)
+                if not postings:
+                    del self.bands[band]
+        return event
+
+    def extend(self, event: EventState, vector: dict[int, float], bands: list[int], at: datetime) -> None:
+        """Add an article (or an absorbed event) to ``event``, keeping postings in step."""
+        terms = self.terms
+        current = event.vector
+        for term, weight in vector.items():
+            if term in current:
+                current[term] += weight
+            else:
+                current[term] = weight
+                terms.setdefault(term, set()).add(event.id)
+        if len(current) > 2 * VECTOR_TERMS:
+            keep = sorted(current.items(), key=lambda item: item[1], reverse=True)[:VECTOR_TERMS]
+            for term in current.keys() - {term for term, _ in keep}:
+                postings = terms.get(term)
+                if postings is not None:
+                    postings.discard(event.id)
+                    if not postings:
+                        del terms[term]
+            event.vector = dict(keep)
+        known = set(event.bands)
+        for band in bands:
+            if band not in known:
+                event.bands.append(band)
+                known.add(band)
+                self.bands.setdefault(band, set()).add(event.id)
+        if len(event.bands) > MAX_BANDS:
+            for band in event.bands[:-MAX_BANDS]:
+                postings = self.bands.get(band)
+                if postings is not None:
+                    postings.discard(event.id)
+            event.bands = event.bands[-MAX_BANDS:]
+        event.first = min(event.first, at)
+        event.last = max(event.last, at)
+        event.renorm()
+
+    def reset(self, epoch: str) -> None:
+        self.__init__()
+        self.epoch = epoch
+
+
+_indexes: dict[str, WindowIndex] = {}
+
+
+def _index_for_database() -> WindowIndex:
+    key = f"{connection.alias}:{connection.settings_dict.get('NAME')}"
+    index = _indexes.get(key)
+    if index is None:
+        index = _indexes[key] = WindowIndex()
+    return index
+
+
+def index_forget() -> None:
+    """Drop every process-local cache (tests; the database stays the truth)."""
+    _indexes.clear()
+
+
+def _event_state(row) -> EventState:
+    pk, vector, bands, first, last, size, title = row
+    event = EventState(
+        id=pk, vector=vector_unpack(vector), bands=bands_unpack(bands), first=first, last=last, size=size, title=title
+    )
+    event.renorm()
+    return event
+
+
+_EVENT_FIELDS = ("id", "vector", "bands", "first_seen_at", "last_seen_at", "article_count", "title")
+
+
+def _index_sync(state: ClusterState, floor: datetime) -> WindowIndex:
+    """Bring this process's window up to the database's state, covering events last seen from ``floor`` on."""
+    index = _index_for_database()
+    epoch = _state_epoch(state)
+    if index.epoch != epoch or state.version < index.version:
+        index.reset(epoch)
+    if index.floor is None:
+        index.floor = floor
+        index.version = state.version
+        for row in Event.objects.filter(merged_into__isnull=True, last_seen_at__gte=floor).order_by().values_list(*_EVENT_FIELDS):
+            index.add(_event_state(row))
+        return index
+    if state.version != index.version:  # another process ran: its events, and only those
+        changed = Event.objects.filter(version__gt=index.version).order_by().values_list(*_EVENT_FIELDS, "merged_into")
+        for row in changed:
+            index.drop(row[0])
+            if row[-1] is None and row[4] >= index.floor:
+                index.add(_event_state(row[:-1]))
+        index.version = state.version
+        index.df.clear()  # their document frequencies moved too
+    if floor < index.floor:  # an older batch: reach further back
+        for row in (
+            Event.objects.filter(merged_into__isnull=True, last_seen_at__gte=floor, last_seen_at__lt=index.floor)
+            .order_by()
+            .values_list(*_EVENT_FIELDS)
+        ):
+            if row[0] not in index.events:
+                index.add(_event_state(row))
+        index.floor = floor
+    return index
+
+
+def _index_evict(index: WindowIndex, newest: datetime) -> None:
+    horizon = newest - window() - SLACK
+    if index.floor is not None and index.floor < horizon:
+        for event_id in [pk for pk, event in index.events.items() if event.last < horizon]:
+            index.drop(event_id)
+        index.floor = horizon
+    if len(index.df) > 1_000_000:
+        index.df.clear()
+
+
+# --- the state row ------------------------------------------------------------
+
+
+def _state_epoch(state: ClusterState) -> str:
+    return f"{state.pk}:{state.epoch}"
+
+
+def _state_lock() -> ClusterState:
+    """The one state row, locked until the transaction ends (runs never overlap)."""
+    state = ClusterState.objects.select_for_update().filter(pk=1).first()
+    if state is None:
+        ClusterState.objects.get_or_create(pk=1, defaults={"epoch": uuid.uuid4().hex})
+        state = ClusterState.objects.select_for_update().get(pk=1)
+    return state
+
+
+# --- features -----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Article:
+    id: int
+    outlet_id: int
+    title: str
+    at: datetime
+    counts: Counter
+    boost: dict[int, float]
+    bands: list[int]
+    vector: dict[int, float] = field(default_factory=dict)
+
+
+def _articles_read(ids: list[int], *, unclustered: bool = True) -> list[Article]:
+    rows = SourceArticle.objects.filter(pk__in=ids)
+    if unclustered:
+        rows = rows.filter(event_link__isnull=True)
+    rows = list(
+        rows.order_by()
+        .annotate(at=Coalesce("published_at", "created_at"))
+        .values_list("id", "outlet_id", "title", "summary", "at")
+    )
+    if not rows:
+        return []
+    topics: dict[int, list[int]] = {}
+    for article_id, topic_id in (
+        ArticleTopic.objects.filter(article_id__in=[row[0] for row in rows])
+        .exclude(status=ArticleTopic.Status.REMOVED)
+        .order_by()
+        .values_list("article_id", "topic_id")
+    ):
+        topics.setdefault(article_id, []).append(topic_id)
+    articles = []
+    for pk, outlet_id, title, summary, at in rows:
+        summary = summary[:SUMMARY_CHARS]
+        counts, boost = text.term_counts(title, summary, topics.get(pk, ()))
+        articles.append(
+            Article(
+                id=pk,
+                outlet_id=outlet_id,
+                title=title,
+                at=at,
+                counts=counts,
+                boost=boost,
+                bands=text.shingle_bands(title, summary),
+            )  # fmt: skip
+        )
+    articles.sort(key=lambda article: (article.at, article.id))
+    return articles
+
+
+def _df_load(index: WindowIndex, terms) -> None:
+    missing = [term for term in terms if term not in index.df]
+    if not missing:
+        return
+    for start in range(0, len(missing), 20000):
+        chunk = missing[start : start + 20000]
+        found = dict(TermCount.objects.filter(term__in=chunk).values_list("term", "df"))
+        for term in chunk:
+            index.df[term] = found.get(term, 0)
+
+
+def _df_add(index: WindowIndex, batch_df: Counter, sign: int = 1) -> None:
+    """Add a batch's document frequencies, here and in the database."""
+    if not batch_df:
+        return
+    for term, count in batch_df.items():
+        index.df[term] = max(0, index.df.get(term, 0) + sign * count)
+    terms = list(batch_df.keys())
+    counts = [sign * batch_df[term] for term in terms]
+    table = TermCount._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} (term, df) SELECT * FROM unnest(%s::int[], %s::int[]) "
+                f"ON CONFLICT (term) DO UPDATE SET df = GREATEST({table}.df + EXCLUDED.df, 0)",
+                [terms, counts],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (term, df) VALUES (%s, %s) "
+                f"ON CONFLICT (term) DO UPDATE SET df = MAX({table}.df + excluded.df, 0)",
+                list(zip(terms, counts, strict=True)),
+            )
+
+
+def _vectors(index: WindowIndex, articles: list[Article], documents: int) -> None:
+    for article in articles:
+        article.vector = text.tfidf(article.counts, index.df, documents, article.boost)
+
+
+# --- the run ------------------------------------------------------------------
+
+
+@dataclass
+class ClusterResult:
+    articles: int = 0
+    started: int = 0
+    duplicate: int = 0
+    similar: int = 0
+    merged: int = 0
+    events: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "events"}
+
+
+def articles_cluster(article_ids) -> ClusterResult:
+    """Put each of these stored articles that is in no event yet into one (see the module doc)."""
+    ids = sorted({int(pk) for pk in article_ids})
+    result = ClusterResult()
+    if not ids:
+        return result
+    with transaction.atomic():
+        state = _state_lock()
+        articles = _articles_read(ids)
+        if not articles:
+            return result
+        try:
+            _run(state, articles, result)
+        except BaseException:
+            _indexes.clear()  # the memory may be ahead of a rolled-back database: read it again next time
+            raise
+    return result
+
+
+def _run(state: ClusterState, articles: list[Article], result: ClusterResult) -> None:
+    span = window()
+    index = _index_sync(state, articles[0].at - span)
+    batch_df: Counter = Counter()
+    for article in articles:
+        batch_df.update(article.counts.keys())
+    _df_load(index, batch_df.keys())
+    documents = state.documents + len(articles)
+    _df_add(index, batch_df)
+    _vectors(index, articles, documents)
+
+    join = _setting("EVENT_JOIN_SIMILARITY", 0.2)
+    # An event quiet for a while asks more of a newcomer: + this much per day since its latest article, after a grace.
+    gap_penalty = _setting("EVENT_GAP_PENALTY", 0.4) / 86400.0
+    grace = GAP_GRACE.total_seconds()
+    duplicate = _setting("EVENT_DUPLICATE_SIMILARITY", 0.2)
+    bridge = _setting("EVENT_MERGE_SIMILARITY", 0.5)
+    events = index.events
+    next_temp = -1
+    touched: set[int] = set()
+    links: list[tuple[Article, int, str, float]] = []
+    bridges: set[tuple[int, int]] = set()
+
+    for article in articles:
+        at = article.at
+        low, high = at - span, at + span
+        vector = article.vector
+        # Candidates: events sharing a band, and those sharing most of the article's strongest terms.
+        dup_ids = set()
+        for band in article.bands:
+            postings = index.bands.get(band)
+            if postings:
+                dup_ids.update(postings)
+        shared: Counter = Counter()
+        strongest = sorted(vector, key=vector.__getitem__, reverse=True)[:QUERY_TERMS]
+        for term in strongest:
+            postings = index.terms.get(term)
+            if postings and len(postings) <= MAX_POSTINGS:
+                shared.update(postings)
+        candidates = {pk for pk, _ in shared.most_common(CANDIDATES)} | dup_ids
+        best_id, best_score, best_method = 0, 0.0, Method.STARTED
+        above: list[int] = []
+        for pk in candidates:
+            event = events.get(pk)
+            if event is None or event.last < low or event.first > high:
+                continue
+            score = text.cosine(vector, event.vector, event.norm)
+            gap = (at - event.last).total_seconds() - grace
+            penalty = gap * gap_penalty if gap > 0 else 0.0
+            method = Method.SIMILAR
+            if pk in dup_ids and score >= duplicate + penalty:  # a daily report's template is no wire copy
+                method = Method.DUPLICATE
+                score = max(score, join)  # a near-duplicate outranks a merely similar event
+            elif score < join + penalty:
+                continue
+            if score >= bridge:
+                above.append(pk)
+            if (method == Method.DUPLICATE, score) > (best_method == Method.DUPLICATE, best_score):
+                best_id, best_score, best_method = pk, score, method
+        if best_id:
+            event = events[best_id]
+            similarity = text.cosine(vector, event.vector, event.norm)  # before it joins
+            index.extend(event, vector, article.bands, at)
+            event.size += 1
+            event.outlets.add(article.outlet_id)
+            for other in above:
+                if other != best_id:
+                    bridges.add((best_id, other))
+        else:
+            event = EventState(
+                id=next_temp, vector=dict(vector), bands=list(dict.fromkeys(article.bands)), first=at, last=at, size=1,
+                title=article.title, outlets={article.outlet_id},
+            )  # fmt: skip
+            event.renorm()
+            next_temp -= 1
+            index.add(event)
+            similarity = 1.0
+        touched.add(event.id)
+        links.append((article, event.id, best_method, round(similarity, 4)))
+
+    absorbed = _merges(index, bridges, bridge) if bridges else {}
+    _write(state, index, articles, links, touched, absorbed, result)
+    _index_evict(index, articles[-1].at)
+
+
+def _merges(index: WindowIndex, bridges: set[tuple[int, int]], threshold: float) -> dict[int, int]:
+    """Merge bridged events whose centroids are alike; absorbed id → survivor id."""
+    absorbed: dict[int, int] = {}
+
+    def alive(pk: int) -> int:
+        while pk in absorbed:
+            pk = absorbed[pk]
+        return pk
+
+    stored = {pk for pair in bridges for pk in pair if pk > 0}
+    protected = set(
+        EventArticle.objects.filter(event_id__in=stored, method=Method.EDITOR).values_list("event_id", flat=True).distinct()
+    )
+    for a, b in sorted(bridges):
+        a, b = alive(a), alive(b)
+        if a == b or a in protected or b in protected:
+            continue
+        ea, eb = index.events.get(a), index.events.get(b)
+        if ea is None or eb is None or not ea.norm or not eb.norm:
+            continue
+        if text.cosine(ea.vector, eb.vector, ea.norm * eb.norm) < threshold:
+            continue
+        # The survivor: the larger, then the older (a stored event before a new one).
+        survivor, loser = sorted((ea, eb), key=lambda e: (-e.size, e.id < 0, abs(e.id)))
+        index.drop(loser.id)
+        index.extend(survivor, loser.vector, loser.bands, loser.first)
+        survivor.last = max(survivor.last, loser.last)
+        survivor.size += loser.size
+        survivor.outlets |= loser.outlets
+        absorbed[loser.id] = survivor.id
+    return {pk: alive(pk) for pk in absorbed}
+
+
+def _write(state, index, articles, links, touched, absorbed, result: ClusterResult) -> None:
+    version = state.version + 1
+    events = index.events
+    touched = {absorbed.get(pk, pk) for pk in touched} | set(absorbed.values())
+    # New events: inserted, then known by their real ids.
+    new = [events[pk] for pk in sorted(touched, reverse=True) if pk < 0]
+    rows = [
+        Event(
+            title=event.title[:500],
+            first_seen_at=event.first,
+            last_seen_at=event.last,
+            article_count=event.size,
+            outlet_count=len(event.outlets),
+            vector=vector_pack(event.vector),
+            bands=bands_pack(event.bands),
+            version=version,
+        )  # fmt: skip
+        for event in new
+    ]
+    Event.objects.bulk_create(rows, batch_size=2000)
+    real: dict[int, int] = {}
+    for event, row in zip(new, rows, strict=True):
+        index.drop(event.id)
+        real[event.id] = event.id = row.pk
+        index.add(event)
+    for pk, survivor in list(absorbed.items()):
+        absorbed[pk] = real.get(survivor, survivor)
+    stored = [events[pk] for pk in touched if pk > 0]
+    if stored:
+        _events_state_update(stored, version)
+    merged_stored = {pk: survivor for pk, survivor in absorbed.items() if pk > 0}
+    for pk, survivor in merged_stored.items():
+        EventArticle.objects.filter(event_id=pk).update(event_id=survivor)
+        Event.objects.filter(pk=pk).update(merged_into_id=survivor, version=version, article_count=0, outlet_count=0)
+    result.merged = len(absorbed)
+    # Memberships.
+    members = []
+    for article, pk, method, similarity in links:
+        pk = absorbed.get(pk, pk)
+        pk = real.get(pk, pk)
+        members.append((article.id, pk, method, similarity))
+        result.articles += 1
+        if method == Method.STARTED:
+            result.started += 1
+        elif method == Method.DUPLICATE:
+            result.duplicate += 1
+        else:
+            result.similar += 1
+    _members_insert(members)
+    events_recount(sorted({event.id for event in stored} | {row.pk for row in rows} | set(merged_stored.values())))
+    result.events = sorted({pk for _, pk, _, _ in members})
+    state.version = version
+    state.documents += len(articles)
+    ClusterState.objects.filter(pk=state.pk).update(version=state.version, documents=state.documents)
+    index.version = version
+
+
+def _events_state_update(events: list[EventState], version: int) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Event._meta.db_table} AS e SET vector = u.vector, bands = u.bands, version = %s, "
+                "updated_at = %s FROM unnest(%s::bigint[], %s::bytea[], %s::bytea[]) AS u(id, vector, bands) "
+                "WHERE e.id = u.id",
+                [
+                    version,
+                    timezone.now(),
+                    [event.id for event in events],
+                    [vector_pack(event.vector) for event in events],
+                    [bands_pack(event.bands) for event in events],
+                ],
+            )
+        return
+    rows = [Event(pk=e.id, vector=vector_pack(e.vector), bands=bands_pack(e.bands), version=version) for e in events]
+    Event.objects.bulk_update(rows, ["vector", "bands", "version"], batch_size=500)
+
+
+def _members_insert(members: list[tuple[int, int, str, float]]) -> None:
+    if not members:
+        return
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        article_ids, event_ids, methods, similarities = (list(column) for column in zip(*members, strict=True))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {EventArticle._meta.db_table} (article_id, event_id, method, similarity, joined_at) "
+                "SELECT a, e, m, s, %s FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::float8[]) AS r(a, e, m, s) "
+                "ON CONFLICT (article_id) DO NOTHING",
+                [now, article_ids, event_ids, methods, similarities],
+            )
+        return
+    EventArticle.objects.bulk_create(
+        [EventArticle(article_id=a, event_id=e, method=m, similarity=s) for a, e, m, s in members],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+
+
+def events_recount(event_ids: list[int]) -> None:
+    """Article and outlet counts, first and last article, from the memberships (0 for an emptied event)."""
+    if not event_ids:
+        return
+    event_table, link_table = Event._meta.db_table, EventArticle._meta.db_table
+    article_table = SourceArticle._meta.db_table
+    if connection.vendor == "postgresql":
+        where, params = "ea.event_id = ANY(%s)", [list(event_ids)]
+    else:
+        where, params = f"ea.event_id IN ({', '.join(['%s'] * len(event_ids))})", list(event_ids)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {event_table} SET article_count = s.n, outlet_count = s.o, first_seen_at = s.f, "
+            f"last_seen_at = s.l, updated_at = %s FROM (SELECT ea.event_id AS eid, COUNT(*) AS n, "
+            f"COUNT(DISTINCT a.outlet_id) AS o, MIN(COALESCE(a.published_at, a.created_at)) AS f, "
+            f"MAX(COALESCE(a.published_at, a.created_at)) AS l FROM {link_table} ea "
+            f"JOIN {article_table} a ON a.id = ea.article_id WHERE {where} GROUP BY ea.event_id) AS s "
+            f"WHERE {event_table}.id = s.eid",
+            [now, *params],
+        )
+    empty = set(event_ids) - set(EventArticle.objects.filter(event_id__in=event_ids).values_list("event_id", flat=True))
+    if empty:
+        Event.objects.filter(pk__in=empty).update(article_count=0, outlet_count=0, updated_at=now)
+
+
+# --- editors' moves and rebuilding -------------------------------------------
+
+
+def _events_rebuild(state: ClusterState, event_ids: list[int], version: int) -> None:
+    """Recompute these events' centroids and bands from their members (after a move or a re-clustering)."""
+    members: dict[int, list[int]] = {}
+    for article_id, event_id in EventArticle.objects.filter(event_id__in=event_ids).values_list("article_id", "event_id"):
+        members.setdefault(event_id, []).append(article_id)
+    articles = {a.id: a for a in _articles_read([pk for ids in members.values() for pk in ids], unclustered=False)}
+    index = WindowIndex()  # a scratch one: only its DF cache is used
+    _df_load(index, {term for article in articles.values() for term in article.counts})
+    _vectors(index, list(articles.values()), max(state.documents, 1))
+    for event_id in event_ids:
+        event = EventState(id=event_id, vector={}, bands=[], first=timezone.now(), last=timezone.now(), size=0)
+        for article_id in members.get(event_id, []):
+            article = articles.get(article_id)
+            if article is None:
+                continue
+            for term, weight in article.vector.items():
+                event.vector[term] = event.vector.get(term, 0.0) + weight
+            event.bands.extend(band for band in article.bands if band not in event.bands)
+        if len(event.vector) > VECTOR_TERMS:
+            event.vector = dict(sorted(event.vector.items(), key=lambda item: item[1], reverse=True)[:VECTOR_TERMS])
+        Event.objects.filter(pk=event_id).update(
+            vector=vector_pack(event.vector), bands=bands_pack(event.bands[-MAX_BANDS:]), version=version
+        )
+    events_recount(event_ids)
+
+
+def article_move(*, article_id: int, event_id: int | None = None, user=None) -> EventArticle:
+    """An editor puts an article in ``event_id`` (or in a new event of its own): kept by every later run.
+
+    Both events' centroids are rebuilt from their members, so the next
+    articles follow the editor's judgement (a wire copy of the moved article
+    joins it where the editor put it). An event left empty stays, with no
+    articles, for what may point at it.
+    """
+    with transaction.atomic():
+        state = _state_lock()
+        version = state.version + 1
+        article = SourceArticle.objects.get(pk=article_id)
+        link = EventArticle.objects.select_for_update().filter(article_id=article_id).first()
+        at = article.published_at or article.created_at
+        if event_id is None:
+            target = Event.objects.create(title=article.title[:500], first_seen_at=at, last_seen_at=at, version=version)
+        else:
+            target = Event.objects.get(pk=event_id)
+            while target.merged_into_id:  # merged meanwhile: its survivor
+                target = Event.objects.get(pk=target.merged_into_id)
+        old = link.event_id if link else None
+        if link is None:
+            link = EventArticle(article_id=article_id)
+        link.event = target
+        link.method = Method.EDITOR
+        link.moved_by = user
+        link.similarity = 1.0
+        link.save()
+        _events_rebuild(state, sorted({pk for pk in (old, target.pk) if pk}), version)
+        state.version = version
+        ClusterState.objects.filter(pk=state.pk).update(version=version)
+    return link
+
+
+def events_recluster(*, since: datetime, until: datetime | None = None) -> ClusterResult:
+    """Cluster the articles published in [since, until) again from scratch; editors' placements stay.
+
+    Their other memberships are dropped (and their terms taken out of the
+    document frequencies), events left with no article are deleted (kept
+    empty if something protects them), the events holding editors'
+    placements are rebuilt from those, and the articles are clustered again
+    in publish order.
+    """
+    until = until or timezone.now() + timedelta(days=1)
+    ids = list(
+        SourceArticle.objects.annotate(at=Coalesce("published_at", "created_at"))
+        .filter(at__gte=since, at__lt=until)
+        .order_by("at", "id")
+        .values_list("id", flat=True)
+    )
+    with transaction.atomic():
+        state = _state_lock()
+        links = EventArticle.objects.filter(article_id__in=ids).exclude(method=Method.EDITOR)
+        affected = set(links.values_list("event_id", flat=True))
+        dropped = list(links.values_list("article_id", flat=True))
+        index = WindowIndex()
+        removed_df: Counter = Counter()
+        for article in _articles_read(dropped, unclustered=False):
+            removed_df.update(article.counts.keys())
+        _df_add(index, removed_df, sign=-1)
+        links.delete()
+        state.documents = max(0, state.documents - len(dropped))
+        version = state.version + 1
+        kept = set(EventArticle.objects.filter(event_id__in=affected).values_list("event_id", flat=True))
+        for event in Event.objects.filter(pk__in=affected - kept):
+            try:
+                event.delete()
+            except ProtectedError:
+                kept.add(event.pk)
+        _events_rebuild(state, sorted(kept), version)
+        state.version = version
+        state.epoch = uuid.uuid4().hex  # deleted events: every process reads its window again
+        ClusterState.objects.filter(pk=state.pk).update(version=version, documents=state.documents, epoch=state.epoch)
+    total = ClusterResult()
+    for start in range(0, len(ids), 1000):
+        part = articles_cluster(ids[start : start + 1000])
+        for name in ("articles", "started", "duplicate", "similar", "merged"):
+            setattr(total, name, getattr(total, name) + getattr(part, name))
+    return total
+
+
+def events_summary() -> dict:
+    """Counts for a command's report."""
+    live = Event.objects.filter(merged_into__isnull=True, article_count__gt=0)
+    return {
+        "events": live.count(),
+        "articles": EventArticle.objects.count(),
+        **live.aggregate(largest=Max("article_count"), first=Min("first_seen_at"), latest=Max("last_seen_at")),
+        "multi_outlet": live.filter(outlet_count__gt=1).count(),
+        "by_method": dict(EventArticle.objects.values_list("method").annotate(n=Count("id")).order_by()),
+    }
