@@ -24,6 +24,7 @@ import json
 import os
 import sys
 from collections import Counter, defaultdict
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -76,8 +77,12 @@ def _entry(row: dict):
     )  # fmt: skip
 
 
-def run(header: dict, rows: list[dict]) -> dict[str, int]:
-    """Ingest the set in publish order through the store and the after-store steps; article id → event id."""
+def run(header: dict, rows: list[dict], *, committing=nullcontext) -> dict[str, int]:
+    """Ingest the set in publish order through the store and the after-store steps; article id → event id.
+
+    ``committing``: a context manager factory around each feed's store, under which the after-commit
+    steps run (the test suite's transactions never commit; its capture of on-commit callbacks does).
+    """
     from events.clustering import index_forget
     from events.models import EventArticle
     from sources.ingest.pipeline import after_store
@@ -99,8 +104,9 @@ def run(header: dict, rows: list[dict]) -> dict[str, int]:
         ticks[int((row["published"] - start) / TICK)][row["outlet"]].append(row)
     for tick in sorted(ticks):
         for slug, items in sorted(ticks[tick].items()):
-            stats = articles_upsert(feed=feeds[slug], entries=[_entry(row) for row in items])
-            after_store(stats.new_ids)  # as feed_ingest does: the clustering task, run in-process (eager)
+            with committing():
+                stats = articles_upsert(feed=feeds[slug], entries=[_entry(row) for row in items])
+                after_store(stats.new_ids)  # as feed_ingest does: the clustering task, run in-process (eager)
     by_guid = dict(SourceArticle.objects.values_list("guid", "id"))
     events = dict(EventArticle.objects.values_list("article_id", "event_id"))
     return {row["id"]: events.get(by_guid[row["id"]]) for row in rows}

@@ -27,14 +27,17 @@ overlap. Running a batch twice changes nothing: articles already in an event
 are skipped.
 """
 
+import heapq
 import logging
 import math
 import struct
 import uuid
 from array import array
 from collections import Counter
+from collections import _count_elements as count_elements
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -45,17 +48,19 @@ from django.utils import timezone
 from sources.models import ArticleTopic, SourceArticle
 
 from . import text
-from .models import ClusterState, Event, EventArticle, TermCount
+from .models import ClusterState, Event, EventArticle
 
 logger = logging.getLogger(__name__)
 
 Method = EventArticle.Method
 
 VECTOR_TERMS = 40  # an event's centroid keeps its top terms (up to twice as many between trims)
-QUERY_TERMS = 10  # an article looks up candidate events by its strongest terms
-MAX_POSTINGS = 400  # a term in more events of the window than this finds no candidates (it names none)
-CANDIDATES = 8  # events scored in full per article, those sharing most strong terms
-MAX_BANDS = 512  # near-duplicate keys kept per event (the newest)
+QUERY_TERMS = 8  # an article looks up candidate events by its strongest terms, and is found by them
+MAX_KEYS = 48  # terms an event is found by, at most
+MAX_POSTINGS = 200  # a term in more events of the window than this finds no candidates (it names none)
+CANDIDATES = 6  # events scored in full per article, those sharing most strong terms
+POSTINGS_BUDGET = 150  # postings counted per article to find them
+MAX_BANDS = 128  # near-duplicate keys kept per event (its newest 16 articles')
 SUMMARY_CHARS = 1500  # features read from the summary's start
 GAP_GRACE = timedelta(hours=3)  # no gap penalty within this time of the event's latest article
 SLACK = timedelta(hours=24)  # the cache keeps events this much older than the window needs
@@ -112,13 +117,29 @@ class EventState:
     title: str = ""
     norm: float = 0.0
     outlets: set[int] = field(default_factory=set)  # of this run's new members only
+    keys: set[int] = field(default_factory=set)  # its terms in the postings
 
     def renorm(self) -> None:
         self.norm = math.sqrt(sum(w * w for w in self.vector.values()))
 
 
+_weight = itemgetter(1)
+
+
+def strongest(vector: dict[int, float], n: int) -> list[int]:
+    """The ``n`` terms of largest weight."""
+    if len(vector) <= n:
+        return list(vector)
+    return [term for term, _ in sorted(vector.items(), key=_weight, reverse=True)[:n]]
+
+
 class WindowIndex:
-    """The events of the time window, with term and band postings: one per process and database."""
+    """The events of the time window, with term and band postings: one per process and database.
+
+    An event is found by its members' strongest terms (each member's
+    ``QUERY_TERMS``, up to ``MAX_KEYS``; a loaded event by its centroid's), as an
+    article looks events up by its own strongest terms; and by its bands.
+    """
 
     def __init__(self):
         self.epoch = ""
@@ -127,67 +148,86 @@ class WindowIndex:
         self.events: dict[int, EventState] = {}
         self.terms: dict[int, set[int]] = {}
         self.bands: dict[int, set[int]] = {}
-        self.df: dict[int, int] = {}
+        self.ef: dict[int, int] = {}  # term → events of the window whose centroid holds it: the IDF's counts
 
-    # postings
-    def add(self, event: EventState) -> None:
+    def _post(self, postings: dict[int, set[int]], key: int, event_id: int) -> None:
+        found = postings.get(key)
+        if found is None:
+            postings[key] = {event_id}
+        else:
+            found.add(event_id)
+
+    def _unpost(self, postings: dict[int, set[int]], key: int, event_id: int) -> None:
+        found = postings.get(key)
+        if found is not None:
+            found.discard(event_id)
+            if not found:
+                del postings[key]
+
+    def add(self, event: EventState, keys=None) -> None:
         self.events[event.id] = event
+        ef = self.ef
         for term in event.vector:
-            self.terms.setdefault(term, set()).add(event.id)
+            ef[term] = ef.get(term, 0) + 1
+        event.keys = set(keys if keys is not None else strongest(event.vector, MAX_KEYS // 2))
+        for term in event.keys:
+            self._post(self.terms, term, event.id)
         for band in event.bands:
-            self.bands.setdefault(band, set()).add(event.id)
+            self._post(self.bands, band, event.id)
 
     def drop(self, event_id: int) -> EventState | None:
         event = self.events.pop(event_id, None)
         if event is None:
             return None
-        for term in event.vector:
-            postings = self.terms.get(term)
-            if postings is not None:
-                postings.discard(event_id)
-                if not postings:
-                    del self.terms[term]
+        self._forget_terms(event.vector)
+        for term in event.keys:
+            self._unpost(self.terms, term, event_id)
         for band in event.bands:
-            postings = self.bands.get(band)
-            if postings is not None:
-                postings.discard(event_id)
-                if not postings:
-                    del self.bands[band]
+            self._unpost(self.bands, band, event_id)
         return event
 
-    def extend(self, event: EventState, vector: dict[int, float], bands: list[int], at: datetime) -> None:
-        """Add an article (or an absorbed event) to ``event``, keeping postings in step."""
-        terms = self.terms
-        current = event.vector
-        for term, weight in vector.items():
-            if term in current:
-                current[term] += weight
+    def _forget_terms(self, terms) -> None:
+        ef = self.ef
+        for term in terms:
+            count = ef.get(term, 0) - 1
+            if count > 0:
+                ef[term] = count
             else:
+                ef.pop(term, None)
+
+    def extend(self, event: EventState, vector: dict[int, float], bands: list[int], at: datetime, keys=()) -> None:
+        """Add an article (or an absorbed event) to ``event``: centroid, bands and postings."""
+        current = event.vector
+        ef = self.ef
+        for term, weight in vector.items():
+            found = current.get(term)
+            if found is None:
                 current[term] = weight
-                terms.setdefault(term, set()).add(event.id)
+                ef[term] = ef.get(term, 0) + 1
+            else:
+                current[term] = found + weight
         if len(current) > 2 * VECTOR_TERMS:
-            keep = sorted(current.items(), key=lambda item: item[1], reverse=True)[:VECTOR_TERMS]
-            for term in current.keys() - {term for term, _ in keep}:
-                postings = terms.get(term)
-                if postings is not None:
-                    postings.discard(event.id)
-                    if not postings:
-                        del terms[term]
-            event.vector = dict(keep)
-        known = set(event.bands)
-        for band in bands:
-            if band not in known:
-                event.bands.append(band)
-                known.add(band)
-                self.bands.setdefault(band, set()).add(event.id)
-        if len(event.bands) > MAX_BANDS:
-            for band in event.bands[:-MAX_BANDS]:
-                postings = self.bands.get(band)
-                if postings is not None:
-                    postings.discard(event.id)
-            event.bands = event.bands[-MAX_BANDS:]
-        event.first = min(event.first, at)
-        event.last = max(event.last, at)
+            event.vector = dict(heapq.nlargest(VECTOR_TERMS, current.items(), key=lambda item: item[1]))
+            self._forget_terms(current.keys() - event.vector.keys())
+        for term in keys:
+            if term not in event.keys and len(event.keys) < MAX_KEYS:
+                event.keys.add(term)
+                self._post(self.terms, term, event.id)
+        if bands:
+            known = set(event.bands)
+            for band in bands:
+                if band not in known:
+                    event.bands.append(band)
+                    known.add(band)
+                    self._post(self.bands, band, event.id)
+            if len(event.bands) > MAX_BANDS:
+                for band in event.bands[:-MAX_BANDS]:
+                    self._unpost(self.bands, band, event.id)
+                event.bands = event.bands[-MAX_BANDS:]
+        if at < event.first:
+            event.first = at
+        if at > event.last:
+            event.last = at
         event.renorm()
 
     def reset(self, epoch: str) -> None:
@@ -242,7 +282,6 @@ def _index_sync(state: ClusterState, floor: datetime) -> WindowIndex:
             if row[-1] is None and row[4] >= index.floor:
                 index.add(_event_state(row[:-1]))
         index.version = state.version
-        index.df.clear()  # their document frequencies moved too
     if floor < index.floor:  # an older batch: reach further back
         for row in (
             Event.objects.filter(merged_into__isnull=True, last_seen_at__gte=floor, last_seen_at__lt=index.floor)
@@ -261,8 +300,6 @@ def _index_evict(index: WindowIndex, newest: datetime) -> None:
         for event_id in [pk for pk, event in index.events.items() if event.last < horizon]:
             index.drop(event_id)
         index.floor = horizon
-    if len(index.df) > 1_000_000:
-        index.df.clear()
 
 
 # --- the state row ------------------------------------------------------------
@@ -290,88 +327,71 @@ class Article:
     outlet_id: int
     title: str
     at: datetime
-    counts: Counter
+    counts: dict[int, int]
     boost: dict[int, float]
     bands: list[int]
     vector: dict[int, float] = field(default_factory=dict)
 
 
 def _articles_read(ids: list[int], *, unclustered: bool = True) -> list[Article]:
-    rows = SourceArticle.objects.filter(pk__in=ids)
+    """The articles ``ids`` (those in no event yet, if ``unclustered``) with their features, in publish order."""
+    article_table, link_table = SourceArticle._meta.db_table, EventArticle._meta.db_table
+    topic_table = ArticleTopic._meta.db_table
+    where, params = _in("a.id", ids)
     if unclustered:
-        rows = rows.filter(event_link__isnull=True)
-    rows = list(
-        rows.order_by()
-        .annotate(at=Coalesce("published_at", "created_at"))
-        .values_list("id", "outlet_id", "title", "summary", "at")
-    )
-    if not rows:
-        return []
-    topics: dict[int, list[int]] = {}
-    for article_id, topic_id in (
-        ArticleTopic.objects.filter(article_id__in=[row[0] for row in rows])
-        .exclude(status=ArticleTopic.Status.REMOVED)
-        .order_by()
-        .values_list("article_id", "topic_id")
-    ):
-        topics.setdefault(article_id, []).append(topic_id)
+        where += f" AND NOT EXISTS (SELECT 1 FROM {link_table} l WHERE l.article_id = a.id)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.id, a.outlet_id, a.title, a.summary, COALESCE(a.published_at, a.created_at) "
+            f"FROM {article_table} a WHERE {where}",
+            params,
+        )
+        rows = cursor.fetchall()
+        if not rows:
+            return []
+        where, params = _in("t.article_id", [row[0] for row in rows])
+        cursor.execute(
+            f"SELECT t.article_id, t.topic_id FROM {topic_table} t WHERE {where} AND t.status <> %s",
+            [*params, ArticleTopic.Status.REMOVED],
+        )
+        topics: dict[int, list[int]] = {}
+        for article_id, topic_id in cursor.fetchall():
+            topics.setdefault(article_id, []).append(topic_id)
     articles = []
     for pk, outlet_id, title, summary, at in rows:
-        summary = summary[:SUMMARY_CHARS]
-        counts, boost = text.term_counts(title, summary, topics.get(pk, ()))
-        articles.append(
-            Article(
-                id=pk,
-                outlet_id=outlet_id,
-                title=title,
-                at=at,
-                counts=counts,
-                boost=boost,
-                bands=text.shingle_bands(title, summary),
-            )  # fmt: skip
-        )
+        if isinstance(at, str):  # SQLite hands back text for an expression
+            at = datetime.fromisoformat(at)
+        if timezone.is_naive(at):
+            at = timezone.make_aware(at, UTC)
+        counts, boost, bands = text.features(title, summary[:SUMMARY_CHARS], topics.get(pk, ()))
+        articles.append(Article(id=pk, outlet_id=outlet_id, title=title, at=at, counts=counts, boost=boost, bands=bands))
     articles.sort(key=lambda article: (article.at, article.id))
     return articles
 
 
-def _df_load(index: WindowIndex, terms) -> None:
-    missing = [term for term in terms if term not in index.df]
-    if not missing:
-        return
-    for start in range(0, len(missing), 20000):
-        chunk = missing[start : start + 20000]
-        found = dict(TermCount.objects.filter(term__in=chunk).values_list("term", "df"))
-        for term in chunk:
-            index.df[term] = found.get(term, 0)
+def _in(column: str, values: list) -> tuple[str, list]:
+    """``column`` among ``values``: one array parameter on PostgreSQL, a list of placeholders elsewhere."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    if not values:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
-def _df_add(index: WindowIndex, batch_df: Counter, sign: int = 1) -> None:
-    """Add a batch's document frequencies, here and in the database."""
-    if not batch_df:
-        return
-    for term, count in batch_df.items():
-        index.df[term] = max(0, index.df.get(term, 0) + sign * count)
-    terms = list(batch_df.keys())
-    counts = [sign * batch_df[term] for term in terms]
-    table = TermCount._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"INSERT INTO {table} (term, df) SELECT * FROM unnest(%s::int[], %s::int[]) "
-                f"ON CONFLICT (term) DO UPDATE SET df = GREATEST({table}.df + EXCLUDED.df, 0)",
-                [terms, counts],
-            )
-        else:
-            cursor.executemany(
-                f"INSERT INTO {table} (term, df) VALUES (%s, %s) "
-                f"ON CONFLICT (term) DO UPDATE SET df = MAX({table}.df + excluded.df, 0)",
-                list(zip(terms, counts, strict=True)),
-            )
+def _vectors(index: WindowIndex, articles: list[Article]) -> None:
+    """Each article's unit TF-IDF vector; a term's IDF counts the window's events that use it.
 
-
-def _vectors(index: WindowIndex, articles: list[Article], documents: int) -> None:
+    Event frequency rather than article frequency: a word in every story
+    of the week (a president's name in a busy week) weighs little, one in a
+    single story a lot; it needs no table, and it follows the news.
+    """
+    ef = index.ef
+    top = math.log(len(index.events) + 1)
+    log = math.log
+    idfs = {term: top - log(ef.get(term, 0) + 1) + 1.0 for article in articles for term in article.counts}
     for article in articles:
-        article.vector = text.tfidf(article.counts, index.df, documents, article.boost)
+        article.vector = text.tfidf(article.counts, idfs, article.boost)
 
 
 # --- the run ------------------------------------------------------------------
@@ -412,15 +432,9 @@ def articles_cluster(article_ids) -> ClusterResult:
 def _run(state: ClusterState, articles: list[Article], result: ClusterResult) -> None:
     span = window()
     index = _index_sync(state, articles[0].at - span)
-    batch_df: Counter = Counter()
-    for article in articles:
-        batch_df.update(article.counts.keys())
-    _df_load(index, batch_df.keys())
-    documents = state.documents + len(articles)
-    _df_add(index, batch_df)
-    _vectors(index, articles, documents)
+    _vectors(index, articles)
 
-    join = _setting("EVENT_JOIN_SIMILARITY", 0.2)
+    join = _setting("EVENT_JOIN_SIMILARITY", 0.25)
     # An event quiet for a while asks more of a newcomer: + this much per day since its latest article, after a grace.
     gap_penalty = _setting("EVENT_GAP_PENALTY", 0.4) / 86400.0
     grace = GAP_GRACE.total_seconds()
@@ -432,30 +446,40 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
     links: list[tuple[Article, int, str, float]] = []
     bridges: set[tuple[int, int]] = set()
 
+    term_postings, band_postings = index.terms, index.bands
+    cosine = text.cosine
     for article in articles:
         at = article.at
         low, high = at - span, at + span
         vector = article.vector
         # Candidates: events sharing a band, and those sharing most of the article's strongest terms.
-        dup_ids = set()
+        dup_ids: set[int] = set()
         for band in article.bands:
-            postings = index.bands.get(band)
+            postings = band_postings.get(band)
             if postings:
-                dup_ids.update(postings)
+                dup_ids |= postings
+        keys = strongest(vector, QUERY_TERMS)
+        # The rarest of its strongest terms first, until POSTINGS_BUDGET events are counted: rare terms name events.
+        lists = sorted((p for p in map(term_postings.get, keys) if p and len(p) <= MAX_POSTINGS), key=len)
         shared: Counter = Counter()
-        strongest = sorted(vector, key=vector.__getitem__, reverse=True)[:QUERY_TERMS]
-        for term in strongest:
-            postings = index.terms.get(term)
-            if postings and len(postings) <= MAX_POSTINGS:
-                shared.update(postings)
-        candidates = {pk for pk, _ in shared.most_common(CANDIDATES)} | dup_ids
-        best_id, best_score, best_method = 0, 0.0, Method.STARTED
+        budget = POSTINGS_BUDGET
+        for postings in lists:
+            count_elements(shared, postings)
+            budget -= len(postings)
+            if budget <= 0:
+                break
+        if len(shared) > CANDIDATES:
+            candidates = {pk for pk, n in shared.most_common(CANDIDATES) if n > 1}
+        else:
+            candidates = set(shared)
+        candidates |= dup_ids
+        best_id, best_score, best_method, best_raw = 0, 0.0, Method.STARTED, 0.0
         above: list[int] = []
         for pk in candidates:
             event = events.get(pk)
             if event is None or event.last < low or event.first > high:
                 continue
-            score = text.cosine(vector, event.vector, event.norm)
+            raw = score = cosine(vector, event.vector, event.norm)
             gap = (at - event.last).total_seconds() - grace
             penalty = gap * gap_penalty if gap > 0 else 0.0
             method = Method.SIMILAR
@@ -467,11 +491,11 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
             if score >= bridge:
                 above.append(pk)
             if (method == Method.DUPLICATE, score) > (best_method == Method.DUPLICATE, best_score):
-                best_id, best_score, best_method = pk, score, method
+                best_id, best_score, best_method, best_raw = pk, score, method, raw
         if best_id:
             event = events[best_id]
-            similarity = text.cosine(vector, event.vector, event.norm)  # before it joins
-            index.extend(event, vector, article.bands, at)
+            similarity = best_raw  # before it joins
+            index.extend(event, vector, article.bands, at, keys)
             event.size += 1
             event.outlets.add(article.outlet_id)
             for other in above:
@@ -484,7 +508,7 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
             )  # fmt: skip
             event.renorm()
             next_temp -= 1
-            index.add(event)
+            index.add(event, keys)
             similarity = 1.0
         touched.add(event.id)
         links.append((article, event.id, best_method, round(similarity, 4)))
@@ -519,7 +543,7 @@ def _merges(index: WindowIndex, bridges: set[tuple[int, int]], threshold: float)
         # The survivor: the larger, then the older (a stored event before a new one).
         survivor, loser = sorted((ea, eb), key=lambda e: (-e.size, e.id < 0, abs(e.id)))
         index.drop(loser.id)
-        index.extend(survivor, loser.vector, loser.bands, loser.first)
+        index.extend(survivor, loser.vector, loser.bands, loser.first, loser.keys)
         survivor.last = max(survivor.last, loser.last)
         survivor.size += loser.size
         survivor.outlets |= loser.outlets
@@ -533,25 +557,13 @@ def _write(state, index, articles, links, touched, absorbed, result: ClusterResu
     touched = {absorbed.get(pk, pk) for pk in touched} | set(absorbed.values())
     # New events: inserted, then known by their real ids.
     new = [events[pk] for pk in sorted(touched, reverse=True) if pk < 0]
-    rows = [
-        Event(
-            title=event.title[:500],
-            first_seen_at=event.first,
-            last_seen_at=event.last,
-            article_count=event.size,
-            outlet_count=len(event.outlets),
-            vector=vector_pack(event.vector),
-            bands=bands_pack(event.bands),
-            version=version,
-        )  # fmt: skip
-        for event in new
-    ]
-    Event.objects.bulk_create(rows, batch_size=2000)
+    new_ids = _events_insert(new, version)
     real: dict[int, int] = {}
-    for event, row in zip(new, rows, strict=True):
+    for event, pk in zip(new, new_ids, strict=True):
+        keys = event.keys
         index.drop(event.id)
-        real[event.id] = event.id = row.pk
-        index.add(event)
+        real[event.id] = event.id = pk
+        index.add(event, keys)
     for pk, survivor in list(absorbed.items()):
         absorbed[pk] = real.get(survivor, survivor)
     stored = [events[pk] for pk in touched if pk > 0]
@@ -576,12 +588,55 @@ def _write(state, index, articles, links, touched, absorbed, result: ClusterResu
         else:
             result.similar += 1
     _members_insert(members)
-    events_recount(sorted({event.id for event in stored} | {row.pk for row in rows} | set(merged_stored.values())))
+    # New events were inserted with their counts; stored ones, and survivors of merges, are counted again.
+    events_recount(sorted({event.id for event in stored} | {real.get(pk, pk) for pk in absorbed.values()}))
     result.events = sorted({pk for _, pk, _, _ in members})
     state.version = version
-    state.documents += len(articles)
-    ClusterState.objects.filter(pk=state.pk).update(version=state.version, documents=state.documents)
+    ClusterState.objects.filter(pk=state.pk).update(version=state.version)
     index.version = version
+
+
+def _events_insert(new: list[EventState], version: int) -> list[int]:
+    """Insert new events (counts from this run; recounted after) and return their ids, in order."""
+    if not new:
+        return []
+    if connection.vendor == "postgresql":
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {Event._meta.db_table} (title, first_seen_at, last_seen_at, article_count, outlet_count, "
+                "vector, bands, version, created_at, updated_at) SELECT t, f, l, n, o, v, b, %s, %s, %s FROM "
+                "unnest(%s::text[], %s::timestamptz[], %s::timestamptz[], %s::int[], %s::int[], %s::bytea[], %s::bytea[]) "
+                "WITH ORDINALITY AS r(t, f, l, n, o, v, b, i) ORDER BY i RETURNING id",
+                [
+                    version,
+                    now,
+                    now,
+                    [event.title[:500] for event in new],
+                    [event.first for event in new],
+                    [event.last for event in new],
+                    [event.size for event in new],
+                    [len(event.outlets) for event in new],
+                    [vector_pack(event.vector) for event in new],
+                    [bands_pack(event.bands) for event in new],
+                ],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    rows = [
+        Event(
+            title=event.title[:500],
+            first_seen_at=event.first,
+            last_seen_at=event.last,
+            article_count=event.size,
+            outlet_count=len(event.outlets),
+            vector=vector_pack(event.vector),
+            bands=bands_pack(event.bands),
+            version=version,
+        )  # fmt: skip
+        for event in new
+    ]
+    Event.objects.bulk_create(rows, batch_size=500)
+    return [row.pk for row in rows]
 
 
 def _events_state_update(events: list[EventState], version: int) -> None:
@@ -625,7 +680,7 @@ def _members_insert(members: list[tuple[int, int, str, float]]) -> None:
     )
 
 
-def events_recount(event_ids: list[int]) -> None:
+def events_recount(event_ids: list[int], *, emptied: bool = False) -> None:
     """Article and outlet counts, first and last article, from the memberships (0 for an emptied event)."""
     if not event_ids:
         return
@@ -646,6 +701,8 @@ def events_recount(event_ids: list[int]) -> None:
             f"WHERE {event_table}.id = s.eid",
             [now, *params],
         )
+    if not emptied:  # only a move or a re-clustering can leave an event with no article
+        return
     empty = set(event_ids) - set(EventArticle.objects.filter(event_id__in=event_ids).values_list("event_id", flat=True))
     if empty:
         Event.objects.filter(pk__in=empty).update(article_count=0, outlet_count=0, updated_at=now)
@@ -660,9 +717,8 @@ def _events_rebuild(state: ClusterState, event_ids: list[int], version: int) -> 
     for article_id, event_id in EventArticle.objects.filter(event_id__in=event_ids).values_list("article_id", "event_id"):
         members.setdefault(event_id, []).append(article_id)
     articles = {a.id: a for a in _articles_read([pk for ids in members.values() for pk in ids], unclustered=False)}
-    index = WindowIndex()  # a scratch one: only its DF cache is used
-    _df_load(index, {term for article in articles.values() for term in article.counts})
-    _vectors(index, list(articles.values()), max(state.documents, 1))
+    if articles:  # the weights the window gives today
+        _vectors(_index_sync(state, min(a.at for a in articles.values()) - window()), list(articles.values()))
     for event_id in event_ids:
         event = EventState(id=event_id, vector={}, bands=[], first=timezone.now(), last=timezone.now(), size=0)
         for article_id in members.get(event_id, []):
@@ -677,7 +733,7 @@ def _events_rebuild(state: ClusterState, event_ids: list[int], version: int) -> 
         Event.objects.filter(pk=event_id).update(
             vector=vector_pack(event.vector), bands=bands_pack(event.bands[-MAX_BANDS:]), version=version
         )
-    events_recount(event_ids)
+    events_recount(event_ids, emptied=True)
 
 
 def article_move(*, article_id: int, event_id: int | None = None, user=None) -> EventArticle:
@@ -734,14 +790,7 @@ def events_recluster(*, since: datetime, until: datetime | None = None) -> Clust
         state = _state_lock()
         links = EventArticle.objects.filter(article_id__in=ids).exclude(method=Method.EDITOR)
         affected = set(links.values_list("event_id", flat=True))
-        dropped = list(links.values_list("article_id", flat=True))
-        index = WindowIndex()
-        removed_df: Counter = Counter()
-        for article in _articles_read(dropped, unclustered=False):
-            removed_df.update(article.counts.keys())
-        _df_add(index, removed_df, sign=-1)
         links.delete()
-        state.documents = max(0, state.documents - len(dropped))
         version = state.version + 1
         kept = set(EventArticle.objects.filter(event_id__in=affected).values_list("event_id", flat=True))
         for event in Event.objects.filter(pk__in=affected - kept):
@@ -752,7 +801,7 @@ def events_recluster(*, since: datetime, until: datetime | None = None) -> Clust
         _events_rebuild(state, sorted(kept), version)
         state.version = version
         state.epoch = uuid.uuid4().hex  # deleted events: every process reads its window again
-        ClusterState.objects.filter(pk=state.pk).update(version=version, documents=state.documents, epoch=state.epoch)
+        ClusterState.objects.filter(pk=state.pk).update(version=version, epoch=state.epoch)
     total = ClusterResult()
     for start in range(0, len(ids), 1000):
         part = articles_cluster(ids[start : start + 1000])

@@ -101,7 +101,6 @@ class ClusterState(models.Model):
     """One row: the clustering's run counter and article count, locked by each run (runs never overlap)."""
 
     version = models.BigIntegerField("version", default=0, help_text="Incremented by every clustering run.")
-    documents = models.BigIntegerField("documents", default=0, help_text="Articles clustered: N of the IDF.")
     epoch = models.CharField(
         "epoch", max_length=32, blank=True, help_text="Changed when events are deleted: every process reads its window again."
     )
@@ -111,18 +110,4 @@ class ClusterState(models.Model):
         verbose_name_plural = "clustering state"
 
     def __str__(self) -> str:
-        return f"clustering v{self.version} ({self.documents} articles)"
-
-
-class TermCount(models.Model):
-    """Document frequency of one term (a CRC-32 id from events/text.py) among clustered articles."""
-
-    term = models.IntegerField("term", primary_key=True)
-    df = models.IntegerField("articles", default=0)
-
-    class Meta:
-        verbose_name = "term count"
-        verbose_name_plural = "term counts"
-
-    def __str__(self) -> str:
-        return f"{self.term}: {self.df}"
+        return f"clustering v{self.version}"

@@ -28,16 +28,17 @@ shared band is only a candidate, confirmed by term similarity.
 
 import math
 import re
+import struct
 import unicodedata
-from collections import Counter
 from zlib import crc32
 
 STEM = 6
 TITLE_WEIGHT = 2
 CROSS_BOOST = 2.0
-BINS = 32
+BINS = 32  # a power of two (a bin is the hash's low bits)
 ROWS = 4
 BANDS = BINS // ROWS
+_BINS_STRUCT = struct.Struct(f"<{BINS}I")
 _EMPTY = 0xFFFFFFFF
 
 _STOPWORDS_EN = """
@@ -154,44 +155,86 @@ def topic_term(topic_id: int) -> int:
     return term_id(f"\x00topic:{topic_id}")
 
 
-# A capitalised word that does not start a sentence: a name (Oaxaca, Sheinbaum, Khartoum, Mbappé).
-_NAME = re.compile(r"(?<![.!?:;\-–—|(\"'«“]\s)(?<!^)(?<![.!?:;\-–—|(\"'«“])\b([A-ZÀ-ÖØ-Þ][\w'’-]*[a-zß-öø-ÿ][\w'’-]*)", re.M)
+# Tokens of the text as written: numbers, words, and the marks after which a capital starts a sentence, not a name.
+_RAW_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[.!?:;|—–(\"«“]")
+_BOUNDARY = (0, 0, False, False)
+# Arabic short vowels and marks, and the tatweel: not letters for the tokenizer.
+_MARKS = {cp: None for cp in (*range(0x064B, 0x0660), 0x0670, 0x0640)}
+_info: dict[str, tuple[int, int, bool, bool]] = {}
 
 
-def names(title: str, summary: str) -> set[str]:
-    """Folded words written as names in the text (mid-sentence capitals; a headline in Title Case tells nothing)."""
-    found: set[str] = set()
-    title_words = title.split()
-    capitalised = sum(1 for word in title_words if word[:1].isupper())
-    sources = [summary] if title_words and capitalised / len(title_words) > 0.6 else [title, summary]
-    for source in sources:
-        for match in _NAME.findall(source):
-            for word in words(match):
-                found.add(word)
+def _token_info(token: str) -> tuple[int, int, bool, bool]:
+    """(term id or 0 for a function word, the word's 32-bit hash for shingles, a number that travels, capitalised)."""
+    found = _info.get(token)
+    if found is not None:
+        return found
+    if len(_info) > 500_000:  # a long-lived worker: keep the memo bounded
+        _info.clear()
+    if len(token) == 1 and token in '.!?:;|—–("«“':
+        found = _BOUNDARY
+    else:
+        word = token.lower() if token.isascii() else text_fold(token)
+        if word[0].isdigit():
+            word = _number(word)
+        term = _term(word)
+        found = (
+            term_id(term) if term else 0,
+            crc32(word.encode()) or 1,
+            word[0].isdigit() and not _YEAR.match(word),
+            token[0].isupper(),
+        )
+    _info[token] = found
     return found
 
 
-def term_counts(title: str, summary: str, topic_ids=()) -> tuple[Counter, dict[int, float]]:
-    """Term id → count (title words twice, summary words once), and the boost of terms that travel across languages.
+def _tokens(text: str) -> list[str]:
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text.translate(_MARKS))
+    return _RAW_TOKEN.findall(text)
 
-    Names, numbers and matched topics are what a Spanish, French or Arabic
-    report shares with an English one; they weigh ``CROSS_BOOST`` times more.
+
+def features(title: str, summary: str, topic_ids=()) -> tuple[dict[int, int], dict[int, float], list[int]]:
+    """What clustering needs of one article, its text read once.
+
+    - term id → count: title words ``TITLE_WEIGHT`` times, summary words once,
+      each matched topic as a term of its own (``TITLE_WEIGHT``);
+    - the boost of terms that travel across languages: names (a capital
+      that does not start a sentence; a headline in Title Case tells
+      nothing), numbers other than years, topics: what a Spanish, French or
+      Arabic report shares with an English one (``CROSS_BOOST``);
+    - the ``BANDS`` near-duplicate keys of its word pairs (empty under three words).
     """
-    counts: Counter = Counter()
+    counts: dict[int, int] = {}
     boost: dict[int, float] = {}
-    named = names(title, summary)
-    for weight, source in ((TITLE_WEIGHT, title), (1, summary)):
-        for word in words(source):
-            term = _term(word)
+    hashes: list[int] = []
+    info = _info
+    title_tokens = _tokens(title)
+    capitals = sum(1 for token in title_tokens if token[0].isupper())
+    title_case = len(title_tokens) > 2 and capitals > 0.6 * len(title_tokens)
+    for weight, tokens, names in ((TITLE_WEIGHT, title_tokens, not title_case), (1, _tokens(summary), True)):
+        start = True
+        for token in tokens:
+            found = info.get(token) or _token_info(token)
+            term, shingle, number, capital = found
+            if not shingle:  # a sentence mark
+                start = True
+                continue
+            hashes.append(shingle)
             if term:
-                pk = term_id(term)
-                counts[pk] += weight
-                if word in named or (word[0].isdigit() and not _YEAR.match(word)):
-                    boost[pk] = CROSS_BOOST
+                counts[term] = counts.get(term, 0) + weight
+                if number or (capital and names and not start):
+                    boost[term] = CROSS_BOOST
+            start = False
     for topic_id in topic_ids:
-        pk = topic_term(topic_id)
-        counts[pk] += TITLE_WEIGHT
-        boost[pk] = CROSS_BOOST
+        term = topic_term(topic_id)
+        counts[term] = counts.get(term, 0) + TITLE_WEIGHT
+        boost[term] = CROSS_BOOST
+    return counts, boost, _bands(hashes)
+
+
+def term_counts(title: str, summary: str, topic_ids=()) -> tuple[dict[int, int], dict[int, float]]:
+    """Term counts and boosts of ``features``."""
+    counts, boost, _ = features(title, summary, topic_ids)
     return counts, boost
 
 
@@ -200,9 +243,13 @@ def idf(df: int, documents: int) -> float:
     return math.log((documents + 1) / (df + 1)) + 1.0
 
 
-def tfidf(counts: Counter, df: dict[int, int], documents: int, boost: dict[int, float] | None = None) -> dict[int, float]:
-    """Unit-length TF-IDF vector (sublinear TF) of a term count, boosted terms scaled."""
-    vector = {term: (1.0 + math.log(count)) * idf(df.get(term, 0), documents) for term, count in counts.items()}
+_SUBLINEAR = [0.0] + [1.0 + math.log(count) for count in range(1, 256)]
+
+
+def tfidf(counts: dict[int, int], idfs: dict[int, float], boost: dict[int, float] | None = None) -> dict[int, float]:
+    """Unit-length TF-IDF vector (sublinear TF) of a term count, given each term's IDF; boosted terms scaled."""
+    sublinear = _SUBLINEAR
+    vector = {term: sublinear[min(count, 255)] * idfs[term] for term, count in counts.items()}
     if boost:
         for term, factor in boost.items():
             vector[term] *= factor
@@ -212,29 +259,38 @@ def tfidf(counts: Counter, df: dict[int, int], documents: int, boost: dict[int, 
 
 def shingle_bands(title: str, summary: str) -> list[int]:
     """``BANDS`` band keys of the text's word-pair shingles (empty for a text under three words)."""
-    tokens = words(f"{title} {summary}")
-    if len(tokens) < 3:
+    return features(title, summary)[2]
+
+
+SHINGLE_WORDS = 64  # the headline and the summary's start: where a wire copy and its retouches agree
+
+
+def _bands(hashes: list[int]) -> list[int]:
+    if len(hashes) < 3:
         return []
+    hashes = hashes[:SHINGLE_WORDS]
     bins = [_EMPTY] * BINS
-    for i in range(len(tokens) - 1):
-        value = crc32(f"{tokens[i]} {tokens[i + 1]}".encode())
-        index = value % BINS
+    # A word pair's hash from its words' hashes (multiply and shift; the same in every process).
+    for value in [((a ^ (b << 1)) * 0x9E3779B1 >> 16) & 0xFFFFFFFF for a, b in zip(hashes, hashes[1:], strict=False)]:
+        index = value & (BINS - 1)
         if value < bins[index]:
             bins[index] = value
     # Densify: an empty bin takes the next non-empty bin's value (circularly), offset by the distance.
     if _EMPTY in bins:
-        filled = [i for i, v in enumerate(bins) if v != _EMPTY]
-        if not filled:
-            return []
-        for i in range(BINS):
-            if bins[i] == _EMPTY:
-                j = next((k for k in filled if k > i), filled[0] + BINS)
-                bins[i] = (bins[j % BINS] + 0x9E3779B1 * (j - i)) & 0xFFFFFFFF
-    keys = []
-    for band in range(BANDS):
-        chunk = bins[band * ROWS : (band + 1) * ROWS]
-        keys.append(crc32(f"{band}:{chunk}".encode()) & 0x7FFFFFFF)
-    return keys
+        dense = bins[:]
+        carry, distance = -1, 0
+        for step in range(2 * BINS):  # right to left, twice round: the nearest filled bin to the right
+            i = BINS - 1 - step % BINS
+            if bins[i] != _EMPTY:
+                carry, distance = bins[i], 0
+            else:
+                distance += 1
+                if carry >= 0 and dense[i] == _EMPTY:
+                    dense[i] = (carry + 0x9E3779B1 * distance) & 0xFFFFFFFF
+        bins = dense
+    packed = _BINS_STRUCT.pack(*bins)
+    width = 4 * ROWS
+    return [crc32(packed[band * width : (band + 1) * width], band) & 0x7FFFFFFF for band in range(BANDS)]
 
 
 def cosine(a: dict[int, float], b: dict[int, float], b_norm: float = 1.0) -> float:

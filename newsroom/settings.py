@@ -308,7 +308,7 @@ INGEST_AFTER_STORE = env_list("INGEST_AFTER_STORE", "events.tasks.articles_clust
 EVENT_WINDOW_HOURS = float(os.environ.get("EVENT_WINDOW_HOURS", "72"))
 # Cosine similarity to an event's centroid needed to join it; a near-duplicate (a shared shingle band) needs less;
 # an article this similar to two events bridges them, and they merge when their centroids are this similar too.
-EVENT_JOIN_SIMILARITY = float(os.environ.get("EVENT_JOIN_SIMILARITY", "0.2"))
+EVENT_JOIN_SIMILARITY = float(os.environ.get("EVENT_JOIN_SIMILARITY", "0.25"))
 EVENT_DUPLICATE_SIMILARITY = float(os.environ.get("EVENT_DUPLICATE_SIMILARITY", "0.2"))
 EVENT_MERGE_SIMILARITY = float(os.environ.get("EVENT_MERGE_SIMILARITY", "0.5"))
 # An event whose latest article is older than 3 hours asks this much more similarity per day of quiet
