@@ -567,8 +567,6 @@ def _write(state, index, articles, links, touched, absorbed, result: ClusterResu
     for pk, survivor in list(absorbed.items()):
         absorbed[pk] = real.get(survivor, survivor)
     stored = [events[pk] for pk in touched if pk > 0]
-    if stored:
-        _events_state_update(stored, version)
     merged_stored = {pk: survivor for pk, survivor in absorbed.items() if pk > 0}
     for pk, survivor in merged_stored.items():
         EventArticle.objects.filter(event_id=pk).update(event_id=survivor)
@@ -589,7 +587,9 @@ def _write(state, index, articles, links, touched, absorbed, result: ClusterResu
             result.similar += 1
     _members_insert(members)
     # New events were inserted with their counts; stored ones, and survivors of merges, are counted again.
-    events_recount(sorted({event.id for event in stored} | {real.get(pk, pk) for pk in absorbed.values()}))
+    if stored:
+        _events_state_update(stored, version)
+    events_recount(sorted({pk for pk in absorbed.values()} - {event.id for event in stored}))
     result.events = sorted({pk for _, pk, _, _ in members})
     state.version = version
     ClusterState.objects.filter(pk=state.pk).update(version=state.version)
@@ -640,23 +640,31 @@ def _events_insert(new: list[EventState], version: int) -> list[int]:
 
 
 def _events_state_update(events: list[EventState], version: int) -> None:
-    if connection.vendor == "postgresql":
+    """Stored events this run changed: their centroid, bands and version, and their counts from the memberships."""
+    if connection.vendor == "postgresql":  # one statement for both
+        link_table, article_table = EventArticle._meta.db_table, SourceArticle._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {Event._meta.db_table} AS e SET vector = u.vector, bands = u.bands, version = %s, "
-                "updated_at = %s FROM unnest(%s::bigint[], %s::bytea[], %s::bytea[]) AS u(id, vector, bands) "
-                "WHERE e.id = u.id",
+                "updated_at = %s, article_count = s.n, outlet_count = s.o, first_seen_at = s.f, last_seen_at = s.l "
+                "FROM unnest(%s::bigint[], %s::bytea[], %s::bytea[]) AS u(id, vector, bands) "
+                "JOIN (SELECT ea.event_id AS eid, COUNT(*) AS n, COUNT(DISTINCT a.outlet_id) AS o, "
+                "MIN(COALESCE(a.published_at, a.created_at)) AS f, MAX(COALESCE(a.published_at, a.created_at)) AS l "
+                f"FROM {link_table} ea JOIN {article_table} a ON a.id = ea.article_id WHERE ea.event_id = ANY(%s) "
+                "GROUP BY ea.event_id) AS s ON s.eid = u.id WHERE e.id = u.id",
                 [
                     version,
                     timezone.now(),
                     [event.id for event in events],
                     [vector_pack(event.vector) for event in events],
                     [bands_pack(event.bands) for event in events],
+                    [event.id for event in events],
                 ],
             )
         return
     rows = [Event(pk=e.id, vector=vector_pack(e.vector), bands=bands_pack(e.bands), version=version) for e in events]
     Event.objects.bulk_update(rows, ["vector", "bands", "version"], batch_size=500)
+    events_recount([event.id for event in events])
 
 
 def _members_insert(members: list[tuple[int, int, str, float]]) -> None:

@@ -265,9 +265,8 @@ def shingle_bands(title: str, summary: str) -> list[int]:
 SHINGLE_WORDS = 64  # the headline and the summary's start: where a wire copy and its retouches agree
 
 
-def _bands(hashes: list[int]) -> list[int]:
-    if len(hashes) < 3:
-        return []
+def shingle_bins(hashes: list[int]) -> list[int]:
+    """The ``BINS`` minimum hashes of the word pairs of a text (its words' hashes), densified: its MinHash signature."""
     hashes = hashes[:SHINGLE_WORDS]
     bins = [_EMPTY] * BINS
     # A word pair's hash from its words' hashes (multiply and shift; the same in every process).
@@ -288,9 +287,20 @@ def _bands(hashes: list[int]) -> list[int]:
                 if carry >= 0 and dense[i] == _EMPTY:
                     dense[i] = (carry + 0x9E3779B1 * distance) & 0xFFFFFFFF
         bins = dense
-    packed = _BINS_STRUCT.pack(*bins)
+    return bins
+
+
+def _bands(hashes: list[int]) -> list[int]:
+    if len(hashes) < 3:
+        return []
+    packed = _BINS_STRUCT.pack(*shingle_bins(hashes))
     width = 4 * ROWS
     return [crc32(packed[band * width : (band + 1) * width], band) & 0x7FFFFFFF for band in range(BANDS)]
+
+
+def word_hashes(title: str, summary: str) -> list[int]:
+    """The shingle hashes of a text's words, as ``features`` reads them."""
+    return [found[1] for found in map(_token_info, _tokens(title) + _tokens(summary)) if found[1]]
 
 
 def cosine(a: dict[int, float], b: dict[int, float], b_norm: float = 1.0) -> float:
