@@ -195,8 +195,13 @@ class WindowIndex:
             else:
                 ef.pop(term, None)
 
-    def extend(self, event: EventState, vector: dict[int, float], bands: list[int], at: datetime, keys=()) -> None:
-        """Add an article (or an absorbed event) to ``event``: centroid, bands and postings."""
+    def extend(
+        self, event: EventState, vector: dict[int, float], bands: list[int], at: datetime, keys=(), dot: float | None = None
+    ) -> None:
+        """Add an article (or an absorbed event) to ``event``: centroid, bands and postings.
+
+        ``dot``: the product of a unit ``vector`` with the centroid, when known: the new norm follows from it.
+        """
         current = event.vector
         ef = self.ef
         for term, weight in vector.items():
@@ -206,8 +211,9 @@ class WindowIndex:
                 ef[term] = ef.get(term, 0) + 1
             else:
                 current[term] = found + weight
-        if len(current) > 2 * VECTOR_TERMS:
-            event.vector = dict(heapq.nlargest(VECTOR_TERMS, current.items(), key=lambda item: item[1]))
+        trimmed = len(current) > 2 * VECTOR_TERMS
+        if trimmed:
+            event.vector = dict(heapq.nlargest(VECTOR_TERMS, current.items(), key=_weight))
             self._forget_terms(current.keys() - event.vector.keys())
         for term in keys:
             if term not in event.keys and len(event.keys) < MAX_KEYS:
@@ -228,7 +234,10 @@ class WindowIndex:
             event.first = at
         if at > event.last:
             event.last = at
-        event.renorm()
+        if dot is None or trimmed:
+            event.renorm()
+        else:  # |c + v|² = |c|² + 2 c·v + |v|², and |v| = 1
+            event.norm = math.sqrt(max(event.norm * event.norm + 2.0 * dot + 1.0, 0.0))
 
     def reset(self, epoch: str) -> None:
         self.__init__()
@@ -495,7 +504,7 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
         if best_id:
             event = events[best_id]
             similarity = best_raw  # before it joins
-            index.extend(event, vector, article.bands, at, keys)
+            index.extend(event, vector, article.bands, at, keys, dot=best_raw * event.norm)
             event.size += 1
             event.outlets.add(article.outlet_id)
             for other in above:
