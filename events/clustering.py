@@ -450,7 +450,8 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
     duplicate = _setting("EVENT_DUPLICATE_SIMILARITY", 0.2)
     bridge = _setting("EVENT_MERGE_SIMILARITY", 0.5)
     events = index.events
-    next_temp = -1
+    ids = _event_ids(len(articles))  # one per article at most: no re-keying after the insert
+    fresh: set[int] = set()
     touched: set[int] = set()
     links: list[tuple[Article, int, str, float]] = []
     bridges: set[tuple[int, int]] = set()
@@ -512,22 +513,22 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
                     bridges.add((best_id, other))
         else:
             event = EventState(
-                id=next_temp, vector=dict(vector), bands=list(dict.fromkeys(article.bands)), first=at, last=at, size=1,
+                id=next(ids), vector=dict(vector), bands=list(dict.fromkeys(article.bands)), first=at, last=at, size=1,
                 title=article.title, outlets={article.outlet_id},
             )  # fmt: skip
-            event.renorm()
-            next_temp -= 1
+            event.norm = 1.0  # a unit vector
+            fresh.add(event.id)
             index.add(event, keys)
             similarity = 1.0
         touched.add(event.id)
         links.append((article, event.id, best_method, round(similarity, 4)))
 
-    absorbed = _merges(index, bridges, bridge) if bridges else {}
-    _write(state, index, articles, links, touched, absorbed, result)
+    absorbed = _merges(index, bridges, bridge, fresh) if bridges else {}
+    _write(state, index, articles, links, touched, absorbed, fresh, result)
     _index_evict(index, articles[-1].at)
 
 
-def _merges(index: WindowIndex, bridges: set[tuple[int, int]], threshold: float) -> dict[int, int]:
+def _merges(index: WindowIndex, bridges: set[tuple[int, int]], threshold: float, fresh: set[int]) -> dict[int, int]:
     """Merge bridged events whose centroids are alike; absorbed id → survivor id."""
     absorbed: dict[int, int] = {}
 
@@ -536,7 +537,7 @@ def _merges(index: WindowIndex, bridges: set[tuple[int, int]], threshold: float)
             pk = absorbed[pk]
         return pk
 
-    stored = {pk for pair in bridges for pk in pair if pk > 0}
+    stored = {pk for pair in bridges for pk in pair if pk not in fresh}
     protected = set(
         EventArticle.objects.filter(event_id__in=stored, method=Method.EDITOR).values_list("event_id", flat=True).distinct()
     )
@@ -550,7 +551,7 @@ def _merges(index: WindowIndex, bridges: set[tuple[int, int]], threshold: float)
         if text.cosine(ea.vector, eb.vector, ea.norm * eb.norm) < threshold:
             continue
         # The survivor: the larger, then the older (a stored event before a new one).
-        survivor, loser = sorted((ea, eb), key=lambda e: (-e.size, e.id < 0, abs(e.id)))
+        survivor, loser = sorted((ea, eb), key=lambda e: (-e.size, e.id in fresh, e.id))
         index.drop(loser.id)
         index.extend(survivor, loser.vector, loser.bands, loser.first, loser.keys)
         survivor.last = max(survivor.last, loser.last)
@@ -560,23 +561,13 @@ def _merges(index: WindowIndex, bridges: set[tuple[int, int]], threshold: float)
     return {pk: alive(pk) for pk in absorbed}
 
 
-def _write(state, index, articles, links, touched, absorbed, result: ClusterResult) -> None:
+def _write(state, index, articles, links, touched, absorbed, fresh, result: ClusterResult) -> None:
     version = state.version + 1
     events = index.events
     touched = {absorbed.get(pk, pk) for pk in touched} | set(absorbed.values())
-    # New events: inserted, then known by their real ids.
-    new = [events[pk] for pk in sorted(touched, reverse=True) if pk < 0]
-    new_ids = _events_insert(new, version)
-    real: dict[int, int] = {}
-    for event, pk in zip(new, new_ids, strict=True):
-        keys = event.keys
-        index.drop(event.id)
-        real[event.id] = event.id = pk
-        index.add(event, keys)
-    for pk, survivor in list(absorbed.items()):
-        absorbed[pk] = real.get(survivor, survivor)
-    stored = [events[pk] for pk in touched if pk > 0]
-    merged_stored = {pk: survivor for pk, survivor in absorbed.items() if pk > 0}
+    _events_insert([events[pk] for pk in sorted(touched) if pk in fresh], version)
+    stored = [events[pk] for pk in touched if pk not in fresh]
+    merged_stored = {pk: survivor for pk, survivor in absorbed.items() if pk not in fresh}
     for pk, survivor in merged_stored.items():
         EventArticle.objects.filter(event_id=pk).update(event_id=survivor)
         Event.objects.filter(pk=pk).update(merged_into_id=survivor, version=version, article_count=0, outlet_count=0)
@@ -585,7 +576,6 @@ def _write(state, index, articles, links, touched, absorbed, result: ClusterResu
     members = []
     for article, pk, method, similarity in links:
         pk = absorbed.get(pk, pk)
-        pk = real.get(pk, pk)
         members.append((article.id, pk, method, similarity))
         result.articles += 1
         if method == Method.STARTED:
@@ -598,29 +588,42 @@ def _write(state, index, articles, links, touched, absorbed, result: ClusterResu
     # New events were inserted with their counts; stored ones, and survivors of merges, are counted again.
     if stored:
         _events_state_update(stored, version)
-    events_recount(sorted({pk for pk in absorbed.values()} - {event.id for event in stored}))
+    events_recount(sorted(set(absorbed.values()) - {event.id for event in stored}))
     result.events = sorted({pk for _, pk, _, _ in members})
     state.version = version
     ClusterState.objects.filter(pk=state.pk).update(version=state.version)
     index.version = version
 
 
-def _events_insert(new: list[EventState], version: int) -> list[int]:
-    """Insert new events (counts from this run; recounted after) and return their ids, in order."""
+def _event_ids(count: int):
+    """``count`` new event ids, taken now (runs never overlap: the state row is locked); the unused are skipped."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [Event._meta.db_table, count]
+            )
+            return iter([row[0] for row in cursor.fetchall()])
+    start = (Event.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+    return iter(range(start, start + count))
+
+
+def _events_insert(new: list[EventState], version: int) -> None:
+    """Insert new events, with their ids and their counts from this run."""
     if not new:
-        return []
+        return
     if connection.vendor == "postgresql":
         now = timezone.now()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {Event._meta.db_table} (title, first_seen_at, last_seen_at, article_count, outlet_count, "
-                "vector, bands, version, created_at, updated_at) SELECT t, f, l, n, o, v, b, %s, %s, %s FROM "
-                "unnest(%s::text[], %s::timestamptz[], %s::timestamptz[], %s::int[], %s::int[], %s::bytea[], %s::bytea[]) "
-                "WITH ORDINALITY AS r(t, f, l, n, o, v, b, i) ORDER BY i RETURNING id",
+                f"INSERT INTO {Event._meta.db_table} (id, title, first_seen_at, last_seen_at, article_count, "
+                "outlet_count, vector, bands, version, created_at, updated_at) SELECT *, %s, %s, %s FROM unnest("
+                "%s::bigint[], %s::text[], %s::timestamptz[], %s::timestamptz[], %s::int[], %s::int[], %s::bytea[], "
+                "%s::bytea[])",
                 [
                     version,
                     now,
                     now,
+                    [event.id for event in new],
                     [event.title[:500] for event in new],
                     [event.first for event in new],
                     [event.last for event in new],
@@ -630,22 +633,24 @@ def _events_insert(new: list[EventState], version: int) -> list[int]:
                     [bands_pack(event.bands) for event in new],
                 ],
             )
-            return [row[0] for row in cursor.fetchall()]
-    rows = [
-        Event(
-            title=event.title[:500],
-            first_seen_at=event.first,
-            last_seen_at=event.last,
-            article_count=event.size,
-            outlet_count=len(event.outlets),
-            vector=vector_pack(event.vector),
-            bands=bands_pack(event.bands),
-            version=version,
-        )  # fmt: skip
-        for event in new
-    ]
-    Event.objects.bulk_create(rows, batch_size=500)
-    return [row.pk for row in rows]
+        return
+    Event.objects.bulk_create(
+        [
+            Event(
+                pk=event.id,
+                title=event.title[:500],
+                first_seen_at=event.first,
+                last_seen_at=event.last,
+                article_count=event.size,
+                outlet_count=len(event.outlets),
+                vector=vector_pack(event.vector),
+                bands=bands_pack(event.bands),
+                version=version,
+            )  # fmt: skip
+            for event in new
+        ],
+        batch_size=500,
+    )
 
 
 def _events_state_update(events: list[EventState], version: int) -> None:
