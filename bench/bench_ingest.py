@@ -47,6 +47,8 @@ from django.test.utils import CaptureQueriesContext, setup_databases, teardown_d
 
 from tests.feed_server import NEWS_START  # noqa: E402
 
+DAY0 = int((time.time() - NEWS_START) // 86400)  # news feeds' day 0: today, so the window is today's
+
 FEEDS = int(os.environ.get("BENCH_FEEDS", "20"))
 ITEMS = int(os.environ.get("BENCH_ITEMS", "1000"))
 TOPICS = int(os.environ.get("BENCH_TOPICS", "500"))
@@ -124,7 +126,7 @@ def prestore(outlet, feed) -> None:
     start = time.perf_counter()
     _cpu[0] = time.process_time()
     stored = 0
-    for day in range(-STORED_DAYS, 0):
+    for day in range(DAY0 - STORED_DAYS, DAY0):
         rows = []
         for f in range(20):
             for item in news_items(f"p{f}", per_feed, day):
@@ -146,7 +148,8 @@ def prestore(outlet, feed) -> None:
         articles_cluster(ids[chunk : chunk + 5000])
     line("pre-store: clustering, batches of 5,000", len(ids), time.perf_counter() - start, "articles")
     events = Event.objects.filter(merged_into__isnull=True)
-    window = events.filter(last_seen_at__gte=datetime.fromtimestamp(NEWS_START, UTC) - timedelta(hours=72)).count()
+    day0 = datetime.fromtimestamp(NEWS_START + DAY0 * 86400, UTC)
+    window = events.filter(last_seen_at__gte=day0 - timedelta(hours=72)).count()
     print(
         f"  {stored:,} stored articles over {STORED_DAYS} days: {events.count():,} events "
         f"({EventArticle.objects.count():,} memberships), {window:,} of them in the 72 h window of day 0"
@@ -195,7 +198,7 @@ def run(base: str) -> None:
         ):
             settings.INGEST_AFTER_STORE = steps
             clustering.index_forget()  # a worker starting: its window is read from the database
-            feeds = [FeedFactory(outlet=outlet, url=f"{base}/news/{prefix}{i}/{ITEMS}/0") for i in range(FEEDS)]
+            feeds = [FeedFactory(outlet=outlet, url=f"{base}/news/{prefix}{i}/{ITEMS}/{DAY0}") for i in range(FEEDS)]
             before = SourceArticle.objects.count()
             rss_reset()
             timings["cluster"] = 0.0

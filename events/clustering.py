@@ -272,12 +272,23 @@ def _event_state(row) -> EventState:
 _EVENT_FIELDS = ("id", "vector", "bands", "first_seen_at", "last_seen_at", "article_count", "title")
 
 
-def _index_sync(state: ClusterState, floor: datetime) -> WindowIndex:
-    """Bring this process's window up to the database's state, covering events last seen from ``floor`` on."""
+def _index_sync(state: ClusterState, floor: datetime, ceiling: datetime | None = None) -> WindowIndex:
+    """Bring this process's window up to the database's state, covering events last seen from ``floor`` on.
+
+    A batch far older than the window kept here (a backfill, a feed's archive) gets a window of its own,
+    read for it and dropped after, so the one kept for today's news neither grows nor moves back.
+    """
     index = _index_for_database()
     epoch = _state_epoch(state)
     if index.epoch != epoch or state.version < index.version:
         index.reset(epoch)
+    if index.floor is not None and ceiling is not None and ceiling < index.floor - window():
+        scratch = WindowIndex()
+        scratch.epoch, scratch.version, scratch.floor = epoch, state.version, floor
+        rows = Event.objects.filter(merged_into__isnull=True, last_seen_at__gte=floor, first_seen_at__lte=ceiling)
+        for row in rows.order_by().values_list(*_EVENT_FIELDS):
+            scratch.add(_event_state(row))
+        return scratch
     if index.floor is None:
         index.floor = floor
         index.version = state.version
@@ -304,7 +315,7 @@ def _index_sync(state: ClusterState, floor: datetime) -> WindowIndex:
 
 
 def _index_evict(index: WindowIndex, newest: datetime) -> None:
-    horizon = newest - window() - SLACK
+    horizon = min(newest, timezone.now()) - window() - SLACK  # a feed's dates in the future move nothing
     if index.floor is not None and index.floor < horizon:
         for event_id in [pk for pk, event in index.events.items() if event.last < horizon]:
             index.drop(event_id)
@@ -440,7 +451,7 @@ def articles_cluster(article_ids) -> ClusterResult:
 
 def _run(state: ClusterState, articles: list[Article], result: ClusterResult) -> None:
     span = window()
-    index = _index_sync(state, articles[0].at - span)
+    index = _index_sync(state, articles[0].at - span, articles[-1].at + span)
     _vectors(index, articles)
 
     join = _setting("EVENT_JOIN_SIMILARITY", 0.25)

@@ -220,3 +220,26 @@ def test_headlines_in_other_languages_join_through_names_numbers_and_topics():
         a.topics.add(mexico, oaxaca)
     articles_cluster([english.pk, spanish.pk, arabic.pk])
     assert event_of(spanish).event_id == event_of(english).event_id == event_of(arabic).event_id
+
+
+def test_an_old_batch_gets_a_window_of_its_own_and_leaves_todays_alone():
+    from django.utils import timezone
+
+    now = timezone.now()
+    today = article(QUAKE, at=now - timedelta(hours=1))
+    articles_cluster([today.pk])
+    kept = clustering._index_for_database()
+    floor, size = kept.floor, len(kept.events)
+
+    archive = [
+        article(VOTE, at=T0 - timedelta(days=400)),
+        article(VOTE, at=T0 - timedelta(days=400, minutes=-30), suffix=" | EFE"),
+    ]
+    articles_cluster([a.pk for a in archive])
+    assert event_of(archive[0]).event_id == event_of(archive[1]).event_id  # clustered among themselves
+    assert clustering._index_for_database() is kept
+    assert (kept.floor, len(kept.events)) == (floor, size)  # today's window neither moved back nor grew
+
+    copy = article(QUAKE, at=now - timedelta(minutes=30), suffix=" | AP")
+    articles_cluster([copy.pk])
+    assert event_of(copy).event_id == event_of(today).event_id
