@@ -116,7 +116,7 @@ class EventState:
     size: int
     title: str = ""
     norm: float = 0.0
-    outlets: set[int] = field(default_factory=set)  # of this run's new members only
+    outlets: set[int] = field(default_factory=set)  # of all its members
     keys: set[int] = field(default_factory=set)  # its terms in the postings
 
     def renorm(self) -> None:
@@ -261,15 +261,22 @@ def index_forget() -> None:
 
 
 def _event_state(row) -> EventState:
-    pk, vector, bands, first, last, size, title = row
+    pk, vector, bands, first, last, size, title, outlets = row
     event = EventState(
-        id=pk, vector=vector_unpack(vector), bands=bands_unpack(bands), first=first, last=last, size=size, title=title
+        id=pk,
+        vector=vector_unpack(vector),
+        bands=bands_unpack(bands),
+        first=first,
+        last=last,
+        size=size,
+        title=title,
+        outlets=set(bands_unpack(outlets)),
     )
     event.renorm()
     return event
 
 
-_EVENT_FIELDS = ("id", "vector", "bands", "first_seen_at", "last_seen_at", "article_count", "title")
+_EVENT_FIELDS = ("id", "vector", "bands", "first_seen_at", "last_seen_at", "article_count", "title", "outlets")
 
 
 def _index_sync(state: ClusterState, floor: datetime, ceiling: datetime | None = None) -> WindowIndex:
@@ -596,10 +603,8 @@ def _write(state, index, articles, links, touched, absorbed, fresh, result: Clus
         else:
             result.similar += 1
     _members_insert(members)
-    # New events were inserted with their counts; stored ones, and survivors of merges, are counted again.
     if stored:
         _events_state_update(stored, version)
-    events_recount(sorted(set(absorbed.values()) - {event.id for event in stored}))
     result.events = sorted({pk for _, pk, _, _ in members})
     state.version = version
     ClusterState.objects.filter(pk=state.pk).update(version=state.version)
@@ -627,9 +632,9 @@ def _events_insert(new: list[EventState], version: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {Event._meta.db_table} (id, title, first_seen_at, last_seen_at, article_count, "
-                "outlet_count, vector, bands, version, created_at, updated_at) SELECT *, %s, %s, %s FROM unnest("
-                "%s::bigint[], %s::text[], %s::timestamptz[], %s::timestamptz[], %s::int[], %s::int[], %s::bytea[], "
-                "%s::bytea[])",
+                "outlet_count, vector, bands, outlets, version, created_at, updated_at) SELECT *, %s, %s, %s FROM "
+                "unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::timestamptz[], %s::int[], %s::int[], "
+                "%s::bytea[], %s::bytea[], %s::bytea[])",
                 [
                     version,
                     now,
@@ -642,6 +647,7 @@ def _events_insert(new: list[EventState], version: int) -> None:
                     [len(event.outlets) for event in new],
                     [vector_pack(event.vector) for event in new],
                     [bands_pack(event.bands) for event in new],
+                    [bands_pack(sorted(event.outlets)) for event in new],
                 ],
             )
         return
@@ -656,8 +662,9 @@ def _events_insert(new: list[EventState], version: int) -> None:
                 outlet_count=len(event.outlets),
                 vector=vector_pack(event.vector),
                 bands=bands_pack(event.bands),
+                outlets=bands_pack(sorted(event.outlets)),
                 version=version,
-            )  # fmt: skip
+            )
             for event in new
         ],
         batch_size=500,
@@ -665,31 +672,37 @@ def _events_insert(new: list[EventState], version: int) -> None:
 
 
 def _events_state_update(events: list[EventState], version: int) -> None:
-    """Stored events this run changed: their centroid, bands and version, and their counts from the memberships."""
-    if connection.vendor == "postgresql":  # one statement for both
-        link_table, article_table = EventArticle._meta.db_table, SourceArticle._meta.db_table
+    """Stored events this run changed: centroid, bands, outlets, counts, first and latest article, from memory.
+
+    The window's copy of an event is exact (read whole, changed only under the state lock, read again when
+    another process changed it), so counts are written, not recounted: no join over a big event's articles.
+    """
+    columns = {
+        "vector": [vector_pack(event.vector) for event in events],
+        "bands": [bands_pack(event.bands) for event in events],
+        "outlets": [bands_pack(sorted(event.outlets)) for event in events],
+        "article_count": [event.size for event in events],
+        "outlet_count": [len(event.outlets) for event in events],
+        "first_seen_at": [event.first for event in events],
+        "last_seen_at": [event.last for event in events],
+    }
+    if connection.vendor == "postgresql":
+        kinds = {"vector": "bytea", "bands": "bytea", "outlets": "bytea", "article_count": "int", "outlet_count": "int"}
+        names = list(columns)
+        arrays = ", ".join(f"%s::{kinds.get(name, 'timestamptz')}[]" for name in names)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {Event._meta.db_table} AS e SET vector = u.vector, bands = u.bands, version = %s, "
-                "updated_at = %s, article_count = s.n, outlet_count = s.o, first_seen_at = s.f, last_seen_at = s.l "
-                "FROM unnest(%s::bigint[], %s::bytea[], %s::bytea[]) AS u(id, vector, bands) "
-                "JOIN (SELECT ea.event_id AS eid, COUNT(*) AS n, COUNT(DISTINCT a.outlet_id) AS o, "
-                "MIN(COALESCE(a.published_at, a.created_at)) AS f, MAX(COALESCE(a.published_at, a.created_at)) AS l "
-                f"FROM {link_table} ea JOIN {article_table} a ON a.id = ea.article_id WHERE ea.event_id = ANY(%s) "
-                "GROUP BY ea.event_id) AS s ON s.eid = u.id WHERE e.id = u.id",
-                [
-                    version,
-                    timezone.now(),
-                    [event.id for event in events],
-                    [vector_pack(event.vector) for event in events],
-                    [bands_pack(event.bands) for event in events],
-                    [event.id for event in events],
-                ],
+                f"UPDATE {Event._meta.db_table} AS e SET {', '.join(f'{name} = u.{name}' for name in names)}, "
+                f"version = %s, updated_at = %s FROM unnest(%s::bigint[], {arrays}) AS u(id, {', '.join(names)}) "
+                "WHERE e.id = u.id",
+                [version, timezone.now(), [event.id for event in events], *columns.values()],
             )
         return
-    rows = [Event(pk=e.id, vector=vector_pack(e.vector), bands=bands_pack(e.bands), version=version) for e in events]
-    Event.objects.bulk_update(rows, ["vector", "bands", "version"], batch_size=500)
-    events_recount([event.id for event in events])
+    rows = [
+        Event(pk=event.id, version=version, **{name: values[i] for name, values in columns.items()})
+        for i, event in enumerate(events)
+    ]
+    Event.objects.bulk_update(rows, [*columns, "version"], batch_size=500)
 
 
 def _members_insert(members: list[tuple[int, int, str, float]]) -> None:
@@ -763,8 +776,12 @@ def _events_rebuild(state: ClusterState, event_ids: list[int], version: int) -> 
             event.bands.extend(band for band in article.bands if band not in event.bands)
         if len(event.vector) > VECTOR_TERMS:
             event.vector = dict(sorted(event.vector.items(), key=lambda item: item[1], reverse=True)[:VECTOR_TERMS])
+        outlets = sorted({articles[pk].outlet_id for pk in members.get(event_id, []) if pk in articles})
         Event.objects.filter(pk=event_id).update(
-            vector=vector_pack(event.vector), bands=bands_pack(event.bands[-MAX_BANDS:]), version=version
+            vector=vector_pack(event.vector),
+            bands=bands_pack(event.bands[-MAX_BANDS:]),
+            outlets=bands_pack(outlets),
+            version=version,
         )
     events_recount(event_ids, emptied=True)
 

@@ -38,6 +38,9 @@ class Event(models.Model):
     bands = models.BinaryField(
         "shingle bands", default=b"", editable=False, help_text="Near-duplicate keys of its members' texts, packed."
     )
+    outlets = models.BinaryField(
+        "outlet ids", default=b"", editable=False, help_text="Its members' outlets, packed: the outlet count without a join."
+    )
     version = models.BigIntegerField(
         "clustering version", default=0, editable=False, help_text="The clustering run that last changed it."
     )
