@@ -145,6 +145,7 @@ class WindowIndex:
         self.epoch = ""
         self.version = -1
         self.floor: datetime | None = None
+        self.ceiling: datetime | None = None  # an archive window's end; today's has none
         self.events: dict[int, EventState] = {}
         self.terms: dict[int, set[int]] = {}
         self.bands: dict[int, set[int]] = {}
@@ -247,8 +248,8 @@ class WindowIndex:
 _indexes: dict[str, WindowIndex] = {}
 
 
-def _index_for_database() -> WindowIndex:
-    key = f"{connection.alias}:{connection.settings_dict.get('NAME')}"
+def _index_for_database(slot: str = "today") -> WindowIndex:
+    key = f"{connection.alias}:{connection.settings_dict.get('NAME')}:{slot}"
     index = _indexes.get(key)
     if index is None:
         index = _indexes[key] = WindowIndex()
@@ -282,33 +283,36 @@ _EVENT_FIELDS = ("id", "vector", "bands", "first_seen_at", "last_seen_at", "arti
 def _index_sync(state: ClusterState, floor: datetime, ceiling: datetime | None = None) -> WindowIndex:
     """Bring this process's window up to the database's state, covering events last seen from ``floor`` on.
 
-    A batch far older than the window kept here (a backfill, a feed's archive) gets a window of its own,
-    read for it and dropped after, so the one kept for today's news neither grows nor moves back.
+    A batch far older than the window kept for today's news (a backfill, a feed's archive) is clustered in a
+    second window, of its own period, kept for the next such batch; today's neither grows nor moves back.
     """
     index = _index_for_database()
     epoch = _state_epoch(state)
     if index.epoch != epoch or state.version < index.version:
         index.reset(epoch)
     if index.floor is not None and ceiling is not None and ceiling < index.floor - window():
-        scratch = WindowIndex()
-        scratch.epoch, scratch.version, scratch.floor = epoch, state.version, floor
-        rows = Event.objects.filter(merged_into__isnull=True, last_seen_at__gte=floor, first_seen_at__lte=ceiling)
-        for row in rows.order_by().values_list(*_EVENT_FIELDS):
-            scratch.add(_event_state(row))
-        return scratch
+        archive = _index_for_database("archive")
+        if archive.epoch != epoch or state.version < archive.version:
+            archive.reset(epoch)
+        if archive.floor is None or floor < archive.floor or ceiling > archive.ceiling:
+            archive.reset(epoch)
+            archive.floor, archive.ceiling = floor, ceiling + window()  # room for the next batch of the archive
+            rows = Event.objects.filter(
+                merged_into__isnull=True, last_seen_at__gte=archive.floor, first_seen_at__lte=archive.ceiling
+            )
+            for row in rows.order_by().values_list(*_EVENT_FIELDS):
+                archive.add(_event_state(row))
+            archive.version = state.version
+        else:
+            _index_catch_up(archive, state)
+        return archive
     if index.floor is None:
         index.floor = floor
         index.version = state.version
         for row in Event.objects.filter(merged_into__isnull=True, last_seen_at__gte=floor).order_by().values_list(*_EVENT_FIELDS):
             index.add(_event_state(row))
         return index
-    if state.version != index.version:  # another process ran: its events, and only those
-        changed = Event.objects.filter(version__gt=index.version).order_by().values_list(*_EVENT_FIELDS, "merged_into")
-        for row in changed:
-            index.drop(row[0])
-            if row[-1] is None and row[4] >= index.floor:
-                index.add(_event_state(row[:-1]))
-        index.version = state.version
+    _index_catch_up(index, state)
     if floor < index.floor:  # an older batch: reach further back
         for row in (
             Event.objects.filter(merged_into__isnull=True, last_seen_at__gte=floor, last_seen_at__lt=index.floor)
@@ -321,7 +325,21 @@ def _index_sync(state: ClusterState, floor: datetime, ceiling: datetime | None =
     return index
 
 
+def _index_catch_up(index: WindowIndex, state: ClusterState) -> None:
+    """Read again the events another process (or the other window) changed since this window last saw the state."""
+    if state.version == index.version:
+        return
+    changed = Event.objects.filter(version__gt=index.version).order_by().values_list(*_EVENT_FIELDS, "merged_into")
+    for row in changed:
+        index.drop(row[0])
+        if row[-1] is None and row[4] >= index.floor and (index.ceiling is None or row[3] <= index.ceiling):
+            index.add(_event_state(row[:-1]))
+    index.version = state.version
+
+
 def _index_evict(index: WindowIndex, newest: datetime) -> None:
+    if index.ceiling is not None:  # an archive window keeps its period
+        return
     horizon = min(newest, timezone.now()) - window() - SLACK  # a feed's dates in the future move nothing
     if index.floor is not None and index.floor < horizon:
         for event_id in [pk for pk, event in index.events.items() if event.last < horizon]:
