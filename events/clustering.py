@@ -59,7 +59,7 @@ QUERY_TERMS = 8  # an article looks up candidate events by its strongest terms, 
 MAX_KEYS = 48  # terms an event is found by, at most
 MAX_POSTINGS = 200  # a term in more events of the window than this finds no candidates (it names none)
 CANDIDATES = 6  # events scored in full per article, those sharing most strong terms
-POSTINGS_BUDGET = 150  # postings counted per article to find them
+POSTINGS_BUDGET = 80  # postings counted per article to find them
 MAX_BANDS = 128  # near-duplicate keys kept per event (its newest 16 articles')
 SUMMARY_CHARS = 1500  # features read from the summary's start
 GAP_GRACE = timedelta(hours=3)  # no gap penalty within this time of the event's latest article
@@ -167,9 +167,7 @@ class WindowIndex:
 
     def add(self, event: EventState, keys=None) -> None:
         self.events[event.id] = event
-        ef = self.ef
-        for term in event.vector:
-            ef[term] = ef.get(term, 0) + 1
+        count_elements(self.ef, event.vector)
         event.keys = set(keys if keys is not None else strongest(event.vector, MAX_KEYS // 2))
         for term in event.keys:
             self._post(self.terms, term, event.id)
@@ -514,8 +512,9 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
             budget -= len(postings)
             if budget <= 0:
                 break
-        if len(shared) > CANDIDATES:
-            candidates = {pk for pk, n in shared.most_common(CANDIDATES) if n > 1}
+        if len(shared) > CANDIDATES:  # those sharing two strong terms or more, the most first
+            several = [(n, pk) for pk, n in shared.items() if n > 1]
+            candidates = {pk for _, pk in (heapq.nlargest(CANDIDATES, several) if len(several) > CANDIDATES else several)}
         else:
             candidates = set(shared)
         candidates |= dup_ids

@@ -304,15 +304,10 @@ def word_hashes(title: str, summary: str) -> list[int]:
 
 
 def cosine(a: dict[int, float], b: dict[int, float], b_norm: float = 1.0) -> float:
-    """Dot product of unit vector ``a`` with ``b`` over ``b``'s norm."""
-    if len(a) > len(b):
-        small, large = b, a
-    else:
-        small, large = a, b
-    dot = 0.0
-    get = large.get
-    for term, weight in small.items():
-        other = get(term)
-        if other is not None:
-            dot += weight * other
-    return dot / b_norm if b_norm else 0.0
+    """Dot product of unit vector ``a`` with ``b`` over ``b``'s norm (the shared terms found by a set intersection)."""
+    if not b_norm:
+        return 0.0
+    shared = a.keys() & b.keys()
+    if not shared:
+        return 0.0
+    return sum([a[term] * b[term] for term in shared]) / b_norm
