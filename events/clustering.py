@@ -430,9 +430,12 @@ def _vectors(index: WindowIndex, articles: list[Article]) -> None:
     single story a lot; it needs no table, and it follows the news.
     """
     ef = index.ef
-    top = math.log(len(index.events) + 1)
+    top = math.log(len(index.events) + 1) + 1.0
     log = math.log
-    idfs = {term: top - log(ef.get(term, 0) + 1) + 1.0 for article in articles for term in article.counts}
+    terms: set[int] = set()
+    for article in articles:
+        terms.update(article.counts)
+    idfs = {term: top - log(ef.get(term, 0) + 1) for term in terms}
     for article in articles:
         article.vector = text.tfidf(article.counts, idfs, article.boost)
 
