@@ -78,18 +78,27 @@ def window() -> timedelta:
 
 
 def vector_pack(vector: dict[int, float]) -> bytes:
-    return struct.pack("<I", len(vector)) + array("i", vector.keys()).tobytes() + array("f", vector.values()).tobytes()
+    """Terms and weights, strongest first (a loaded event's strongest terms are the first ones)."""
+    items = sorted(vector.items(), key=_weight, reverse=True)
+    return (
+        struct.pack("<I", len(items))
+        + array("i", [term for term, _ in items]).tobytes()
+        + array("f", [weight for _, weight in items]).tobytes()
+    )
+
+
+def _vector_arrays(data) -> tuple[array, array]:
+    data = bytes(data or b"")
+    terms, weights = array("i"), array("f")
+    if len(data) >= 4:
+        (n,) = struct.unpack_from("<I", data)
+        terms.frombytes(data[4 : 4 + 4 * n])
+        weights.frombytes(data[4 + 4 * n : 4 + 8 * n])
+    return terms, weights
 
 
 def vector_unpack(data) -> dict[int, float]:
-    data = bytes(data or b"")
-    if len(data) < 4:
-        return {}
-    (n,) = struct.unpack_from("<I", data)
-    terms = array("i")
-    terms.frombytes(data[4 : 4 + 4 * n])
-    weights = array("f")
-    weights.frombytes(data[4 + 4 * n : 4 + 8 * n])
+    terms, weights = _vector_arrays(data)
     return dict(zip(terms, weights, strict=True))
 
 
@@ -106,21 +115,52 @@ def bands_unpack(data) -> list[int]:
 # --- in-memory state ----------------------------------------------------------
 
 
-@dataclass(slots=True)
 class EventState:
-    id: int  # negative until inserted
-    vector: dict[int, float]
-    bands: list[int]
-    first: datetime
-    last: datetime
-    size: int
-    title: str = ""
-    norm: float = 0.0
-    outlets: set[int] = field(default_factory=set)  # of all its members
-    keys: set[int] = field(default_factory=set)  # its terms in the postings
+    """An event as the window holds it. A loaded event keeps its centroid packed until it is scored or extended."""
+
+    __slots__ = ("id", "_vector", "packed", "bands", "first", "last", "size", "title", "norm", "outlets", "keys")
+
+    def __init__(self, *, id, vector=None, bands, first, last, size, title="", norm=0.0, outlets=None, packed=None):
+        self.id = id
+        self._vector = vector
+        self.packed = packed  # (terms, weights) arrays while the dict is not needed
+        self.bands = bands
+        self.first = first
+        self.last = last
+        self.size = size
+        self.title = title
+        self.norm = norm
+        self.outlets = outlets if outlets is not None else set()
+        self.keys: set[int] = set()  # its terms in the postings
+
+    @property
+    def vector(self) -> dict[int, float]:
+        if self._vector is None:
+            terms, weights = self.packed
+            self._vector = dict(zip(terms, weights, strict=True))
+            self.packed = None
+        return self._vector
+
+    @vector.setter
+    def vector(self, value: dict[int, float]) -> None:
+        self._vector, self.packed = value, None
+
+    def terms(self):
+        """Its centroid's terms, without unpacking it."""
+        return self.packed[0] if self._vector is None else self._vector.keys()
+
+    def strongest(self, n: int) -> list[int]:
+        if self._vector is None:
+            return list(self.packed[0][:n])  # packed strongest first
+        return strongest(self._vector, n)
 
     def renorm(self) -> None:
-        self.norm = math.sqrt(sum(w * w for w in self.vector.values()))
+        if self._vector is None:
+            weights = self.packed[1]
+            self.norm = math.sqrt(math.sumprod(weights, weights))
+        else:
+            values = list(self._vector.values())
+            self.norm = math.sqrt(math.sumprod(values, values))
 
 
 _weight = itemgetter(1)
@@ -167,8 +207,8 @@ class WindowIndex:
 
     def add(self, event: EventState, keys=None) -> None:
         self.events[event.id] = event
-        count_elements(self.ef, event.vector)
-        event.keys = set(keys if keys is not None else strongest(event.vector, MAX_KEYS // 2))
+        count_elements(self.ef, event.terms())
+        event.keys = set(keys if keys is not None else event.strongest(MAX_KEYS // 2))
         for term in event.keys:
             self._post(self.terms, term, event.id)
         for band in event.bands:
@@ -178,7 +218,7 @@ class WindowIndex:
         event = self.events.pop(event_id, None)
         if event is None:
             return None
-        self._forget_terms(event.vector)
+        self._forget_terms(event.terms())
         for term in event.keys:
             self._unpost(self.terms, term, event_id)
         for band in event.bands:
@@ -263,7 +303,7 @@ def _event_state(row) -> EventState:
     pk, vector, bands, first, last, size, title, outlets = row
     event = EventState(
         id=pk,
-        vector=vector_unpack(vector),
+        packed=_vector_arrays(vector),
         bands=bands_unpack(bands),
         first=first,
         last=last,
