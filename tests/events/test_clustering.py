@@ -251,3 +251,18 @@ def test_an_old_batch_gets_a_window_of_its_own_and_leaves_todays_alone():
     copy = article(QUAKE, at=now - timedelta(minutes=30), suffix=" | AP")
     articles_cluster([copy.pk])
     assert event_of(copy).event_id == event_of(today).event_id
+
+
+def test_the_sweep_clusters_articles_whose_task_was_lost():
+    from django.utils import timezone
+
+    from events.tasks import articles_cluster_pending
+
+    lost = article(QUAKE, at=timezone.now() - timedelta(hours=2))
+    undated = SourceArticleFactory(title=VOTE[0], summary=VOTE[1], published_at=None)
+    old = article(VOTE, at=timezone.now() - timedelta(days=30))
+    result = articles_cluster_pending.delay().get()
+    assert result["articles"] == 2
+    assert EventArticle.objects.filter(article__in=[lost, undated]).count() == 2
+    assert not EventArticle.objects.filter(article=old).exists()  # outside the window: left alone
+    assert articles_cluster_pending.delay().get()["articles"] == 0
