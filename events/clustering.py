@@ -118,7 +118,7 @@ def bands_unpack(data) -> list[int]:
 class EventState:
     """An event as the window holds it. A loaded event keeps its centroid packed until it is scored or extended."""
 
-    __slots__ = ("id", "_vector", "packed", "bands", "first", "last", "size", "title", "norm", "outlets", "keys")
+    __slots__ = ("id", "_vector", "packed", "bands", "first", "last", "size", "title", "norm", "outlets", "keys", "used")
 
     def __init__(self, *, id, vector=None, bands, first, last, size, title="", norm=0.0, outlets=None, packed=None):
         self.id = id
@@ -131,7 +131,8 @@ class EventState:
         self.title = title
         self.norm = norm
         self.outlets = outlets if outlets is not None else set()
-        self.keys: set[int] = set()  # its terms in the postings
+        self.keys: list[int] = []  # its terms in the postings (a list: a set costs a kilobyte)
+        self.used = 0  # the run that last scored or changed it
 
     @property
     def vector(self) -> dict[int, float]:
@@ -144,6 +145,13 @@ class EventState:
     @vector.setter
     def vector(self, value: dict[int, float]) -> None:
         self._vector, self.packed = value, None
+
+    def pack(self) -> None:
+        """Back to two arrays (about 320 bytes instead of 7 KB of dict): an event nobody has looked at for a while."""
+        if self._vector is not None:
+            items = sorted(self._vector.items(), key=_weight, reverse=True)
+            self.packed = (array("i", [t for t, _ in items]), array("f", [w for _, w in items]))
+            self._vector = None
 
     def terms(self):
         """Its centroid's terms, without unpacking it."""
@@ -190,6 +198,7 @@ class WindowIndex:
         self.terms: dict[int, set[int]] = {}
         self.bands: dict[int, set[int]] = {}
         self.ef: dict[int, int] = {}  # term → events of the window whose centroid holds it: the IDF's counts
+        self.runs = 0
 
     def _post(self, postings: dict[int, set[int]], key: int, event_id: int) -> None:
         found = postings.get(key)
@@ -208,7 +217,7 @@ class WindowIndex:
     def add(self, event: EventState, keys=None) -> None:
         self.events[event.id] = event
         count_elements(self.ef, event.terms())
-        event.keys = set(keys if keys is not None else event.strongest(MAX_KEYS // 2))
+        event.keys = list(dict.fromkeys(keys if keys is not None else event.strongest(MAX_KEYS // 2)))
         for term in event.keys:
             self._post(self.terms, term, event.id)
         for band in event.bands:
@@ -255,8 +264,8 @@ class WindowIndex:
             event.vector = dict(heapq.nlargest(VECTOR_TERMS, current.items(), key=_weight))
             self._forget_terms(current.keys() - event.vector.keys())
         for term in keys:
-            if term not in event.keys and len(event.keys) < MAX_KEYS:
-                event.keys.add(term)
+            if len(event.keys) < MAX_KEYS and term not in event.keys:
+                event.keys.append(term)
                 self._post(self.terms, term, event.id)
         if bands:
             known = set(event.bands)
@@ -375,7 +384,15 @@ def _index_catch_up(index: WindowIndex, state: ClusterState) -> None:
     index.version = state.version
 
 
+IDLE_RUNS = 50  # an event no run has scored for this many runs is packed again
+
+
 def _index_evict(index: WindowIndex, newest: datetime) -> None:
+    if index.runs % 10 == 0:  # every tenth run: centroids nobody looked at lately go back to arrays
+        idle = index.runs - IDLE_RUNS
+        for event in index.events.values():
+            if event.used < idle and event.packed is None:
+                event.pack()
     if index.ceiling is not None:  # an archive window keeps its period
         return
     horizon = min(newest, timezone.now()) - window() - SLACK  # a feed's dates in the future move nothing
@@ -535,6 +552,8 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
 
     term_postings, band_postings = index.terms, index.bands
     cosine = text.cosine
+    index.runs += 1
+    run = index.runs
     for article in articles:
         at = article.at
         low, high = at - span, at + span
@@ -567,6 +586,7 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
             event = events.get(pk)
             if event is None or event.last < low or event.first > high:
                 continue
+            event.used = run
             raw = score = cosine(vector, event.vector, event.norm)
             gap = (at - event.last).total_seconds() - grace
             penalty = gap * gap_penalty if gap > 0 else 0.0
@@ -595,6 +615,7 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
                 title=article.title, outlets={article.outlet_id},
             )  # fmt: skip
             event.norm = 1.0  # a unit vector
+            event.used = run
             fresh.add(event.id)
             index.add(event, keys)
             similarity = 1.0
