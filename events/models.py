@@ -31,11 +31,28 @@ class Event(models.Model):
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("updated", auto_now=True)
 
+    # --- clustering state (events/clustering.py): what the next run, in any process, needs ---
+    vector = models.BinaryField(
+        "centroid", default=b"", editable=False, help_text="Top terms of the members' summed TF-IDF vectors, packed."
+    )
+    bands = models.BinaryField(
+        "shingle bands", default=b"", editable=False, help_text="Near-duplicate keys of its members' texts, packed."
+    )
+    outlets = models.BinaryField(
+        "outlet ids", default=b"", editable=False, help_text="Its members' outlets, packed: the outlet count without a join."
+    )
+    version = models.BigIntegerField(
+        "clustering version", default=0, editable=False, help_text="The clustering run that last changed it."
+    )
+
     class Meta:
         ordering = ["-last_seen_at", "-id"]
         verbose_name = "event"
         verbose_name_plural = "events"
-        indexes = [models.Index(fields=["-last_seen_at"], name="event_last_seen")]
+        indexes = [
+            models.Index(fields=["-last_seen_at"], name="event_last_seen"),
+            models.Index(fields=["version"], name="event_version"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -81,3 +98,19 @@ class EventArticle(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:sources_sourcearticle_change", args=[self.article_id])
+
+
+class ClusterState(models.Model):
+    """One row: the clustering's run counter and article count, locked by each run (runs never overlap)."""
+
+    version = models.BigIntegerField("version", default=0, help_text="Incremented by every clustering run.")
+    epoch = models.CharField(
+        "epoch", max_length=32, blank=True, help_text="Changed when events are deleted: every process reads its window again."
+    )
+
+    class Meta:
+        verbose_name = "clustering state"
+        verbose_name_plural = "clustering state"
+
+    def __str__(self) -> str:
+        return f"clustering v{self.version}"

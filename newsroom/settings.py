@@ -297,6 +297,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sources.tasks.feeds_enqueue_due",
         "schedule": timedelta(seconds=int(os.environ.get("FEED_POLL_SECONDS", "60"))),
     },
+    # Articles whose clustering task was lost (a broker outage after the store) join their events (events/tasks.py).
+    "cluster-pending-articles": {
+        "task": "events.tasks.articles_cluster_pending",
+        "schedule": timedelta(minutes=5),
+    },
 }
 # A distinct queue lets test runs share a Redis with other processes.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
@@ -325,6 +330,21 @@ FEED_USER_AGENT = f"Newsroom-FeedFetcher/1.0 (+{SITE_URL}; feed polling for edit
 FEED_BACKOFF_MAX = timedelta(hours=int(os.environ.get("FEED_BACKOFF_MAX_HOURS", "24")))
 FEED_CLAIM_LEASE = timedelta(minutes=10)  # a claimed feed is not enqueued again meanwhile
 FEED_LOCK_SECONDS = int(os.environ.get("FEED_LOCK_SECONDS", str(CELERY_TASK_TIME_LIMIT + 30)))  # outlives the hard limit
+# What runs on the ids of newly stored articles once their transaction commits (dotted paths; a Celery task is
+# queued with .delay, run in-process when tasks are eager): the layers above sources name their steps here.
+INGEST_AFTER_STORE = env_list("INGEST_AFTER_STORE", "events.tasks.articles_cluster")
+
+# --- Events (events/clustering.py, docs/events.md) ---------------------------
+# An article joins only events with an article published within this many hours of its own.
+EVENT_WINDOW_HOURS = float(os.environ.get("EVENT_WINDOW_HOURS", "72"))
+# Cosine similarity to an event's centroid needed to join it; a near-duplicate (a shared shingle band) needs less;
+# an article this similar to two events bridges them, and they merge when their centroids are this similar too.
+EVENT_JOIN_SIMILARITY = float(os.environ.get("EVENT_JOIN_SIMILARITY", "0.25"))
+EVENT_DUPLICATE_SIMILARITY = float(os.environ.get("EVENT_DUPLICATE_SIMILARITY", "0.2"))
+EVENT_MERGE_SIMILARITY = float(os.environ.get("EVENT_MERGE_SIMILARITY", "0.5"))
+# An event whose latest article is older than 3 hours asks this much more similarity per day of quiet
+# (a daily market report is not yesterday's event).
+EVENT_GAP_PENALTY = float(os.environ.get("EVENT_GAP_PENALTY", "0.4"))
 
 # --- Webhooks (webhooks/) -------------------------------------------------
 # Each public change is POSTed, signed, to the endpoints editors register; a failed attempt is retried after

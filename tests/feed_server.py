@@ -13,6 +13,7 @@ Paths:
   /slow/<seconds>/<file>         waits before answering
   /huge/<megabytes>              an endless-looking RSS body, no Content-Length
   /bench/<feed>/<items>          generated RSS of <items> entries (ETag, 304)
+  /news/<feed>/<items>/<day>     generated news-like RSS (wire copies, shared stories, own stories; news_items)
   /set/...                       bodies set by a test with ``server.set(path, body, ...)``
 Every request is logged in ``server.requests`` as (path, headers).
 """
@@ -49,6 +50,81 @@ def bench_feed(name: str, items: int) -> bytes:
             f"<pubDate>Tue, 10 Jun 2025 {i % 24:02d}:{i % 60:02d}:00 GMT</pubDate>"
             f"<description>&lt;p&gt;Ministers from Peru and Mexico met on day {i} to discuss the asylum row "
             f"and the diplomatic ties between the two countries.&lt;/p&gt;</description></item>"
+        )
+    parts.append("</channel></rss>")
+    return "".join(parts).encode("utf-8")
+
+
+_SYLLABLES = (
+    "ka lo mi ra tu sen dor vel mar qui zan pel ost rin bal tor fen gal hu ix "
+    "bre cas dun eth fro gim har jul kes lum nor pas ros sul tam ud vin wes yor zel"
+).split()
+NEWS_START = 1_780_272_000  # 2026-06-01 00:00 UTC: day 0 of /news/ feeds
+
+
+def _word(k: int) -> str:
+    """The k-th made-up word (2–4 syllables, scrambled so that neighbours share no prefix), the same every time."""
+    k = (k * 2_654_435_761) % 4_294_967_296
+    parts = [_SYLLABLES[k % 40], _SYLLABLES[(k // 40) % 40]]
+    k //= 1600
+    for _ in range(k % 3):
+        k //= 3
+        parts.append(_SYLLABLES[k % 40])
+        k //= 40
+    return "".join(parts)
+
+
+def news_items(name: str, items: int, day: int) -> list[dict]:
+    """``items`` plausible articles of feed ``name`` on ``day`` (0 = NEWS_START; negative: earlier), deterministic.
+
+    About 30% are wire copies (the same text in every feed that carries them),
+    35% other outlets' reports of a shared story (its names and key words, their
+    own wording), 35% stories of their own; the rest of each text is drawn from a
+    Zipf-like general vocabulary, so common words are common and names rare.
+    """
+    import random
+
+    out = []
+    wires, stories = max(1, items // 3), max(1, items // 2)
+    for i in range(items):
+        rng = random.Random(f"{name}/{day}/{i}")
+        kind = rng.random()
+        if kind < 0.30:
+            seed, story = f"wire/{day}/{rng.randrange(wires)}", None
+        elif kind < 0.65:
+            story = f"story/{day}/{rng.randrange(stories)}"
+            seed = f"{name}/{day}/{i}"
+        else:
+            story = seed = f"own/{name}/{day}/{i}"
+        text = random.Random(seed)
+        keys = random.Random(story or seed)
+        names = [_word(60_000 + keys.randrange(200_000)).title() for _ in range(2)]
+        key_words = [_word(3_000 + keys.randrange(50_000)) for _ in range(6)]
+
+        title_words = [*names[:1], *key_words[:2], *(_word(int(3000 ** text.random()) - 1) for _ in range(4))]
+        text.shuffle(title_words)
+        summary_words = [*names, *key_words, *(_word(int(3000 ** text.random()) - 1) for _ in range(22))]
+        text.shuffle(summary_words)
+        title = " ".join(title_words).capitalize()
+        summary = (" ".join(summary_words).capitalize() + f" {text.randrange(2, 500)} said.").replace(" ka ", ", ka ")
+        published = NEWS_START + day * 86400 + (i * 86400) // items + rng.randrange(60)
+        out.append({"guid": f"{name}-{day}-{i}", "title": title, "summary": summary, "published": published})
+    return out
+
+
+def news_feed(name: str, items: int, day: int) -> bytes:
+    """``news_items`` as an RSS 2.0 feed."""
+    from email.utils import formatdate
+
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>News {name}</title><link>https://news.example.com/{name}/</link><language>en</language>"
+    ]
+    for item in news_items(name, items, day):
+        parts.append(
+            f"<item><title>{item['title']}</title><link>https://news.example.com/{name}/{item['guid']}</link>"
+            f'<guid isPermaLink="false">{item["guid"]}</guid><pubDate>{formatdate(item["published"], usegmt=True)}</pubDate>'
+            f"<description>{item['summary']}</description></item>"
         )
     parts.append("</channel></rss>")
     return "".join(parts).encode("utf-8")
@@ -132,6 +208,12 @@ class FeedHandler(BaseHTTPRequestHandler):
             body = self.server.bench_cache.get(key)
             if body is None:
                 body = self.server.bench_cache[key] = bench_feed(*key)
+            return self._send_feed(body, "application/rss+xml; charset=utf-8")
+        if head == "news" and len(parts) == 4:
+            key = (f"news/{parts[1]}/{parts[3]}", int(parts[2]))
+            body = self.server.bench_cache.get(key)
+            if body is None:
+                body = self.server.bench_cache[key] = news_feed(parts[1], int(parts[2]), int(parts[3]))
             return self._send_feed(body, "application/rss+xml; charset=utf-8")
         return self._send(404, b"not found")
 

@@ -4,6 +4,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from ..models import Feed
 from .fetch import FetchError, feed_http_get
@@ -61,10 +63,37 @@ def feed_ingest(*, feed_id: int) -> IngestResult:
         return IngestResult(feed_id=feed_id, status="locked")
     try:
         feed = Feed.objects.select_related("outlet").get(pk=feed_id)
-        return _ingest(feed)
+        result = _ingest(feed)
+        after_store(result.new_ids)
+        return result
     finally:
         if cache.get(key) == token:
             cache.delete(key)
+
+
+def after_store(article_ids: list[int]) -> None:
+    """Hand the ids of newly stored articles to each step ``settings.INGEST_AFTER_STORE`` names, after commit.
+
+    The steps live in the apps above this one (event clustering), which
+    sources never imports. A Celery task is queued (run here when tasks are
+    eager); a failing step is logged and never fails the ingestion: the
+    articles are stored, and the step's own sweep picks them up later.
+    """
+    if not article_ids:
+        return
+    for path in settings.INGEST_AFTER_STORE:
+        transaction.on_commit(partial(_after_store_step, path, list(article_ids)))
+
+
+def _after_store_step(path: str, article_ids: list[int]) -> None:
+    try:
+        step = import_string(path)
+        if hasattr(step, "delay"):
+            step.delay(article_ids)
+        else:
+            step(article_ids)
+    except Exception:
+        logger.exception("after-store step %s failed for %d articles", path, len(article_ids))
 
 
 def _ingest(feed: Feed) -> IngestResult:

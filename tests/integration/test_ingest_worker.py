@@ -55,6 +55,15 @@ def test_beat_enqueues_due_feeds_and_the_worker_ingests_them(celery_worker, feed
     assert set(ArticleTopic.objects.filter(topic=peru).values_list("article__guid", flat=True)) == {"times-1001", "times-1003"}
     assert not any("atom.atom" in path for path, _ in feed_server.requests[already:])  # inactive: never polled
 
+    # The worker also ran the clustering task the ingest queued after its store: every new article is in an event.
+    from events.models import EventArticle
+
+    wait_for(
+        lambda: EventArticle.objects.filter(article__outlet=outlet).count() == 3,
+        what="the worker to cluster the new articles",
+        log=celery_worker.log,
+    )
+
 
 def test_a_task_delivered_twice_stores_each_article_once(celery_worker, feed_server):
     feed = FeedFactory(url=feed_server.url("/slow/1/rss20.xml"), next_fetch_at="2999-01-01T00:00Z")  # beat leaves it
