@@ -867,6 +867,22 @@ def _events_rebuild(state: ClusterState, event_ids: list[int], version: int) -> 
     events_recount(event_ids, emptied=True)
 
 
+def cluster_runs_hold() -> ClusterState:
+    """Hold clustering back for the rest of the caller's transaction (the state row locked): an editor's
+    correction takes this first, then the events it changes, in the order clustering runs take them."""
+    return _state_lock()
+
+
+def events_rebuild(*, state: ClusterState, event_ids: list[int]) -> None:
+    """After an editor's correction (``events/services.py``), in the transaction that holds ``state``:
+    these events' centroids, bands and counts rebuilt from their members, so the next articles follow
+    the editor's judgement, and a new version so every process's window takes the change."""
+    version = state.version + 1
+    _events_rebuild(state, sorted(set(event_ids)), version)
+    state.version = version
+    ClusterState.objects.filter(pk=state.pk).update(version=version)
+
+
 def article_move(*, article_id: int, event_id: int | None = None, user=None) -> EventArticle:
     """An editor puts an article in ``event_id`` (or in a new event of its own): kept by every later run.
 

@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Min
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from .clustering import cluster_runs_hold, events_rebuild
 from .models import Event, EventArticle
 
 EDIT_PERM = "events.change_event"
@@ -71,6 +72,7 @@ def event_articles_move(
         raise EventEditStale("Tick at least one article to move; nothing changed.")
     if to_event is not None and to_event.pk == from_event_id:
         raise EventEditStale("Those articles are already in this event; choose another event or “a new event”.")
+    state = cluster_runs_hold()  # before the events: the order clustering takes them in
     # Events first, then their articles: the order event_merge takes them in, so the two never deadlock.
     locked = _lock_events(from_event_id, *([to_event.pk] if to_event is not None else []))
     source = locked.get(from_event_id)
@@ -99,6 +101,7 @@ def event_articles_move(
     EventArticle.objects.filter(pk__in=[link.pk for link in links]).update(
         event=target, method=EventArticle.Method.EDITOR, moved_by=actor, joined_at=timezone.now()
     )
+    events_rebuild(state=state, event_ids=[source.pk, target.pk])  # centroids: the next articles follow
     event_recount(event=source)
     return event_recount(event=target)
 
@@ -110,6 +113,7 @@ def event_merge(*, event: Event, into: Event, actor) -> Event:
     _check_allowed(actor)
     if event.pk == into.pk:
         raise EventEditStale("An event cannot be merged into itself; choose another event.")
+    state = cluster_runs_hold()  # before the events: the order clustering takes them in
     locked = _lock_events(event.pk, into.pk)
     if len(locked) < 2:
         raise EventEditStale("One of the two events no longer exists; nothing changed.")
@@ -121,5 +125,6 @@ def event_merge(*, event: Event, into: Event, actor) -> Event:
     Event.objects.filter(merged_into=event).update(merged_into=into)
     event.merged_into = into
     event.save(update_fields=["merged_into", "updated_at"])
+    events_rebuild(state=state, event_ids=[event.pk, into.pk])
     event_recount(event=event)
     return event_recount(event=into)

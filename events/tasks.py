@@ -7,14 +7,18 @@ from django.utils import timezone
 from sources.models import SourceArticle
 
 from . import clustering
+from .context import event_topics_match
 
 PENDING_LIMIT = 5000
 
 
 @shared_task(name="events.tasks.articles_cluster")
 def articles_cluster(article_ids: list[int]) -> dict:
-    """Cluster newly stored articles (settings.INGEST_AFTER_STORE). Delivered twice, the second run changes nothing."""
-    return clustering.articles_cluster(article_ids).as_dict()
+    """Cluster newly stored articles (settings.INGEST_AFTER_STORE), then match their events' articles to topics
+    again with the event as context (``context.py``). Delivered twice, the second run changes nothing."""
+    result = clustering.articles_cluster(article_ids).as_dict()
+    result["context_links"] = event_topics_match(article_ids=article_ids)
+    return result
 
 
 @shared_task(name="events.tasks.articles_cluster_pending")
