@@ -195,24 +195,36 @@ class WindowIndex:
         self.floor: datetime | None = None
         self.ceiling: datetime | None = None  # an archive window's end; today's has none
         self.events: dict[int, EventState] = {}
-        self.terms: dict[int, set[int]] = {}
-        self.bands: dict[int, set[int]] = {}
+        self.terms: dict[int, int | set[int]] = {}
+        self.bands: dict[int, int | set[int]] = {}
         self.ef: dict[int, int] = {}  # term → events of the window whose centroid holds it: the IDF's counts
         self.runs = 0
 
-    def _post(self, postings: dict[int, set[int]], key: int, event_id: int) -> None:
+    # A posting of one event is that event's id, of several a set: most terms and bands name one event, and a
+    # set costs 216 bytes where an int reference costs none.
+    def _post(self, postings: dict, key: int, event_id: int) -> None:
         found = postings.get(key)
         if found is None:
-            postings[key] = {event_id}
+            postings[key] = event_id
+        elif type(found) is int:
+            if found != event_id:
+                postings[key] = {found, event_id}
         else:
             found.add(event_id)
 
-    def _unpost(self, postings: dict[int, set[int]], key: int, event_id: int) -> None:
+    def _unpost(self, postings: dict, key: int, event_id: int) -> None:
         found = postings.get(key)
-        if found is not None:
-            found.discard(event_id)
-            if not found:
+        if found is None:
+            return
+        if type(found) is int:
+            if found == event_id:
                 del postings[key]
+            return
+        found.discard(event_id)
+        if len(found) == 1:
+            postings[key] = next(iter(found))
+        elif not found:
+            del postings[key]
 
     def add(self, event: EventState, keys=None) -> None:
         self.events[event.id] = event
@@ -562,11 +574,21 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
         dup_ids: set[int] = set()
         for band in article.bands:
             postings = band_postings.get(band)
-            if postings:
-                dup_ids |= postings
+            if postings is not None:
+                if type(postings) is int:
+                    dup_ids.add(postings)
+                else:
+                    dup_ids |= postings
         keys = strongest(vector, QUERY_TERMS)
         # The rarest of its strongest terms first, until POSTINGS_BUDGET events are counted: rare terms name events.
-        lists = sorted((p for p in map(term_postings.get, keys) if p and len(p) <= MAX_POSTINGS), key=len)
+        lists = sorted(
+            (
+                (p,) if type(p) is int else p
+                for p in map(term_postings.get, keys)
+                if p is not None and (type(p) is int or len(p) <= MAX_POSTINGS)
+            ),
+            key=len,
+        )
         shared: Counter = Counter()
         budget = POSTINGS_BUDGET
         for postings in lists:
