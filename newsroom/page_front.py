@@ -37,7 +37,7 @@ from django.core.cache import caches
 from .cache import CACHE_ALIAS, ROUTE_KEY, TOKEN_PREFIX
 from .encoding import IDENTITY, coding_negotiate
 
-MAX_ROUTES = 20_000
+MAX_ROUTES = 5_000  # each keeps the headers of up to three codings: about 3 KB, so 15 MB at most per process
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")  # as newsroom.logging's middleware accepts
 # Requests the wrapper leaves to Django: their answer depends on more than the address.
 _TO_DJANGO = ("HTTP_ORIGIN", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
