@@ -131,8 +131,15 @@ def test_anonymous_bodies_are_cached_under_their_etag(client, urls):
 
     for url in urls:
         first = client.get(url)
-        with CaptureQueriesContext(connection) as ctx:
-            again = client.get(url)
+        for _ in range(3):
+            with CaptureQueriesContext(connection) as ctx:
+                again = client.get(url)
+            if again["ETag"] == first["ETag"]:
+                break
+            # Only the sync feed's ETag names the log's horizon: another session's transaction that ends between
+            # two requests moves it, and the page is computed afresh under its new ETag (then cached under it).
+            assert url.startswith("/api/v1/sync/"), url
+            first = again
         assert len(ctx.captured_queries) == 1, url  # the fingerprint only
         assert again.content == first.content and again["ETag"] == first["ETag"], url
     before = client.get("/api/v1/stories/").json()["results"]
