@@ -6,6 +6,7 @@ NEWSROOM_REQUIRE_SERVICES=1 (as .ci/run sets), so CI can never pass by skipping.
 """
 
 import os
+import time
 
 import pytest
 from django.conf import settings
@@ -39,6 +40,37 @@ def _forget_api_references():
     references.reset()
     yield
     references.reset()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_requests_finish(request):
+    """A browser closed at the end of a test can leave a request (an autosave, a lock
+    released on page hide) running in the live server. The database flush that ends
+    the test would then deadlock against it, so wait for those sessions to finish, and
+    end any still open after a few seconds."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    others = """
+        SELECT pid FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
+    """
+    deadline = time.monotonic() + 5
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(others)
+            busy = [pid for (pid,) in cursor.fetchall()]
+            if not busy or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        for pid in busy:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
 @pytest.fixture
