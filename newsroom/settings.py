@@ -293,6 +293,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.dispatch",
         "schedule": timedelta(seconds=float(os.environ.get("WEBHOOK_SWEEP_SECONDS", "30"))),
     },
+    # The delivery log's finished entries past WEBHOOK_LOG_DAYS are deleted (webhooks/services.py).
+    "prune-webhook-log": {
+        "task": "webhooks.tasks.prune",
+        "schedule": timedelta(hours=1),
+    },
     "enqueue-due-feeds": {
         "task": "sources.tasks.feeds_enqueue_due",
         "schedule": timedelta(seconds=int(os.environ.get("FEED_POLL_SECONDS", "60"))),
@@ -368,6 +373,8 @@ WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
 WEBHOOK_USER_AGENT = f"Newsroom-Webhooks/1.0 (+{SITE_URL})"
 # A claimed attempt is not started again meanwhile (a worker that died mid-attempt frees it after this).
 WEBHOOK_CLAIM_LEASE = timedelta(seconds=CELERY_TASK_TIME_LIMIT + 30)
+# The delivery log keeps finished deliveries (delivered, or given up) this many days; pending ones stay until done.
+WEBHOOK_LOG_DAYS = int(os.environ.get("WEBHOOK_LOG_DAYS", "30"))
 
 # --- Auth, i18n, static ---------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

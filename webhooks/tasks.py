@@ -4,6 +4,7 @@ from celery import shared_task
 
 from .delivery import delivery_attempt
 from .dispatch import deliveries_create, deliveries_due
+from .log import deliveries_prune
 
 
 @shared_task(name="webhooks.tasks.dispatch", acks_late=True, ignore_result=True)
@@ -26,3 +27,9 @@ def deliver(self, delivery_id: int) -> bool:
     if outcome.retry_in is not None and not self.request.is_eager:
         raise self.retry(countdown=outcome.retry_in + 0.05)
     return outcome.delivered
+
+
+@shared_task(name="webhooks.tasks.prune", ignore_result=True)
+def prune() -> int:
+    """Delete the delivery log's finished entries past their retention (WEBHOOK_LOG_DAYS)."""
+    return deliveries_prune()
