@@ -254,7 +254,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@lo
 ADMIN_DESK_PANELS = ["stories.admin.desk.desk_panels", "events.admin.desk_panels", "webhooks.admin.desk_panels"]
 # How import_content checks the files a row names (newsroom/portability.py), by model label.
 CONTENT_FILE_CHECKS = {"images.image": "images.ingest.stored_file_check", "images.rendition": "images.ingest.stored_file_check"}
-PUBLIC_CHANGE_RECONCILE_STEPS = ["stories.after_change.page_cache_purge"]
+# Run again each minute (beat) on the recent changes: a purge lost at commit (the cache or the broker down, the
+# process gone between commit and its steps) is made good within about a minute.
+PUBLIC_CHANGE_RECONCILE_STEPS = ["stories.after_change.page_cache_purge", "stories.after_change.edge_purge"]
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None

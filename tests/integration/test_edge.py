@@ -16,6 +16,7 @@ import brotli
 import pytest
 
 from deploy.edge import Varnish, get, varnishd_path
+from newsroom.changes.reconcile import changes_reconcile
 from newsroom.edge import keys_purge
 from stories.models import Story
 from stories.workflow import story_publish, story_unpublish
@@ -252,6 +253,24 @@ def test_a_purge_that_fails_at_commit_is_made_by_the_worker_with_backoff(edge, s
             worker.stop()
             purge_route.down()
     assert "edge purge of" in worker.log.read_text()  # the failed attempts are logged
+
+
+def test_a_purge_lost_with_its_process_is_made_by_the_next_reconcile(edge, settings, editor):
+    story = build_story(headline="Before the lost purge")
+    path, api = story.get_absolute_url(), f"/api/v1/stories/{story.live_slug}/"
+    _warm(edge, path, api)
+    # The process stops between the commit and its edge step: the change is in the log, no purge was sent.
+    settings.PUBLIC_CHANGE_STEPS = [step for step in settings.PUBLIC_CHANGE_STEPS if not step.endswith(".edge_purge")]
+    Story.objects.filter(pk=story.pk).update(headline="After the lost purge")
+    story_publish(story=story, actor=editor)
+    assert _cache(edge, path) == "hit" and _cache(edge, api) == "hit"  # the edge still holds the old answers
+
+    assert changes_reconcile() >= 1  # beat's run, a minute later
+
+    for each in (path, api):
+        status, head, body = _get(edge, each)
+        assert status == 200 and head["x-cache"] == "miss", each
+        assert b"After the lost purge" in _decoded(head, body), each
 
 
 def _purge(edge, keys: str | None, *, source: str = "127.0.0.1") -> int:
