@@ -29,6 +29,8 @@ _SLUG = "\x00slug\x00"
 def _live_row_sql(fields: tuple[str, ...]) -> tuple[str, tuple, int]:
     queryset = Story.objects.live().filter(live_slug=_SLUG).order_by().values_list(*fields)[:1]
     sql, params = queryset.query.sql_with_params()
+    # Choices as their plain values: the driver adapts a str at once, a choices enum after a walk of its classes.
+    params = tuple(getattr(param, "value", param) for param in params)
     return sql, params, params.index(_SLUG)
 
 

@@ -131,7 +131,7 @@ def _object_parts(objects: Sequence[tuple[str, str]], floor: str) -> tuple[list[
         last = f"FROM {table} WHERE {found} ORDER BY txid DESC, id DESC LIMIT 1"
         parts += [f"(SELECT id {last})", f"(SELECT created_at {last})"]
         parts.append(f"(SELECT count(*) FROM {table} WHERE {found} AND txid >= {floor})")
-        params += [kind, slug] * 3
+        params += [str(kind), slug] * 3  # a choices enum's plain value: the driver adapts a str at once
     return parts, params
 
 

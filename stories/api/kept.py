@@ -28,7 +28,7 @@ from stories.models import LivePage, Story
 from stories.selectors import StoryPage, live_story_row
 
 from . import serializers
-from .serializers import page_references_signature, references_signature, story_detail_json, story_references
+from .serializers import page_references_signature, story_detail_json, story_references
 
 API_SCHEMA = "1"  # bump when what the API detail is serialised from changes outside the files below
 
@@ -72,14 +72,14 @@ KEPT_ROW = ("live_revision_id", "live_page__api_key", "live_page__api_refs", "li
 
 
 def story_live_api_json(
-    *, slug: str, topics: dict, outlets: dict, questions: dict, page: Callable[[], StoryPage], row: tuple | None = None
+    *, slug: str, signature: Callable[[str], str], page: Callable[[], StoryPage], row: tuple | None = None
 ) -> str:
     """The API detail of the live story at ``slug`` as the API sends it: one query when it is kept and current.
 
     Current means serialised from the live revision, by this version of the
     API, and with its topics, outlets and published questions looking as they
-    do now in the maps given (the API's per-process reference maps), so an
-    edit that no receiver saw is caught too. Otherwise ``page()`` builds the
+    do now in the API's per-process reference maps (``signature``: their
+    ``References.signature``), so an edit that no receiver saw is caught too. Otherwise ``page()`` builds the
     story's page (the API's own way), which is serialised and kept: two
     queries more. Raises ``Http404`` when no live story has that slug. ``row``: the ``KEPT_ROW`` fields, when
     already read (in the fingerprint's statement: no query here at all).
@@ -88,15 +88,13 @@ def story_live_api_json(
     if row is None or row[0] is None:
         raise Http404(f"No {Story._meta.object_name} matches the given query.")
     revision_id, key, references, body = row
-    if key and key == _api_key(
-        revision_id, references_signature(references, topics=topics, outlets=outlets, questions=questions)
-    ):
+    if key and key == _api_key(revision_id, signature(references)):
         return body
     primary_pin()  # kept from the primary's rows, not a lagging replica's (newsroom/db/router.py)
     return story_api_json_keep(page=page())
 
 
-def stories_kept_api_json(*, ids: list[int], topics: dict, outlets: dict, questions: dict) -> dict[int, str]:
+def stories_kept_api_json(*, ids: list[int], signature: Callable[[str], str]) -> dict[int, str]:
     """The kept API details of the live stories among ``ids`` that are current (as ``story_live_api_json``
     judges), by id, in one query; missing or stale ones are left out for the caller to serialise."""
     rows = (
@@ -105,10 +103,7 @@ def stories_kept_api_json(*, ids: list[int], topics: dict, outlets: dict, questi
         .values_list("id", "live_revision_id", "live_page__api_key", "live_page__api_refs", "live_page__api_json")
     )
     return {
-        pk: body
-        for pk, revision_id, key, references, body in rows
-        if key
-        and key == _api_key(revision_id, references_signature(references, topics=topics, outlets=outlets, questions=questions))
+        pk: body for pk, revision_id, key, references, body in rows if key and key == _api_key(revision_id, signature(references))
     }
 
 

@@ -10,7 +10,7 @@ Nothing is shared between processes; each checks the database's fingerprint.
 """
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import CharField, Expression, F, Window
 from django.db.models.functions import RowNumber
@@ -22,9 +22,14 @@ from stories.models import Story
 from stories.selectors import story_list_live, with_picture
 from topics.models import Topic
 
+from .serializers import references_signature
+
 # What a topic's references and its detail show (the sync feed serialises details from these rows).
 TOPIC_FIELDS = ("id", "slug", "name", "kind", "description", "external_url", "updated_at", "image")
 OUTLET_FIELDS = ("id", "slug", "name", "homepage", "country", "language", "logo")
+
+
+SIGNATURES_KEPT = 50_000  # distinct reference lists whose signature a map keeps (about one per story)
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,19 @@ class References:
     topics: dict
     outlets: dict
     questions: dict
+    signatures: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def signature(self, references: str) -> str:
+        """``references_signature`` of ``references`` against these maps, computed once per list of ids (the maps
+        never change: a change of any of them makes new maps)."""
+        found = self.signatures.get(references)
+        if found is None:
+            if len(self.signatures) >= SIGNATURES_KEPT:
+                self.signatures.clear()
+            found = self.signatures[references] = references_signature(
+                references, topics=self.topics, outlets=self.outlets, questions=self.questions
+            )
+        return found
 
 
 _lock = threading.Lock()

@@ -149,7 +149,7 @@ def _public_details(keys, *, context: dict, refs: References) -> dict:
     found = {}
     if ids[K.STORY]:
         # The details kept at publish (``kept.py``): parsed, not serialised again; the rest from their revisions.
-        kept = stories_kept_api_json(ids=ids[K.STORY], topics=refs.topics, outlets=refs.outlets, questions=refs.questions)
+        kept = stories_kept_api_json(ids=ids[K.STORY], signature=refs.signature)
         found.update({(K.STORY, pk): json.loads(body) for pk, body in kept.items()})
         missing = [pk for pk in ids[K.STORY] if pk not in kept]
         stories = list(story_live_queryset().prefetch_related(None).only(*PAGE_FIELDS).filter(id__in=missing)) if missing else []

@@ -136,9 +136,7 @@ class StoryViewSet(CodeVersionMixin, PublicViewSet):
         refs = view_references(self)
         body = story_live_api_json(
             slug=kwargs["slug"],
-            topics=refs.topics,
-            outlets=refs.outlets,
-            questions=refs.questions,
+            signature=refs.signature,
             page=self.get_object,
             row=getattr(self.fingerprint, "extra", ()) or None,  # no query at all when read with the fingerprint
         )
