@@ -10,6 +10,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
 from newsroom import edge
@@ -171,6 +173,10 @@ class FilterBackend(DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
+_PLAIN_ACCEPT = frozenset(("", "*/*", JSONRenderer.media_type))
+_JSON = JSONRenderer()  # holds no state of a request
+
+
 class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     """Read-only, published content, cached and throttled; subclasses set the querysets."""
 
@@ -204,6 +210,19 @@ class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
             return [edge.list_key(self.change_kind)]
         slug = self.kwargs.get(self.lookup_field, "")
         return [edge.object_key(self.change_kind, slug)] if slug and not slug.isdigit() else []
+
+    def perform_content_negotiation(self, request, force=False):
+        """JSON, as DRF would choose it, without parsing the Accept header of the usual requests (an app's
+        ``application/json``, a client's ``*/*`` or none); anything else (a format parameter or suffix, another
+        media type, options) is DRF's to judge."""
+        if (
+            request.META.get("HTTP_ACCEPT", "") in _PLAIN_ACCEPT
+            and not self.format_kwarg
+            and api_settings.URL_FORMAT_OVERRIDE not in request.query_params
+            and self.renderer_classes[0] is JSONRenderer
+        ):
+            return _JSON, JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

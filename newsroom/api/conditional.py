@@ -1,6 +1,7 @@
 """Conditional requests for the API: validators per object (or of all public content), ETags, 304s,
 content coding, and a response cache keyed by the ETag for anonymous clients."""
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -58,13 +59,23 @@ def api_fingerprint(*, objects: Scope = (), extra: tuple = ()) -> Fingerprint:
     Outlets' count and latest edit join it, so an outlet saved in place
     without going through its service still shows at once.
     """
-    outlets = apps.get_model("sources", "Outlet")._meta.db_table  # by label: this layer imports no app
-    also = (f"(SELECT COUNT(*) FROM {outlets})", f"(SELECT MAX(updated_at) FROM {outlets})")
-    state = changes_state(also=also, objects=objects, extra=extra)
+    state = changes_state(also=_outlets_state(), objects=objects, extra=extra)
     return Fingerprint(
         key=state.key, last_modified=_aware(state.last_at) or EPOCH, horizon=state.horizon, objects=state.objects,
         extra=state.extra,
     )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=64)
+def _http_date(timestamp: int) -> str:
+    """An HTTP date, formatted once per second it names (validators repeat the same few)."""
+    return http_date(timestamp)
+
+
+@functools.cache
+def _outlets_state() -> tuple[str, str]:
+    outlets = apps.get_model("sources", "Outlet")._meta.db_table  # by label: this layer imports no app
+    return f"(SELECT COUNT(*) FROM {outlets})", f"(SELECT MAX(updated_at) FROM {outlets})"
 
 
 def _aware(value) -> datetime | None:
@@ -192,12 +203,14 @@ class ConditionalGetMixin:
         if validators and response.status_code in (200, 304):
             etag, last_modified = validators
             response["ETag"] = etag
-            response["Last-Modified"] = http_date(last_modified.timestamp())
+            response["Last-Modified"] = _http_date(int(last_modified.timestamp()))
             patch_vary_headers(response, ["Accept-Encoding"])
             if request.user.is_authenticated:
                 patch_cache_control(response, private=True, no_cache=True)
-            else:
+            elif response.has_header("Cache-Control"):
                 patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+            else:  # as patch_cache_control would write it, without parsing an empty header
+                response["Cache-Control"] = f"public, max-age={settings.API_CACHE_MAX_AGE}"
         if response.status_code in _EDGE_KEPT and not request.user.is_authenticated:
             edge.keys_mark(response, self.edge_keys(), short=response.status_code in _EDGE_SHORT)
         if validators and response.status_code == 200 and not response.streaming and not self.from_cache:

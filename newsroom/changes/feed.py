@@ -20,6 +20,7 @@ every visible entry is final. A reader's own uncommitted entries (a test's
 transaction) are visible to it, as its own writes always are.
 """
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -119,20 +120,32 @@ class LogState:
     extra: tuple = ()  # the values of ``changes_state(extra=...)``, in order
 
 
-def _object_parts(objects: Sequence[tuple[str, str]], floor: str) -> tuple[list[str], list]:
-    """Three scalar subqueries per (kind, address): the object's last entry in the feed's order (id and time),
-    and the count of its entries from ``floor`` on. Each is a probe of the ``(kind, object_id, txid, id)`` index."""
+def _object_parts(kinds: Sequence[str], floor: str) -> list[str]:
+    """Three scalar subqueries per object, by kind (params: kind and address, three times): the object's last
+    entry in the feed's order (id and time), and the count of its entries from ``floor`` on. Each is a probe of
+    the ``(kind, object_id, txid, id)`` index."""
     table = ChangeEvent._meta.db_table
-    parts, params = [], []
-    for kind, slug in objects:
+    parts = []
+    for kind in kinds:
         model = apps.get_model(KINDS[kind].model)
         column = model._meta.get_field(KINDS[kind].slug).column
         found = f"kind = %s AND object_id = (SELECT {model._meta.pk.column} FROM {model._meta.db_table} WHERE {column} = %s)"
         last = f"FROM {table} WHERE {found} ORDER BY txid DESC, id DESC LIMIT 1"
         parts += [f"(SELECT id {last})", f"(SELECT created_at {last})"]
         parts.append(f"(SELECT count(*) FROM {table} WHERE {found} AND txid >= {floor})")
-        params += [str(kind), slug] * 3  # a choices enum's plain value: the driver adapts a str at once
-    return parts, params
+    return parts
+
+
+@functools.lru_cache(maxsize=256)
+def _state_sql(postgres: bool, kinds: tuple[str, ...], also: tuple[str, ...], extra: tuple[str, ...]) -> tuple[str, int]:
+    """The statement of ``changes_state`` and how many of its columns are objects' (built once per shape: the
+    API runs it first in every request)."""
+    table = ChangeEvent._meta.db_table
+    parts = [f"(SELECT id FROM {table} ORDER BY id DESC LIMIT 1)", f"(SELECT created_at FROM {table} ORDER BY id DESC LIMIT 1)"]
+    if postgres:
+        parts += [_HORIZON, f"(SELECT count(*) FROM {table} WHERE txid >= {_HORIZON} / {_WINDOW} * {_WINDOW})"]
+    shown = _object_parts(kinds, f"{_HORIZON} / {_WINDOW} * {_WINDOW}" if postgres else "0")
+    return f"SELECT {', '.join([*parts, *also, *shown, *extra])}", len(shown)
 
 
 def changes_state(
@@ -157,24 +170,21 @@ def changes_state(
     ``extra``: (scalar SQL, params) whose values the caller wants in the same
     round trip (``LogState.extra``), apart from the key.
     """
-    table = ChangeEvent._meta.db_table
     # Where the request reads its content: on a replica in a public read (newsroom/db/router.py), so the state that
     # keys validators and reference maps and the content they label come from the same database.
     db = connections[router.db_for_read(ChangeEvent)]
-    parts = [f"(SELECT id FROM {table} ORDER BY id DESC LIMIT 1)", f"(SELECT created_at FROM {table} ORDER BY id DESC LIMIT 1)"]
     postgres = db.vendor == "postgresql"
-    if postgres:
-        parts += [_HORIZON, f"(SELECT count(*) FROM {table} WHERE txid >= {_HORIZON} / {_WINDOW} * {_WINDOW})"]
-    shown, params = _object_parts(objects, f"{_HORIZON} / {_WINDOW} * {_WINDOW}" if postgres else "0")
+    sql, shown = _state_sql(postgres, tuple(kind for kind, _ in objects), also, tuple(sql for sql, _ in extra))
+    params = [param for kind, address in objects for param in (str(kind), address) * 3]
     params += [param for _, extra_params in extra for param in extra_params]
     with db.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join([*parts, *also, *shown, *(sql for sql, _ in extra)])}", params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     row, extra_values = row[: len(row) - len(extra)], tuple(row[len(row) - len(extra) :])
-    last_id, last_at, *rest = row[: len(row) - len(shown)]
+    last_id, last_at, *rest = row[: len(row) - shown]
     horizon = rest.pop(0) if postgres else (last_id or 0)
     floor = [horizon // _WINDOW] if postgres else []
-    states = _object_states(objects, row[len(row) - len(shown) :], floor)
+    states = _object_states(objects, row[len(row) - shown :], floor)
     key = ".".join(map(str, (last_id, *floor, *rest)))
     return LogState(key=key, last_at=last_at, horizon=horizon, objects=states, extra=extra_values)
 
