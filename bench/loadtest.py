@@ -482,6 +482,7 @@ def freshness_phase(name: str, tag: str, *, env: dict, run: str, base: str, feed
         username="loadtest-editor", defaults={"is_superuser": True, "is_staff": True}
     )
     offered = make_feeds(info["outlet_id"], feed_base, f"{run}{tag}")
+    load = [os.getloadavg()[0]]
     logs, procs = [], {}
     events, backlogs = [], []
     try:
@@ -533,6 +534,7 @@ def freshness_phase(name: str, tag: str, *, env: dict, run: str, base: str, feed
             time.sleep(max(0.0, at + PUBLISH_EVERY - time.monotonic()))
         elapsed = time.monotonic() - started
         backlog_end = broker.llen(ingest)
+        load.append(os.getloadavg()[0])
     finally:
         if "beat" in procs:
             process_stop(procs.pop("beat"))
@@ -545,6 +547,7 @@ def freshness_phase(name: str, tag: str, *, env: dict, run: str, base: str, feed
     return {
         "name": name,
         "elapsed": elapsed,
+        "load": load,
         "events": events,
         "backlogs": backlogs,
         "backlog_end": backlog_end,
@@ -641,7 +644,8 @@ def freshness_main() -> int:
     for phase in phases:
         events = phase["events"]
         print(
-            f"  {phase['name']} ({', '.join(f'{w} -c{c}' for w, _, c in WORKER_SETS[phase['name']])}), {phase['elapsed']:.0f} s:"
+            f"  {phase['name']} ({', '.join(f'{w} -c{c}' for w, _, c in WORKER_SETS[phase['name']])}), {phase['elapsed']:.0f} s, "
+            f"load average {phase['load'][0]:.2f} then {phase['load'][1]:.2f}:"
         )
         for kind, what in (
             ("correction", "corrections, purged at commit by the editor's request"),
