@@ -86,7 +86,7 @@ BIN = Path(sys.executable).parent
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "60"))
 CONNECTIONS = int(os.environ.get("LOADTEST_CONNECTIONS", "32"))
 STORIES = int(os.environ.get("LOADTEST_STORIES", "500"))
-# Freshness: publish → fresh page at the edge while 1,000 feeds are ingested, with workers per lane and then one.
+# Freshness: publish → fresh page at the edge while 1,000 feeds are ingested, with one worker, then a worker per lane.
 FRESHNESS = os.environ.get("LOADTEST_FRESHNESS", "") in ("1", "true", "yes")
 FEEDS = int(os.environ.get("LOADTEST_FEEDS", "1000" if FRESHNESS else "30"))
 ITEMS = int(os.environ.get("LOADTEST_ITEMS", "100" if FRESHNESS else "300"))
