@@ -11,7 +11,7 @@ PYTHON ?= $(shell for v in 3.13 3.12; do \
 	  for d in $$HOME/.pyenv/versions/$$v*/bin/python$$v /usr/local/bin/python$$v /usr/bin/python$$v; do \
 	    [ -x "$$d" ] && { echo $$d; exit 0; }; done; done)
 
-.PHONY: run test serve serve-edge worker beat lint bench bench-ingest bench-api bench-images bench-form eval loadtest loadtest-edge loadtest-breaking clean
+.PHONY: run test serve serve-edge worker beat lint bench bench-ingest bench-api bench-images bench-form eval loadtest loadtest-edge loadtest-breaking loadtest-freshness clean
 
 $(VENV)/.python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -110,6 +110,12 @@ loadtest-edge: $(VENV)/.dev
 # ingestion on; exits 1 on an error, a stale read or a step's p99 over LOADTEST_P99_MS (250).
 loadtest-breaking: $(VENV)/.dev
 	LOADTEST_BREAKING=1 $(PY) bench/loadtest.py
+
+# Publish -> fresh page at the edge while 1,000 feeds are ingested, with one worker for every lane and then a
+# worker per lane (Varnish, PostgreSQL, Redis; no wrk); prints p50/p95/max per kind of publish and the fetches
+# queued and done; exits 1 on a stale read after the fresh one, an error or a publish never fresh, not on a time.
+loadtest-freshness: $(VENV)/.dev
+	LOADTEST_FRESHNESS=1 $(PY) bench/loadtest.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -11,6 +11,7 @@ Paths:
   /loop                          redirects to itself
   /status/<code>                 that status
   /slow/<seconds>/<file>         waits before answering
+  /delay/<seconds>/<path>        waits, then answers as <path> (a remote feed's latency: /delay/0.5/bench/a/50)
   /huge/<megabytes>              an endless-looking RSS body, no Content-Length
   /bench/<feed>/<items>          generated RSS of <items> entries (ETag, 304)
   /news/<feed>/<items>/<day>     generated news-like RSS (wire copies, shared stories, own stories; news_items)
@@ -201,6 +202,9 @@ class FeedHandler(BaseHTTPRequestHandler):
             time.sleep(float(parts[1]))
             body = self._file(parts[2]) or b""
             return self._send_feed(body, "application/rss+xml")
+        if head == "delay" and len(parts) > 2:
+            time.sleep(float(parts[1]))
+            return self._route("/" + "/".join(parts[2:]))
         if head == "huge" and len(parts) == 2:
             return self._huge(int(parts[1]))
         if head == "bench" and len(parts) == 3:

@@ -1,13 +1,17 @@
 """Work is queued by lane (newsroom/celery.py): a worker for publishing never takes a feed's fetch, and the fetch
 waits on its own queue for a worker of its lane, so a flood of feeds cannot delay a publish's side effects."""
 
+from datetime import timedelta
+
 import pytest
 import redis
+from django.utils import timezone
 
 from newsroom.celery import lane_of, lane_queue
 from sources.tasks import feed_fetch
+from stories.models import Story
 from stories.tasks import publish_scheduled_stories
-from tests.factories import FeedFactory
+from tests.factories import FeedFactory, build_story
 
 from .stack import broker_url, new_queue, start_worker, tasks_sent_to, wait_for
 
@@ -44,3 +48,39 @@ def test_a_publishing_worker_leaves_feed_work_to_the_ingest_lane(tmp_path):
             assert b"sources.tasks.feed_fetch[" not in worker.log.read_bytes()
     finally:
         worker.stop()
+
+
+def test_a_scheduled_story_goes_live_while_the_ingest_lane_is_flooded(tmp_path, feed_server):
+    """Workers per lane, as in production: a story due goes live at once while the ingest lane's worker is busy
+    and hundreds of fetches wait on its queue, all queued before the publishing task."""
+    queue = new_queue("flood")
+    broker = redis.Redis.from_url(broker_url())
+    feeds = FeedFactory.create_batch(200, url=factory_url(feed_server))
+    story = build_story(publish=False)
+    Story.objects.filter(pk=story.pk).update(status=Story.Status.SCHEDULED, publish_at=timezone.now() - timedelta(seconds=1))
+    publisher = start_worker(tmp_path, queue, "publisher", lanes=("publish",))
+    ingester = start_worker(tmp_path, queue, "ingester", lanes=("ingest",))
+    with tasks_sent_to(queue):  # its end empties the queues: the workers stop first (giving back what they hold)
+        try:
+            for feed in feeds:  # each answers after 2 s: the ingest worker takes one at a time
+                feed_fetch.delay(feed.pk)
+            publish_scheduled_stories.delay()
+            wait_for(
+                lambda: Story.objects.get(pk=story.pk).status == Story.Status.PUBLISHED,
+                timeout=30,
+                what="the scheduled story to go live",
+                log=publisher.log,
+            )
+            assert broker.llen(lane_queue("ingest", queue)) >= 150  # the flood still waits …
+            assert b"sources.tasks.feed_fetch[" in ingester.log.read_bytes()  # … on a worker busy with it
+            assert b"sources.tasks.feed_fetch[" not in publisher.log.read_bytes()
+        finally:
+            publisher.stop()
+            ingester.stop()
+
+
+def factory_url(feed_server):
+    """Distinct addresses of one slow feed (the query is ignored by the server)."""
+    import factory
+
+    return factory.Sequence(lambda n: feed_server.url(f"/slow/2/rss20.xml?n={n}"))
