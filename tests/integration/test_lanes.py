@@ -3,6 +3,7 @@ waits on its own queue for a worker of its lane, so a flood of feeds cannot dela
 
 from datetime import timedelta
 
+import factory
 import pytest
 import redis
 from django.utils import timezone
@@ -81,6 +82,4 @@ def test_a_scheduled_story_goes_live_while_the_ingest_lane_is_flooded(tmp_path, 
 
 def factory_url(feed_server):
     """Distinct addresses of one slow feed (the query is ignored by the server)."""
-    import factory
-
     return factory.Sequence(lambda n: feed_server.url(f"/slow/2/rss20.xml?n={n}"))
