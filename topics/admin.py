@@ -62,7 +62,14 @@ class TopicAdmin(ImageChooserAdminMixin, ServiceBackedAdminMixin, BoundedSearchM
     service_argument = "topic"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_off=Count("alias_states", filter=Q(alias_states__is_disabled=True)))
+        # Ordered explicitly: a query with an aggregate drops the model's default ordering, and the autocomplete's
+        # pages would then come in no stable order.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_off=Count("alias_states", filter=Q(alias_states__is_disabled=True)))
+            .order_by("name", "pk")
+        )
 
     @admin.display(description="aliases off", ordering="_off")
     def aliases_off(self, obj):
