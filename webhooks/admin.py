@@ -6,6 +6,7 @@ Thin: saves, rotation, enabling, disabling, pings and retries call ``webhooks.se
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import pluralize
@@ -193,6 +194,11 @@ class DeliveryAdmin(ReadOnlyAdminMixin, BoundedSearchMixin, admin.ModelAdmin):
         "endpoint", "event_id", "kind", "object_id", "slug", "cursor", "action", "outcome", "attempts", "next_attempt_at",
         "last_attempt_at", "delivered_at", "response_status", "response_excerpt", "error", "created_at",
     ]  # fmt: skip
+
+    def changelist_view(self, request, extra_context=None):
+        days = settings.WEBHOOK_LOG_DAYS
+        retention = f"Delivered and given-up deliveries are kept {days} day{'s' if days != 1 else ''}; pending ones until done."
+        return super().changelist_view(request, {"subtitle": retention, **(extra_context or {})})
 
     @admin.display(description="event")
     def event(self, obj):

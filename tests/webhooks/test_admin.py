@@ -85,6 +85,7 @@ def test_the_delivery_log_shows_codes_and_filters_and_a_failed_one_is_sent_again
     retrying = client.get(DELIVERIES, {"outcome": "retrying", "endpoint__id__exact": hook.pk}).content.decode()
     assert "Retrying (1 failed)" in retrying and ">503<" in retrying and "HTTP 503 Service Unavailable" in retrying
     assert "Retrying (1 failed)" not in client.get(DELIVERIES, {"outcome": "delivered"}).content.decode()
+    assert "given-up deliveries are kept 30 days; pending ones until done" in retrying  # what the log keeps, said
 
     receiver.status = 200
     with commit():
