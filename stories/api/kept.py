@@ -79,9 +79,9 @@ def story_live_api_json(
     Current means serialised from the live revision, by this version of the
     API, and with its topics, outlets and published questions looking as they
     do now in the API's per-process reference maps (``signature``: their
-    ``References.signature``), so an edit that no receiver saw is caught too. Otherwise ``page()`` builds the
-    story's page (the API's own way), which is serialised and kept: two
-    queries more. Raises ``Http404`` when no live story has that slug. ``row``: the ``KEPT_ROW`` fields, when
+    ``References.signature``), so an edit that no receiver saw is caught too.
+    Otherwise ``page()`` builds the story's page (the API's own way), which is
+    serialised and kept: two queries more. Raises ``Http404`` when no live story has that slug. ``row``: the ``KEPT_ROW`` fields, when
     already read (in the fingerprint's statement: no query here at all).
     """
     row = live_story_row(slug, *KEPT_ROW) if row is None else row
