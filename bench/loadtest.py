@@ -262,6 +262,19 @@ def backend_restart(procs: dict, sampler, env: dict, web_port: int, log, edge, r
     report["paused"].clear()
 
 
+def stop_all(procs: dict[str, subprocess.Popen], edge) -> None:
+    """Stop the edge (if any), then every process: terminated, waited for 30 s, else killed."""
+    if edge is not None:
+        edge.stop()
+    for proc in procs.values():
+        proc.terminate()
+    for proc in procs.values():
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 def wrk_script(workdir: Path, paths: list[str]) -> Path:
     script = workdir / "mix.lua"
     listed = ",\n".join(json.dumps(p) for p in paths)
@@ -623,15 +636,7 @@ def freshness_main() -> int:
             )
         load["end"] = os.getloadavg()
     finally:
-        if edge is not None:
-            edge.stop()
-        for proc in procs.values():
-            proc.terminate()
-        for proc in procs.values():
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_all(procs, edge)
 
     print(
         f"Freshness at the edge: publish -> fresh page through Varnish (xkey) while {FEEDS:,} feeds of {ITEMS} items "
@@ -831,15 +836,7 @@ def main() -> int:
         if restart is not None:  # a restart under way ends before the processes do (no gunicorn left behind)
             restart.cancel()
             restart.join(timeout=90)
-        if edge is not None:
-            edge.stop()
-        for proc in procs.values():
-            proc.terminate()
-        for proc in procs.values():
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_all(procs, edge)
 
     errors = traffic["non_2xx"] + traffic["socket_errors"]
     print(
