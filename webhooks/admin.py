@@ -198,7 +198,7 @@ class DeliveryAdmin(ReadOnlyAdminMixin, BoundedSearchMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         days = settings.WEBHOOK_LOG_DAYS
         retention = f"Delivered and given-up deliveries are kept {days} day{'s' if days != 1 else ''}; pending ones until done."
-        return super().changelist_view(request, {"subtitle": retention, **(extra_context or {})})
+        return super().changelist_view(request, {"retention": retention, **(extra_context or {})})
 
     @admin.display(description="event")
     def event(self, obj):
