@@ -37,8 +37,10 @@ from collections import Counter
 from collections import _count_elements as count_elements
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import repeat
 from operator import itemgetter
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, ProtectedError
@@ -439,10 +441,11 @@ class Article:
     outlet_id: int
     title: str
     at: datetime
-    counts: dict[int, int]
-    boost: dict[int, float]
+    features: text.Features  # the batch's, read together (``text.features_batch``)
+    row: int  # this article's in ``features``
     bands: list[int]
     vector: dict[int, float] = field(default_factory=dict)
+    keys: list[int] = field(default_factory=list)  # its QUERY_TERMS strongest terms (``strongest``)
 
 
 def _articles_read(ids: list[int], *, unclustered: bool = True) -> list[Article]:
@@ -469,14 +472,16 @@ def _articles_read(ids: list[int], *, unclustered: bool = True) -> list[Article]
         topics: dict[int, list[int]] = {}
         for article_id, topic_id in cursor.fetchall():
             topics.setdefault(article_id, []).append(topic_id)
+    features = text.features_batch([(row[2], row[3][:SUMMARY_CHARS], topics.get(row[0], ())) for row in rows])
     articles = []
-    for pk, outlet_id, title, summary, at in rows:
+    for i, (pk, outlet_id, title, _, at) in enumerate(rows):
         if isinstance(at, str):  # SQLite hands back text for an expression
             at = datetime.fromisoformat(at)
         if timezone.is_naive(at):
             at = timezone.make_aware(at, UTC)
-        counts, boost, bands = text.features(title, summary[:SUMMARY_CHARS], topics.get(pk, ()))
-        articles.append(Article(id=pk, outlet_id=outlet_id, title=title, at=at, counts=counts, boost=boost, bands=bands))
+        articles.append(
+            Article(id=pk, outlet_id=outlet_id, title=title, at=at, features=features, row=i, bands=features.bands[i])
+        )
     articles.sort(key=lambda article: (article.at, article.id))
     return articles
 
@@ -491,22 +496,44 @@ def _in(column: str, values: list) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
+_SUBLINEAR = np.array(text._SUBLINEAR)
+
+
 def _vectors(index: WindowIndex, articles: list[Article]) -> None:
-    """Each article's unit TF-IDF vector; a term's IDF counts the window's events that use it.
+    """Each article's unit TF-IDF vector (``text.tfidf``) and strongest terms; a term's IDF counts the window's
+    events that use it. The whole batch at once, on its feature arrays.
 
     Event frequency rather than article frequency: a word in every story
     of the week (a president's name in a busy week) weighs little, one in a
     single story a lot; it needs no table, and it follows the news.
     """
+    if not articles:
+        return
+    features = articles[0].features
     ef = index.ef
     top = math.log(len(index.events) + 1) + 1.0
-    log = math.log
-    terms: set[int] = set()
+    terms, inverse = np.unique(features.term, return_inverse=True)
+    found = np.fromiter(map(ef.get, terms.tolist(), repeat(0)), np.float64, len(terms))
+    weights = _SUBLINEAR[np.minimum(features.count, 255)] * (top - np.log(found + 1.0))[inverse]
+    weights[features.boost] *= text.CROSS_BOOST
+    norms = np.sqrt(np.bincount(features.text, weights=weights * weights, minlength=len(features.start) - 1))
+    norms[norms == 0] = 1.0
+    weights /= norms[features.text]
+    # Strongest first (ties in the order the terms first occur), as ``strongest`` sorts a vector.
+    rows = len(weights)
+    order = np.lexsort((np.arange(rows), -weights, features.text))
+    rank = np.arange(rows) - features.start[features.text[order]]
+    chosen = order[rank < QUERY_TERMS]
+    sizes = np.diff(features.start)
+    chosen_start = np.concatenate([[0], np.cumsum(np.minimum(sizes, QUERY_TERMS))]).tolist()
+    strong = features.term[chosen].tolist()
+    term_list, weight_list, start = features.term.tolist(), weights.tolist(), features.start.tolist()
+    sizes = sizes.tolist()
     for article in articles:
-        terms.update(article.counts)
-    idfs = {term: top - log(ef.get(term, 0) + 1) for term in terms}
-    for article in articles:
-        article.vector = text.tfidf(article.counts, idfs, article.boost)
+        i = article.row
+        s, e = start[i], start[i + 1]
+        article.vector = dict(zip(term_list[s:e], weight_list[s:e], strict=True))
+        article.keys = strong[chosen_start[i] : chosen_start[i + 1]] if sizes[i] > QUERY_TERMS else term_list[s:e]
 
 
 # --- the run ------------------------------------------------------------------
@@ -579,7 +606,7 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
                     dup_ids.add(postings)
                 else:
                     dup_ids |= postings
-        keys = strongest(vector, QUERY_TERMS)
+        keys = article.keys
         # The rarest of its strongest terms first, until POSTINGS_BUDGET events are counted: rare terms name events.
         lists = sorted(
             (
