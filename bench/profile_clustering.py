@@ -100,10 +100,25 @@ def main() -> None:
 
         profile = cProfile.Profile()
         profile.enable()
+    import gc
+
+    gc_time, gc_started = [0.0, 0, 0, 0], [0.0]
+
+    def gc_watch(phase, info):
+        if phase == "start":
+            gc_started[0] = time.perf_counter()
+        else:
+            gc_time[0] += time.perf_counter() - gc_started[0]
+            gc_time[1 + info["generation"]] += 1
+
+    gc.collect()
+    gc.callbacks.append(gc_watch)
     cpu, wall = time.process_time(), time.perf_counter()
     for batch in new:
         clustering.articles_cluster(batch)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    gc.callbacks.remove(gc_watch)
+    print(f"garbage collection: {gc_time[0]:.2f} s in {gc_time[1:]} collections (generations 0, 1, 2)")
     if profile is not None:
         profile.disable()
     window = len(clustering._index_for_database().events)
@@ -116,7 +131,9 @@ def main() -> None:
     if profile is not None:
         import pstats
 
-        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        stats = pstats.Stats(profile).sort_stats("tottime")
+        stats.print_stats(30)
+        stats.print_callees("_vectors|_run|features_batch")
 
 
 if __name__ == "__main__":
