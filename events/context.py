@@ -12,9 +12,8 @@ second run changes nothing, and a match an editor removed is never added back.
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
-from sources.ingest import article_topics_match
+from sources.ingest import article_groups_topics_match
 from sources.models import SourceArticle
-from topics.matching import article_text
 
 from .models import EventArticle
 
@@ -41,12 +40,5 @@ def event_topics_match(*, article_ids: list[int]) -> int:
     members: dict[int, list[SourceArticle]] = {}
     for article in rows:
         members.setdefault(article.event_id, []).append(article)
-    articles, contexts = [], {}
-    for group in members.values():
-        if len(group) < 2:
-            continue  # an event of one article: nothing more than ingestion saw
-        texts = [article_text(a.title, a.summary) for a in group]
-        for i, article in enumerate(group):
-            articles.append(article)
-            contexts[article.pk] = texts[:i] + texts[i + 1 :]
-    return article_topics_match(articles=articles, contexts=contexts)
+    # An event of one article: nothing more than ingestion saw. Each text is read once for its group.
+    return article_groups_topics_match(groups=[group for group in members.values() if len(group) > 1])
