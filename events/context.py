@@ -7,6 +7,11 @@ articles do, the event is the context (``topics/matching.py``). Context only
 supports a match the article's own text makes (a surname, a common-word name):
 it adds no topic of its own. Links already stored are kept as they are, so a
 second run changes nothing, and a match an editor removed is never added back.
+
+Only the articles whose own text has such a name waiting for context are matched
+again (``TopicMatcher.needs_context``, remembered per article and matcher in the
+process): for the others the event can add nothing to what ingestion stored, and
+an event none of whose recent articles waits for context is not read at all.
 """
 
 from django.db.models import F, Window
@@ -14,17 +19,23 @@ from django.db.models.functions import RowNumber
 
 from sources.ingest import article_groups_topics_match
 from sources.models import SourceArticle
+from topics.matching import article_text, topic_matcher_get
 
 from .models import EventArticle
 
 CONTEXT_ARTICLES = 20  # an event's most recent articles, matched again and each one's context
 
+_needs: dict = {"matcher": None, "ids": {}}  # article id → whether context could add to its matches
+
 
 def event_topics_match(*, article_ids: list[int]) -> int:
     """Match again the recent articles of the events that ``article_ids`` are in, each with its event's other
-    articles as context; returns how many links were offered (stored ones are kept). Two queries."""
+    articles as context; returns how many links were offered (stored ones are kept)."""
     event_ids = set(EventArticle.objects.filter(article_id__in=article_ids).values_list("event_id", flat=True))
     if not event_ids:
+        return 0
+    matcher = topic_matcher_get()
+    if matcher.is_empty:
         return 0
     rows = (
         SourceArticle.objects.filter(event_link__event_id__in=event_ids)
@@ -35,10 +46,28 @@ def event_topics_match(*, article_ids: list[int]) -> int:
             ),
         )
         .filter(recent__lte=CONTEXT_ARTICLES)
-        .only("id", "title", "summary")
+        .values_list("id", "event_id")
     )
-    members: dict[int, list[SourceArticle]] = {}
-    for article in rows:
-        members.setdefault(article.event_id, []).append(article)
-    # An event of one article: nothing more than ingestion saw. Each text is read once for its group.
-    return article_groups_topics_match(groups=[group for group in members.values() if len(group) > 1])
+    members: dict[int, list[int]] = {}
+    for pk, event_id in rows:
+        members.setdefault(event_id, []).append(pk)
+    groups = [ids for ids in members.values() if len(ids) > 1]  # an event of one article: nothing more to see
+    if _needs["matcher"] is not matcher or len(_needs["ids"]) > 500_000:
+        _needs["matcher"], _needs["ids"] = matcher, {}
+    needs: dict[int, bool] = _needs["ids"]
+    texts = _texts([pk for ids in groups for pk in ids if pk not in needs])
+    for pk, text in texts.items():
+        needs[pk] = matcher.needs_context(text)
+    groups = [ids for ids in groups if any(needs.get(pk) for pk in ids)]
+    texts.update(_texts([pk for ids in groups for pk in ids if pk not in texts]))
+    return article_groups_topics_match(
+        groups=[[(pk, texts.get(pk, "")) for pk in ids] for ids in groups],
+        only=lambda pk: needs.get(pk, False),
+    )
+
+
+def _texts(ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = SourceArticle.objects.filter(pk__in=ids).values_list("id", "title", "summary")
+    return {pk: article_text(title, summary) for pk, title, summary in rows}

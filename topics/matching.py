@@ -603,7 +603,17 @@ class TopicMatcher:
         article = _Scan(self, text)
         return _decide(self, article, [_Scan(self, context)] if context else [])
 
-    def match_in_context(self, texts: list[str]) -> list[dict[int, str]]:
+    def needs_context(self, text: str) -> bool:
+        """Whether context could add a match to what ``text`` alone gives: a name in it waits for context (a
+        surname alone, a common word), or was set aside for a reason context may outweigh (a namesake, the cue
+        of another sense). Context never adds to the others' matches (it can only take some away)."""
+        if self.is_empty or not text:
+            return False
+        flags: list = []
+        _decide(self, _Scan(self, text), [], flags)
+        return bool(flags)
+
+    def match_in_context(self, texts: list[str], only: set[int] | None = None) -> list[dict[int, str]]:
         """``match_detail(texts[i], [every other text])`` for each text of a group (an event's articles): the
         same results, each text read once instead of once more in every other's context.
 
@@ -611,7 +621,8 @@ class TopicMatcher:
         part's segments and sentence starts are its own, and what the rules read of the context (its
         evidence, its namesakes) is the sum of its parts'. The one fact of the whole joined text, whether it
         has a capital anywhere, is given to each part's reading; a part not as ``text_prepare`` leaves it
-        (which the join could change) sends that text back to the joined reading.
+        (which the join could change) sends that text back to the joined reading. ``only``: the indexes of
+        the texts to match (the others are context only, their results empty).
         """
         if self.is_empty:
             return [{} for _ in texts]
@@ -621,7 +632,7 @@ class TopicMatcher:
         forced: dict[int, _Scan] = {}  # a text without capitals read as a part of a context that has some
         results = []
         for i, text in enumerate(texts):
-            if not text:
+            if not text or (only is not None and i not in only):
                 results.append({})
                 continue
             others = [j for j, other in enumerate(texts) if other and j != i]
@@ -896,8 +907,9 @@ def _namesakes(scan: _Scan, lex: Lexicon) -> set[tuple[int, str]]:
     return scan._namesakes
 
 
-def _decide(matcher: TopicMatcher, article: _Scan, extras: list[_Scan]) -> dict[int, str]:
-    """The article's matches; ``extras``: the parts of its context (the event's other articles), read."""
+def _decide(matcher: TopicMatcher, article: _Scan, extras: list[_Scan], flags: list | None = None) -> dict[int, str]:
+    """The article's matches; ``extras``: the parts of its context (the event's other articles), read.
+    ``flags`` (a list) gets each use that context could decide otherwise (``TopicMatcher.needs_context``)."""
     lex = matcher._lex
     evidence = article.evidence
     if extras:
@@ -925,6 +937,8 @@ def _decide(matcher: TopicMatcher, article: _Scan, extras: list[_Scan]) -> dict[
                 continue
             if use.role == SURNAME:
                 if (use.topic, text_fold(use.key)) in namesakes and use.topic not in named:
+                    if flags is not None:
+                        flags.append(use)  # unless the context names this topic in full
                     continue  # "Hugo Chávez" is here: a bare "Chávez" is him too
                 if not (use.topic in named or use.rare or (use.rare_name and article.informative_capital(start))):
                     waiting.append((start, use))  # a common surname ("Castillo") needs the person's context
@@ -939,8 +953,12 @@ def _decide(matcher: TopicMatcher, article: _Scan, extras: list[_Scan]) -> dict[
             if use.place and not _place_rules_ok(article, start, end, use, lex):
                 continue
             if use.sense and use.sense in cues_other and use.sense not in cues_this and use.topic not in named:
+                if flags is not None:
+                    flags.append(use)  # unless the context names it or cues this sense
                 continue
             _found_add(found, use)
+    if flags is not None:
+        flags.extend(use for _start, use in waiting)
     if not waiting:
         return {topic: key for topic, (_s, key) in found.items()}
 

@@ -223,10 +223,10 @@ def article_topics_match(*, articles: list[SourceArticle], contexts: dict[int, s
     return len(links)
 
 
-def article_groups_topics_match(*, groups: list[list[SourceArticle]]) -> int:
-    """``article_topics_match`` of each article of each group with the group's other articles as its context
-    (an event's articles, each as ``article_text``): the same links, each text read once
-    (``TopicMatcher.match_in_context``)."""
+def article_groups_topics_match(*, groups: list[list[tuple[int, str]]], only=None) -> int:
+    """``article_topics_match`` of each article of each group, given as (id, ``article_text``), with the group's
+    other articles as its context (an event's articles): the same links, each text read once
+    (``TopicMatcher.match_in_context``). ``only(id)``: whether to match that article (else it is context only)."""
     if not groups:
         return 0
     matcher = topic_matcher_get()
@@ -234,10 +234,10 @@ def article_groups_topics_match(*, groups: list[list[SourceArticle]]) -> int:
         return 0
     links = []
     for group in groups:
-        texts = [article_text(article.title, article.summary) for article in group]
-        for article, found in zip(group, matcher.match_in_context(texts), strict=True):
-            if article.pk is not None:
-                links.extend((article.pk, topic_id, alias[:200]) for topic_id, alias in found.items())
+        texts = [text for _, text in group]
+        chosen = None if only is None else {i for i, (pk, _) in enumerate(group) if only(pk)}
+        for (pk, _), found in zip(group, matcher.match_in_context(texts, chosen), strict=True):
+            links.extend((pk, topic_id, alias[:200]) for topic_id, alias in found.items())
     if links:
         _links_insert(links)
     return len(links)

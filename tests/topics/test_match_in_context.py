@@ -38,3 +38,22 @@ def test_a_groups_matches_are_those_of_each_text_with_the_others_as_context():
         assert matcher.match_in_context(texts) == expected, texts
         checked += sum(map(len, expected))
     assert checked > 100  # the set names many topics: the comparison is not empty
+
+
+def test_context_adds_nothing_to_a_text_that_needs_none():
+    matcher, groups = _matcher_and_groups()
+    needing = 0
+    for texts in groups:
+        for i, text in enumerate(texts):
+            if matcher.needs_context(text):
+                needing += 1
+                continue
+            alone = matcher.match_detail(text)
+            assert matcher.match_detail(text, texts[:i] + texts[i + 1 :]).keys() <= alone.keys(), text
+        only = {i for i, text in enumerate(texts) if matcher.needs_context(text)}
+        chosen = matcher.match_in_context(texts, only)
+        assert [found for i, found in enumerate(chosen) if i in only] == [
+            found for i, found in enumerate(matcher.match_in_context(texts)) if i in only
+        ]
+        assert not any(found for i, found in enumerate(chosen) if i not in only)
+    assert needing > 10  # surnames alone and common words: the set has them
