@@ -59,8 +59,14 @@ def articles_store(outlet, feed, prefix: str, per_feed: int, days: range, feeds:
 
 def main() -> None:
     from events import clustering
+    from events.context import event_topics_match
     from tests.factories import FeedFactory, OutletFactory
+    from topics.models import Topic
 
+    Topic.objects.bulk_create(  # as bench_ingest.py: 500 topics for the context matching after each batch
+        [Topic(name=f"Person Number{i}", slug=f"bench-topic-{i}", aliases=f"Number{i}") for i in range(498)]
+        + [Topic(name="Peru", slug="peru"), Topic(name="Mexico", slug="mexico")]
+    )
     outlet = OutletFactory(name="Profile Wire")
     feed = FeedFactory(outlet=outlet, url="http://127.0.0.1/profile")
     per_feed = max(1, STORED // 30 // 20)
@@ -114,8 +120,10 @@ def main() -> None:
     gc.collect()
     gc.callbacks.append(gc_watch)
     cpu, wall = time.process_time(), time.perf_counter()
+    context = timed("context matching (events/context.py)", event_topics_match)
     for batch in new:
         clustering.articles_cluster(batch)
+        context(article_ids=batch)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     gc.callbacks.remove(gc_watch)
     print(f"garbage collection: {gc_time[0]:.2f} s in {gc_time[1:]} collections (generations 0, 1, 2)")
@@ -133,7 +141,7 @@ def main() -> None:
 
         stats = pstats.Stats(profile).sort_stats("tottime")
         stats.print_stats(30)
-        stats.print_callees("_vectors|_run|features_batch")
+        stats.print_callees("event_topics_match|needs_context|_texts")
 
 
 if __name__ == "__main__":

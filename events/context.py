@@ -11,7 +11,8 @@ second run changes nothing, and a match an editor removed is never added back.
 Only the articles whose own text has such a name waiting for context are matched
 again (``TopicMatcher.needs_context``, remembered per article and matcher in the
 process): for the others the event can add nothing to what ingestion stored, and
-an event none of whose recent articles waits for context is not read at all.
+an event none of whose articles waits for context is not read further than its
+members' ids.
 """
 
 from django.db.models import F, Window
@@ -37,8 +38,21 @@ def event_topics_match(*, article_ids: list[int]) -> int:
     matcher = topic_matcher_get()
     if matcher.is_empty:
         return 0
+    if _needs["matcher"] is not matcher or len(_needs["ids"]) > 500_000:
+        _needs["matcher"], _needs["ids"] = matcher, {}
+    needs: dict[int, bool] = _needs["ids"]
+    # The events' members (ids only), and which of them wait for context; only those events are read further.
+    members: dict[int, list[int]] = {}
+    for event_id, pk in EventArticle.objects.filter(event_id__in=event_ids).values_list("event_id", "article_id"):
+        members.setdefault(event_id, []).append(pk)
+    texts = _texts([pk for ids in members.values() if len(ids) > 1 for pk in ids if pk not in needs])
+    for pk, text in texts.items():
+        needs[pk] = matcher.needs_context(text)
+    waiting = [event_id for event_id, ids in members.items() if len(ids) > 1 and any(needs.get(pk) for pk in ids)]
+    if not waiting:
+        return 0
     rows = (
-        SourceArticle.objects.filter(event_link__event_id__in=event_ids)
+        SourceArticle.objects.filter(event_link__event_id__in=waiting)
         .annotate(
             event_id=F("event_link__event_id"),
             recent=Window(
@@ -48,17 +62,11 @@ def event_topics_match(*, article_ids: list[int]) -> int:
         .filter(recent__lte=CONTEXT_ARTICLES)
         .values_list("id", "event_id")
     )
-    members: dict[int, list[int]] = {}
+    recent: dict[int, list[int]] = {}
     for pk, event_id in rows:
-        members.setdefault(event_id, []).append(pk)
-    groups = [ids for ids in members.values() if len(ids) > 1]  # an event of one article: nothing more to see
-    if _needs["matcher"] is not matcher or len(_needs["ids"]) > 500_000:
-        _needs["matcher"], _needs["ids"] = matcher, {}
-    needs: dict[int, bool] = _needs["ids"]
-    texts = _texts([pk for ids in groups for pk in ids if pk not in needs])
-    for pk, text in texts.items():
-        needs[pk] = matcher.needs_context(text)
-    groups = [ids for ids in groups if any(needs.get(pk) for pk in ids)]
+        recent.setdefault(event_id, []).append(pk)
+    # An event of one article: nothing more than ingestion saw.
+    groups = [ids for ids in recent.values() if len(ids) > 1 and any(needs.get(pk) for pk in ids)]
     texts.update(_texts([pk for ids in groups for pk in ids if pk not in texts]))
     return article_groups_topics_match(
         groups=[[(pk, texts.get(pk, "")) for pk in ids] for ids in groups],
