@@ -15,6 +15,7 @@ an event none of whose articles waits for context is not read further than its
 members' ids.
 """
 
+from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
@@ -22,6 +23,7 @@ from sources.ingest import article_groups_topics_match
 from sources.models import SourceArticle
 from topics.matching import article_text, topic_matcher_get
 
+from .clustering import _in
 from .models import EventArticle
 
 CONTEXT_ARTICLES = 20  # an event's most recent articles, matched again and each one's context
@@ -32,7 +34,8 @@ _needs: dict = {"matcher": None, "ids": {}}  # article id → whether context co
 def event_topics_match(*, article_ids: list[int]) -> int:
     """Match again the recent articles of the events that ``article_ids`` are in, each with its event's other
     articles as context; returns how many links were offered (stored ones are kept)."""
-    event_ids = set(EventArticle.objects.filter(article_id__in=article_ids).values_list("event_id", flat=True))
+    link_table = EventArticle._meta.db_table
+    event_ids = [pk for (pk,) in _rows(f"SELECT DISTINCT event_id FROM {link_table} WHERE", "article_id", article_ids)]
     if not event_ids:
         return 0
     matcher = topic_matcher_get()
@@ -43,7 +46,7 @@ def event_topics_match(*, article_ids: list[int]) -> int:
     needs: dict[int, bool] = _needs["ids"]
     # The events' members (ids only), and which of them wait for context; only those events are read further.
     members: dict[int, list[int]] = {}
-    for event_id, pk in EventArticle.objects.filter(event_id__in=event_ids).values_list("event_id", "article_id"):
+    for event_id, pk in _rows(f"SELECT event_id, article_id FROM {link_table} WHERE", "event_id", event_ids):
         members.setdefault(event_id, []).append(pk)
     texts = _texts([pk for ids in members.values() if len(ids) > 1 for pk in ids if pk not in needs])
     for pk, text in texts.items():
@@ -75,7 +78,16 @@ def event_topics_match(*, article_ids: list[int]) -> int:
 
 
 def _texts(ids: list[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = SourceArticle.objects.filter(pk__in=ids).values_list("id", "title", "summary")
+    rows = _rows(f"SELECT id, title, summary FROM {SourceArticle._meta.db_table} WHERE", "id", ids)
     return {pk: article_text(title, summary) for pk, title, summary in rows}
+
+
+def _rows(select: str, column: str, values: list[int]) -> list[tuple]:
+    """``select`` … WHERE ``column`` among ``values``: one array parameter on PostgreSQL (``clustering._in``),
+    not a thousand placeholders for Django to build and the driver to parse."""
+    if not values:
+        return []
+    where, params = _in(column, values)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{select} {where}", params)
+        return cursor.fetchall()

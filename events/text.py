@@ -177,6 +177,12 @@ def _token_info(token: str) -> tuple[int, int, bool, bool]:
         return found
     if len(_info) > 500_000:  # a long-lived worker: keep the memo bounded
         _info.clear()
+    found = _info[token] = _token_read(token)
+    return found
+
+
+def _token_read(token: str) -> tuple[int, int, bool, bool]:
+    """``_token_info`` without its memo (a batch keeps its own: ``_slots_of``)."""
     if len(token) == 1 and token in '.!?:;|—–("«“':
         found = _BOUNDARY
     else:
@@ -190,7 +196,6 @@ def _token_info(token: str) -> tuple[int, int, bool, bool]:
             word[0].isdigit() and not _YEAR.match(word),
             token[0].isupper(),
         )
-    _info[token] = found
     return found
 
 
@@ -352,7 +357,7 @@ def _slots_of(tokens: list[str]) -> np.ndarray:
         infos = []
         for slot, token in enumerate(missing, first):
             slots[token] = slot
-            infos.append(_token_info(token))
+            infos.append(_token_read(token))
         columns = zip(*infos, strict=True)
         _slot_table = tuple(
             np.concatenate([old, np.array(new, kind)]) for old, new, kind in zip(_slot_table, columns, _SLOT_TYPES, strict=True)
