@@ -141,7 +141,7 @@ def main() -> None:
 
         stats = pstats.Stats(profile).sort_stats("tottime")
         stats.print_stats(30)
-        stats.print_callees("event_topics_match|needs_context|_texts")
+        stats.print_callees("_candidates|extend|_write")
 
 
 if __name__ == "__main__":
