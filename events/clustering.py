@@ -266,14 +266,12 @@ class WindowIndex:
         ``dot``: the product of a unit ``vector`` with the centroid, when known: the new norm follows from it.
         """
         current = event.vector
-        ef = self.ef
-        for term, weight in vector.items():
-            found = current.get(term)
-            if found is None:
-                current[term] = weight
-                ef[term] = ef.get(term, 0) + 1
-            else:
-                current[term] = found + weight
+        # Shared terms summed, new ones appended in the vector's order (dictionary operations in C).
+        shared = vector.keys() & current.keys()
+        sums = {term: current[term] + vector[term] for term in shared}
+        current.update(vector)
+        current.update(sums)
+        count_elements(self.ef, vector.keys() - shared if shared else vector)
         trimmed = len(current) > 2 * VECTOR_TERMS
         if trimmed:
             # heapq.nlargest's result (ties in order), three times faster for these sizes
@@ -661,6 +659,7 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
 
     term_postings, band_postings = index.terms, index.bands
     cosine = text.cosine
+    DUPLICATE, SIMILAR, STARTED = Method.DUPLICATE, Method.SIMILAR, Method.STARTED  # noqa: N806
     index.runs += 1
     run = index.runs
     for article in articles:
@@ -679,7 +678,7 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
         keys = article.keys
         candidates = _candidates(map(term_postings.get, keys))
         candidates |= dup_ids
-        best_id, best_score, best_method, best_raw = 0, 0.0, Method.STARTED, 0.0
+        best_id, best_score, best_dup, best_raw = 0, 0.0, False, 0.0
         above: list[int] = []
         for pk in candidates:
             event = events.get(pk)
@@ -689,16 +688,18 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
             raw = score = cosine(vector, event.vector, event.norm)
             gap = (at - event.last).total_seconds() - grace
             penalty = gap * gap_penalty if gap > 0 else 0.0
-            method = Method.SIMILAR
-            if pk in dup_ids and score >= duplicate + penalty:  # a daily report's template is no wire copy
-                method = Method.DUPLICATE
-                score = max(score, join)  # a near-duplicate outranks a merely similar event
+            dup = pk in dup_ids and score >= duplicate + penalty  # a daily report's template is no wire copy
+            if dup:
+                if score < join:
+                    score = join  # a near-duplicate outranks a merely similar event
             elif score < join + penalty:
                 continue
             if score >= bridge:
                 above.append(pk)
-            if (method == Method.DUPLICATE, score) > (best_method == Method.DUPLICATE, best_score):
-                best_id, best_score, best_method, best_raw = pk, score, method, raw
+            # The best: a near-duplicate before a similar event, then the highest score.
+            if dup > best_dup or (dup == best_dup and score > best_score):
+                best_id, best_score, best_dup, best_raw = pk, score, dup, raw
+        best_method = (DUPLICATE if best_dup else SIMILAR) if best_id else STARTED
         if best_id:
             event = events[best_id]
             similarity = best_raw  # before it joins
