@@ -10,7 +10,7 @@ second run changes nothing, and a match an editor removed is never added back.
 
 Only the articles whose own text has such a name waiting for context are matched
 again (``TopicMatcher.needs_context``, remembered per article and matcher in the
-process): for the others the event can add nothing to what ingestion stored, and
+process and clustering epoch): for the others the event can add nothing to what ingestion stored, and
 an event none of whose articles waits for context is not read further than its
 members' ids.
 """
@@ -23,12 +23,12 @@ from sources.ingest import article_groups_topics_match
 from sources.models import SourceArticle
 from topics.matching import article_text, topic_matcher_get
 
-from .clustering import _in
+from .clustering import _in, _index_for_database
 from .models import EventArticle
 
 CONTEXT_ARTICLES = 20  # an event's most recent articles, matched again and each one's context
 
-_needs: dict = {"matcher": None, "ids": {}}  # article id → whether context could add to its matches
+_needs: dict = {"matcher": None, "epoch": None, "ids": {}}  # article id → whether context could add to its matches
 
 
 def event_topics_match(*, article_ids: list[int]) -> int:
@@ -41,8 +41,11 @@ def event_topics_match(*, article_ids: list[int]) -> int:
     matcher = topic_matcher_get()
     if matcher.is_empty:
         return 0
-    if _needs["matcher"] is not matcher or len(_needs["ids"]) > 500_000:
-        _needs["matcher"], _needs["ids"] = matcher, {}
+    # Remembered for this matcher and this database's clustering epoch (a database emptied and filled again,
+    # as the tests do, or clustered again from scratch, may give an id to another article).
+    epoch = _index_for_database().epoch
+    if _needs["matcher"] is not matcher or _needs["epoch"] != epoch or len(_needs["ids"]) > 500_000:
+        _needs.update(matcher=matcher, epoch=epoch, ids={})
     needs: dict[int, bool] = _needs["ids"]
     # The events' members (ids only), and which of them wait for context; only those events are read further.
     members: dict[int, list[int]] = {}
