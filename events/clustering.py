@@ -233,10 +233,19 @@ class WindowIndex:
         self.events[event.id] = event
         count_elements(self.ef, event.terms())
         event.keys = list(dict.fromkeys(keys if keys is not None else event.strongest(MAX_KEYS // 2)))
-        for term in event.keys:
-            self._post(self.terms, term, event.id)
-        for band in event.bands:
-            self._post(self.bands, band, event.id)
+        event_id = event.id
+        # ``_post`` inlined: a window read cold posts every band (up to 128) and key of every event.
+        for postings, items in ((self.terms, event.keys), (self.bands, event.bands)):
+            get = postings.get
+            for key in items:
+                found = get(key)
+                if found is None:
+                    postings[key] = event_id
+                elif type(found) is int:
+                    if found != event_id:
+                        postings[key] = {found, event_id}
+                else:
+                    found.add(event_id)
 
     def drop(self, event_id: int) -> EventState | None:
         event = self.events.pop(event_id, None)
