@@ -12,6 +12,9 @@ local feed server (tests/feed_server.py) in a subprocess:
    fetch, parse, normalise, upsert, topic matching, event clustering), once
    without clustering (INGEST_AFTER_STORE empty) and once with it, each pass
    its own new items; a worker starting cold (the window read from the database);
+   then as a pipeline: this process ingests while a Celery worker of the cluster
+   lane (a process of its own, on the broker of REDIS_URL) clusters, timed from
+   the first fetch to the end of the last clustering task (PostgreSQL and Redis only);
 2. new items, the uniform bench feed (every entry alike: all near-duplicates),
    end to end with clustering, the figure comparable with earlier runs;
 3. known items: the same feeds re-read in full (validators cleared), nothing changed;
@@ -162,6 +165,82 @@ def prestore(outlet, feed) -> None:
         cursor.execute("ANALYZE") if connection.vendor == "postgresql" else None
 
 
+def _proc_cpu(pid: int) -> float:
+    """A process's CPU seconds (user and system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _proc_peak_mb(pid: int) -> float:
+    for row in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if row.startswith("VmHWM:"):
+            return int(row.split()[1]) / 1024
+    return 0.0
+
+
+def pipeline(base: str, outlet, label: str = "new news-like items, pipeline (2 processes)") -> None:
+    """Ingestion here, clustering in a worker of the cluster lane (``make worker LANES=cluster``), as in production:
+    from the first fetch to the last clustering task's end. Needs PostgreSQL and REDIS_URL (the broker)."""
+    from events.models import EventArticle
+    from newsroom.celery import app, lane_queue
+    from sources.ingest import feed_ingest
+    from tests.factories import FeedFactory
+
+    redis_url = os.environ.get("REDIS_URL", "")
+    if connection.vendor != "postgresql" or not redis_url:
+        print(f"  {label}: skipped (needs PostgreSQL and REDIS_URL)")
+        return
+    import tempfile
+
+    queue = f"bench-ingest-{os.getpid()}"
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    log = Path(tempfile.mkdtemp(prefix="bench-ingest-")) / "cluster-worker.log"
+    env = {**os.environ, "DATABASE_URL": url, "CELERY_QUEUE": queue, "CELERY_BROKER_URL": redis_url, "LOG_LEVEL": "INFO"}
+    command = [str(Path(sys.executable).parent / "celery"), "-A", "newsroom", "worker", "-Q", lane_queue("cluster", queue)]
+    command += ["-P", "solo", "-n", f"cluster-{os.getpid()}@%h", "-l", "info", "--without-gossip", "--without-mingle"]
+    with open(log, "ab") as out:
+        worker = subprocess.Popen(command + ["--without-heartbeat"], cwd=BASE_DIR, env=env, stdout=out, stderr=out)
+    done = b"task events.tasks.articles_cluster succeeded"
+    try:
+        deadline = time.time() + 60
+        while b" ready." not in log.read_bytes():
+            assert worker.poll() is None and time.time() < deadline, log.read_text()[-3000:]
+            time.sleep(0.1)
+        app.conf.task_always_eager = False  # the clustering task goes to the worker's queue
+        app.conf.task_default_queue = queue
+        feeds = [FeedFactory(outlet=outlet, url=f"{base}/news/q{i}/{ITEMS}/{DAY0}") for i in range(FEEDS)]
+        for feed in feeds:  # the feed server makes each body once: not the ingester's time
+            httpx.get(feed.url)
+        gc.collect()
+        rss_reset()
+        Path(f"/proc/{worker.pid}/clear_refs").write_text("5")
+        worker_cpu = _proc_cpu(worker.pid)
+        _cpu[0] = time.process_time()
+        start = time.perf_counter()
+        for feed in feeds:
+            result = feed_ingest(feed_id=feed.pk)
+            assert result.new == ITEMS, result
+        ingested = time.perf_counter() - start
+        deadline = time.time() + 600
+        while log.read_bytes().count(done) < FEEDS:
+            assert worker.poll() is None and time.time() < deadline, log.read_text()[-3000:]
+            time.sleep(0.02)
+        elapsed = time.perf_counter() - start
+        worker_cpu = _proc_cpu(worker.pid) - worker_cpu
+        line(label, FEEDS * ITEMS, elapsed)
+        clustered = EventArticle.objects.filter(article__feed__in=feeds).count()
+        print(
+            f"    ingestion done after {ingested:.2f} s ({FEEDS * ITEMS / ingested:,.0f} items/s); the cluster worker: "
+            f"CPU {worker_cpu:.2f} s ({1e6 * worker_cpu / (FEEDS * ITEMS):.0f} µs an article, context matching "
+            f"included), peak RSS {_proc_peak_mb(worker.pid):.0f} MB; {clustered:,} of {FEEDS * ITEMS:,} clustered"
+        )
+    finally:
+        app.conf.task_always_eager = True
+        worker.terminate()
+        worker.wait(timeout=60)
+
+
 def run(base: str) -> None:
     from django.conf import settings
 
@@ -200,8 +279,10 @@ def run(base: str) -> None:
         prestore(outlet, feed)
     total = FEEDS * ITEMS
 
-    timings = {"cluster": 0.0}
-    original = clustering.articles_cluster
+    from events import tasks as event_tasks
+
+    timings = {"cluster": 0.0, "context": 0.0}
+    original, original_context = clustering.articles_cluster, event_tasks.event_topics_match
 
     def timed(ids):
         started = time.perf_counter()
@@ -210,7 +291,15 @@ def run(base: str) -> None:
         finally:
             timings["cluster"] += time.perf_counter() - started
 
+    def timed_context(**kwargs):
+        started = time.perf_counter()
+        try:
+            return original_context(**kwargs)
+        finally:
+            timings["context"] += time.perf_counter() - started
+
     clustering.articles_cluster = timed
+    event_tasks.event_topics_match = timed_context
     try:
         for label, steps, prefix in (
             ("new news-like items, no clustering", [], "m"),
@@ -224,7 +313,7 @@ def run(base: str) -> None:
             before = SourceArticle.objects.count()
             gc.collect()  # a collection the previous step left due is not billed to this one
             rss_reset()
-            timings["cluster"] = 0.0
+            timings["cluster"] = timings["context"] = 0.0
             _cpu[0] = time.process_time()
             start = time.perf_counter()
             for feed in feeds:
@@ -236,9 +325,12 @@ def run(base: str) -> None:
                 clustered = EventArticle.objects.filter(article__feed__in=feeds).count()
                 print(
                     f"    of which clustering {timings['cluster']:.2f} s ({total / max(timings['cluster'], 1e-9):,.0f}"
-                    f" articles/s alone); {clustered:,} of {total:,} clustered; window "
+                    f" articles/s alone), then matching in context {timings['context']:.2f} s; {clustered:,} of {total:,}"
+                    " clustered; window "
                     f"{len(clustering._index_for_database().events):,} events in memory"
                 )
+
+        pipeline(base, outlet)
 
         feeds = [FeedFactory(outlet=outlet, url=f"{base}/bench/f{i}/{ITEMS}") for i in range(FEEDS)]
         rss_reset()
@@ -251,7 +343,7 @@ def run(base: str) -> None:
         line("end to end, new items (fetch → cluster)", total, time.perf_counter() - start)
         print(f"    of which clustering {timings['cluster']:.2f} s (uniform items: all near-duplicates of a few)")
     finally:
-        clustering.articles_cluster = original
+        clustering.articles_cluster, event_tasks.event_topics_match = original, original_context
 
     Feed.objects.update(etag="", last_modified="")
     rss_reset()

@@ -27,18 +27,21 @@ overlap. Running a batch twice changes nothing: articles already in an event
 are skipped.
 """
 
+import gc
 import heapq
 import logging
 import math
 import struct
 import uuid
 from array import array
-from collections import Counter
 from collections import _count_elements as count_elements
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import repeat
 from operator import itemgetter
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Min, ProtectedError
@@ -230,10 +233,19 @@ class WindowIndex:
         self.events[event.id] = event
         count_elements(self.ef, event.terms())
         event.keys = list(dict.fromkeys(keys if keys is not None else event.strongest(MAX_KEYS // 2)))
-        for term in event.keys:
-            self._post(self.terms, term, event.id)
-        for band in event.bands:
-            self._post(self.bands, band, event.id)
+        event_id = event.id
+        # ``_post`` inlined: a window read cold posts every band (up to 128) and key of every event.
+        for postings, items in ((self.terms, event.keys), (self.bands, event.bands)):
+            get = postings.get
+            for key in items:
+                found = get(key)
+                if found is None:
+                    postings[key] = event_id
+                elif type(found) is int:
+                    if found != event_id:
+                        postings[key] = {found, event_id}
+                else:
+                    found.add(event_id)
 
     def drop(self, event_id: int) -> EventState | None:
         event = self.events.pop(event_id, None)
@@ -263,17 +275,16 @@ class WindowIndex:
         ``dot``: the product of a unit ``vector`` with the centroid, when known: the new norm follows from it.
         """
         current = event.vector
-        ef = self.ef
-        for term, weight in vector.items():
-            found = current.get(term)
-            if found is None:
-                current[term] = weight
-                ef[term] = ef.get(term, 0) + 1
-            else:
-                current[term] = found + weight
+        # Shared terms summed, new ones appended in the vector's order (dictionary operations in C).
+        shared = vector.keys() & current.keys()
+        sums = {term: current[term] + vector[term] for term in shared}
+        current.update(vector)
+        current.update(sums)
+        count_elements(self.ef, vector.keys() - shared if shared else vector)
         trimmed = len(current) > 2 * VECTOR_TERMS
         if trimmed:
-            event.vector = dict(heapq.nlargest(VECTOR_TERMS, current.items(), key=_weight))
+            # heapq.nlargest's result (ties in order), three times faster for these sizes
+            event.vector = dict(sorted(current.items(), key=_weight, reverse=True)[:VECTOR_TERMS])
             self._forget_terms(current.keys() - event.vector.keys())
         for term in keys:
             if len(event.keys) < MAX_KEYS and term not in event.keys:
@@ -439,10 +450,11 @@ class Article:
     outlet_id: int
     title: str
     at: datetime
-    counts: dict[int, int]
-    boost: dict[int, float]
+    features: text.Features  # the batch's, read together (``text.features_batch``)
+    row: int  # this article's in ``features``
     bands: list[int]
     vector: dict[int, float] = field(default_factory=dict)
+    keys: list[int] = field(default_factory=list)  # its QUERY_TERMS strongest terms (``strongest``)
 
 
 def _articles_read(ids: list[int], *, unclustered: bool = True) -> list[Article]:
@@ -469,14 +481,16 @@ def _articles_read(ids: list[int], *, unclustered: bool = True) -> list[Article]
         topics: dict[int, list[int]] = {}
         for article_id, topic_id in cursor.fetchall():
             topics.setdefault(article_id, []).append(topic_id)
+    features = text.features_batch([(row[2], row[3][:SUMMARY_CHARS], topics.get(row[0], ())) for row in rows])
     articles = []
-    for pk, outlet_id, title, summary, at in rows:
+    for i, (pk, outlet_id, title, _, at) in enumerate(rows):
         if isinstance(at, str):  # SQLite hands back text for an expression
             at = datetime.fromisoformat(at)
         if timezone.is_naive(at):
             at = timezone.make_aware(at, UTC)
-        counts, boost, bands = text.features(title, summary[:SUMMARY_CHARS], topics.get(pk, ()))
-        articles.append(Article(id=pk, outlet_id=outlet_id, title=title, at=at, counts=counts, boost=boost, bands=bands))
+        articles.append(
+            Article(id=pk, outlet_id=outlet_id, title=title, at=at, features=features, row=i, bands=features.bands[i])
+        )
     articles.sort(key=lambda article: (article.at, article.id))
     return articles
 
@@ -491,22 +505,44 @@ def _in(column: str, values: list) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
+_SUBLINEAR = np.array(text._SUBLINEAR)
+
+
 def _vectors(index: WindowIndex, articles: list[Article]) -> None:
-    """Each article's unit TF-IDF vector; a term's IDF counts the window's events that use it.
+    """Each article's unit TF-IDF vector (``text.tfidf``) and strongest terms; a term's IDF counts the window's
+    events that use it. The whole batch at once, on its feature arrays.
 
     Event frequency rather than article frequency: a word in every story
     of the week (a president's name in a busy week) weighs little, one in a
     single story a lot; it needs no table, and it follows the news.
     """
+    if not articles:
+        return
+    features = articles[0].features
     ef = index.ef
     top = math.log(len(index.events) + 1) + 1.0
-    log = math.log
-    terms: set[int] = set()
+    terms, inverse = np.unique(features.term, return_inverse=True)
+    found = np.fromiter(map(ef.get, terms.tolist(), repeat(0)), np.float64, len(terms))
+    weights = _SUBLINEAR[np.minimum(features.count, 255)] * (top - np.log(found + 1.0))[inverse]
+    weights[features.boost] *= text.CROSS_BOOST
+    norms = np.sqrt(np.bincount(features.text, weights=weights * weights, minlength=len(features.start) - 1))
+    norms[norms == 0] = 1.0
+    weights /= norms[features.text]
+    # Strongest first (ties in the order the terms first occur), as ``strongest`` sorts a vector.
+    rows = len(weights)
+    order = np.lexsort((np.arange(rows), -weights, features.text))
+    rank = np.arange(rows) - features.start[features.text[order]]
+    chosen = order[rank < QUERY_TERMS]
+    sizes = np.diff(features.start)
+    chosen_start = np.concatenate([[0], np.cumsum(np.minimum(sizes, QUERY_TERMS))]).tolist()
+    strong = features.term[chosen].tolist()
+    term_list, weight_list, start = features.term.tolist(), weights.tolist(), features.start.tolist()
+    sizes = sizes.tolist()
     for article in articles:
-        terms.update(article.counts)
-    idfs = {term: top - log(ef.get(term, 0) + 1) for term in terms}
-    for article in articles:
-        article.vector = text.tfidf(article.counts, idfs, article.boost)
+        i = article.row
+        s, e = start[i], start[i + 1]
+        article.vector = dict(zip(term_list[s:e], weight_list[s:e], strict=True))
+        article.keys = strong[chosen_start[i] : chosen_start[i + 1]] if sizes[i] > QUERY_TERMS else term_list[s:e]
 
 
 # --- the run ------------------------------------------------------------------
@@ -531,7 +567,7 @@ def articles_cluster(article_ids) -> ClusterResult:
     result = ClusterResult()
     if not ids:
         return result
-    with transaction.atomic():
+    with transaction.atomic(), _collector_paused():
         state = _state_lock()
         articles = _articles_read(ids)
         if not articles:
@@ -542,6 +578,74 @@ def articles_cluster(article_ids) -> ClusterResult:
             _indexes.clear()  # the memory may be ahead of a rolled-back database: read it again next time
             raise
     return result
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector off during a run (and back on after it, if it was on).
+
+    A run makes no cycles (what it drops is freed as it goes), but it allocates enough to set the collector
+    off every few articles, and its oldest generation's passes walk the whole heap, the window included:
+    11% of a run's time (bench/profile_clustering.py)."""
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _candidates(found) -> set[int]:
+    """The events sharing most of an article's strongest terms, from those terms' postings (``found``, in the
+    order of the terms, None for a term in no event).
+
+    The rarest terms' postings are counted first, until ``POSTINGS_BUDGET`` events are counted; if they name
+    more than ``CANDIDATES`` events, those named by two terms or more, the most first (then the highest id),
+    ``CANDIDATES`` of them. Set operations instead of counting every posting: the same events.
+    """
+    singles: list[int] = []
+    sets: list[set[int]] = []
+    for postings in found:
+        if postings is None:
+            continue
+        if type(postings) is int:
+            singles.append(postings)
+        elif len(postings) <= MAX_POSTINGS:
+            sets.append(postings)
+    budget = POSTINGS_BUDGET - len(singles)  # a single event's posting is counted first (the shortest)
+    counted: list[set[int]] = []
+    if sets:
+        if len(sets) > 1:
+            sets.sort(key=len)
+        for postings in sets:
+            if budget <= 0:
+                break
+            counted.append(postings)
+            budget -= len(postings)
+    named = set(singles).union(*counted)
+    if len(named) <= CANDIDATES:
+        return named
+    # Named twice or more: seen before in the singles or in an earlier set.
+    seen: set[int] = set()
+    several: set[int] = set()
+    for pk in singles:
+        if pk in seen:
+            several.add(pk)
+        else:
+            seen.add(pk)
+    for postings in counted:
+        several |= seen & postings
+        seen |= postings
+    if len(several) <= CANDIDATES:
+        return several
+    counts: dict[int, int] = {}
+    count_elements(counts, singles)
+    for postings in counted:
+        count_elements(counts, several & postings)
+    ranked = [(counts[pk], pk) for pk in several]
+    return {pk for _, pk in heapq.nlargest(CANDIDATES, ranked)}
 
 
 def _run(state: ClusterState, articles: list[Article], result: ClusterResult) -> None:
@@ -564,6 +668,7 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
 
     term_postings, band_postings = index.terms, index.bands
     cosine = text.cosine
+    DUPLICATE, SIMILAR, STARTED = Method.DUPLICATE, Method.SIMILAR, Method.STARTED  # noqa: N806
     index.runs += 1
     run = index.runs
     for article in articles:
@@ -579,30 +684,10 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
                     dup_ids.add(postings)
                 else:
                     dup_ids |= postings
-        keys = strongest(vector, QUERY_TERMS)
-        # The rarest of its strongest terms first, until POSTINGS_BUDGET events are counted: rare terms name events.
-        lists = sorted(
-            (
-                (p,) if type(p) is int else p
-                for p in map(term_postings.get, keys)
-                if p is not None and (type(p) is int or len(p) <= MAX_POSTINGS)
-            ),
-            key=len,
-        )
-        shared: Counter = Counter()
-        budget = POSTINGS_BUDGET
-        for postings in lists:
-            count_elements(shared, postings)
-            budget -= len(postings)
-            if budget <= 0:
-                break
-        if len(shared) > CANDIDATES:  # those sharing two strong terms or more, the most first
-            several = [(n, pk) for pk, n in shared.items() if n > 1]
-            candidates = {pk for _, pk in (heapq.nlargest(CANDIDATES, several) if len(several) > CANDIDATES else several)}
-        else:
-            candidates = set(shared)
+        keys = article.keys
+        candidates = _candidates(map(term_postings.get, keys))
         candidates |= dup_ids
-        best_id, best_score, best_method, best_raw = 0, 0.0, Method.STARTED, 0.0
+        best_id, best_score, best_dup, best_raw = 0, 0.0, False, 0.0
         above: list[int] = []
         for pk in candidates:
             event = events.get(pk)
@@ -612,16 +697,18 @@ def _run(state: ClusterState, articles: list[Article], result: ClusterResult) ->
             raw = score = cosine(vector, event.vector, event.norm)
             gap = (at - event.last).total_seconds() - grace
             penalty = gap * gap_penalty if gap > 0 else 0.0
-            method = Method.SIMILAR
-            if pk in dup_ids and score >= duplicate + penalty:  # a daily report's template is no wire copy
-                method = Method.DUPLICATE
-                score = max(score, join)  # a near-duplicate outranks a merely similar event
+            dup = pk in dup_ids and score >= duplicate + penalty  # a daily report's template is no wire copy
+            if dup:
+                if score < join:
+                    score = join  # a near-duplicate outranks a merely similar event
             elif score < join + penalty:
                 continue
             if score >= bridge:
                 above.append(pk)
-            if (method == Method.DUPLICATE, score) > (best_method == Method.DUPLICATE, best_score):
-                best_id, best_score, best_method, best_raw = pk, score, method, raw
+            # The best: a near-duplicate before a similar event, then the highest score.
+            if dup > best_dup or (dup == best_dup and score > best_score):
+                best_id, best_score, best_dup, best_raw = pk, score, dup, raw
+        best_method = (DUPLICATE if best_dup else SIMILAR) if best_id else STARTED
         if best_id:
             event = events[best_id]
             similarity = best_raw  # before it joins

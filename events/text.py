@@ -34,7 +34,10 @@ import math
 import re
 import struct
 import unicodedata
+from dataclasses import dataclass
 from zlib import crc32
+
+import numpy as np
 
 STEM = 6
 TITLE_WEIGHT = 2
@@ -174,6 +177,12 @@ def _token_info(token: str) -> tuple[int, int, bool, bool]:
         return found
     if len(_info) > 500_000:  # a long-lived worker: keep the memo bounded
         _info.clear()
+    found = _info[token] = _token_read(token)
+    return found
+
+
+def _token_read(token: str) -> tuple[int, int, bool, bool]:
+    """``_token_info`` without its memo (a batch keeps its own: ``_slots_of``)."""
     if len(token) == 1 and token in '.!?:;|—–("«“':
         found = _BOUNDARY
     else:
@@ -187,14 +196,17 @@ def _token_info(token: str) -> tuple[int, int, bool, bool]:
             word[0].isdigit() and not _YEAR.match(word),
             token[0].isupper(),
         )
-    _info[token] = found
     return found
 
 
+# The same tokens of an ASCII text (letters, digits and the ASCII marks), without the Unicode classes: 40% faster.
+_RAW_TOKEN_ASCII = re.compile(r"[A-Za-z]+|[0-9]+(?:[.,][0-9]+)*|[.!?:;|(\"]")
+
+
 def _tokens(text: str) -> list[str]:
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text.translate(_MARKS))
-    return _RAW_TOKEN.findall(text)
+    if text.isascii():
+        return _RAW_TOKEN_ASCII.findall(text)
+    return _RAW_TOKEN.findall(unicodedata.normalize("NFC", text.translate(_MARKS)))
 
 
 def features(title: str, summary: str, topic_ids=()) -> tuple[dict[int, int], dict[int, float], list[int]]:
@@ -315,3 +327,170 @@ def cosine(a: dict[int, float], b: dict[int, float], b_norm: float = 1.0) -> flo
     if not shared:
         return 0.0
     return sum([a[term] * b[term] for term in shared]) / b_norm
+
+
+# --- a batch at once (numpy) ---------------------------------------------------
+#
+# ``features_batch`` gives what ``features`` gives for each text of a batch, the same numbers, with the
+# per-token work done on arrays: each distinct token is given a slot once (its ``_token_info``), a batch's
+# tokens become an array of slots, and counting, boosting and the MinHash bins are array operations over
+# the whole batch. What is left per article is two regex scans and eight CRC-32s of its bands.
+
+_slots: dict[str, int] = {}
+_slot_table: tuple = ()  # term (int64), hash (uint64), number (bool), capital (bool): one row per slot
+_SLOT_TYPES = (np.int64, np.uint64, np.bool_, np.bool_)
+_GOLDEN = np.uint64(0x9E3779B1)
+_MASK32 = np.uint64(0xFFFFFFFF)
+
+
+def _slots_of(tokens: list[str]) -> np.ndarray:
+    """Each token's slot, new tokens given one (their rows added to the table)."""
+    global _slot_table
+    slots = _slots
+    missing = set(tokens).difference(slots)
+    if missing:
+        if len(slots) + len(missing) > 500_000 or not _slot_table:  # a long-lived worker: keep the memo bounded
+            slots.clear()
+            _slot_table = tuple(np.empty(0, kind) for kind in _SLOT_TYPES)
+            missing = set(tokens)
+        first = len(slots)
+        infos = []
+        for slot, token in enumerate(missing, first):
+            slots[token] = slot
+            infos.append(_token_read(token))
+        columns = zip(*infos, strict=True)
+        _slot_table = tuple(
+            np.concatenate([old, np.array(new, kind)]) for old, new, kind in zip(_slot_table, columns, _SLOT_TYPES, strict=True)
+        )
+    return np.fromiter(map(slots.__getitem__, tokens), np.intp, len(tokens))
+
+
+@dataclass(slots=True)
+class Features:
+    """The features of a batch of texts: one row per (text, term), a text's rows together, in the order its
+    terms first occur (title, summary, topics), and each text's bands.
+
+    ``start[i]:start[i + 1]`` are text ``i``'s rows."""
+
+    text: np.ndarray  # int64: the text of each row
+    term: np.ndarray  # int64
+    count: np.ndarray  # int64: title occurrences ``TITLE_WEIGHT`` each, summary's once, a topic ``TITLE_WEIGHT``
+    boost: np.ndarray  # bool: a name, a number or a topic (``CROSS_BOOST``)
+    start: np.ndarray  # int64, one more than texts
+    bands: list[list[int]]
+
+    def counts(self, i: int) -> tuple[dict[int, int], dict[int, float]]:
+        """Text ``i``'s term counts and boosts, as ``features`` gives them."""
+        s, e = int(self.start[i]), int(self.start[i + 1])
+        terms = self.term[s:e].tolist()
+        boost = {term: CROSS_BOOST for term, b in zip(terms, self.boost[s:e].tolist(), strict=True) if b}
+        return dict(zip(terms, self.count[s:e].tolist(), strict=True)), boost
+
+
+def features_batch(texts) -> Features:
+    """``features`` of many (title, summary, topic ids) at once: the same terms, counts, boosts and bands."""
+    n = len(texts)
+    tokens: list[str] = []
+    lengths: list[int] = []
+    topic_rows: list[tuple[int, int]] = []
+    for i, (title, summary, topic_ids) in enumerate(texts):
+        head, body = _tokens(title), _tokens(summary)
+        tokens += head
+        tokens += body
+        lengths.append(len(head))
+        lengths.append(len(body))
+        for topic_id in topic_ids:
+            topic_rows.append((i, topic_term(topic_id)))
+    sizes = np.array(lengths, np.intp)
+    segment = np.repeat(np.arange(2 * n, dtype=np.intp), sizes)  # 2i: text i's title, 2i + 1: its summary
+    slot = _slots_of(tokens)
+    terms_of, hashes_of, numbers_of, capitals_of = _slot_table
+    term, hashed, capital = terms_of[slot], hashes_of[slot], capitals_of[slot]
+    mark = hashed == 0  # a sentence mark
+    # A headline in Title Case tells no names: more than 60% of its (over two) tokens capitalised.
+    head_sizes = sizes[0::2]
+    capitals = np.bincount(segment, weights=capital, minlength=2 * n)[0::2]
+    names = np.ones(2 * n, np.bool_)
+    names[0::2] = ~((head_sizes > 2) & (capitals > 0.6 * head_sizes))
+    # A sentence starts at a segment's first token and after a mark.
+    start = np.empty(len(tokens), np.bool_)
+    if len(tokens):
+        start[0] = True
+        start[1:] = mark[:-1]
+        offsets = np.cumsum(sizes) - sizes
+        start[offsets[sizes > 0]] = True
+    boosted = numbers_of[slot] | (capital & names[segment] & ~start)
+    text = segment >> 1
+    rows = np.flatnonzero(term != 0)  # marks have no term
+    row_text, row_term = text[rows], term[rows]
+    row_count = np.where(segment[rows] & 1, 1, TITLE_WEIGHT)
+    row_boost = boosted[rows]
+    if topic_rows:
+        topics = np.array(topic_rows, np.int64)
+        row_text = np.concatenate([row_text, topics[:, 0]])
+        row_term = np.concatenate([row_term, topics[:, 1]])
+        row_count = np.concatenate([row_count, np.full(len(topics), TITLE_WEIGHT)])
+        row_boost = np.concatenate([row_boost, np.ones(len(topics), np.bool_)])
+        order = np.argsort(row_text, kind="stable")  # a text's topics after its words
+        row_text, row_term, row_count, row_boost = row_text[order], row_term[order], row_count[order], row_boost[order]
+    keys = (row_text.astype(np.int64) << 32) | row_term
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    counts = np.bincount(inverse, weights=row_count, minlength=len(unique)).astype(np.int64)
+    boosts = np.bincount(inverse, weights=row_boost, minlength=len(unique)) > 0
+    order = np.argsort(first)  # a text's terms in the order they first occur
+    unique = unique[order]
+    group_text = unique >> 32
+    starts = np.searchsorted(group_text, np.arange(n + 1))
+    return Features(
+        text=group_text,
+        term=unique & 0xFFFFFFFF,
+        count=counts[order],
+        boost=boosts[order],
+        start=starts,
+        bands=_bands_batch(n, text, hashed, ~mark),
+    )
+
+
+def _bands_batch(n: int, text: np.ndarray, hashed: np.ndarray, word: np.ndarray) -> list[list[int]]:
+    """``_bands`` of each text, from all the batch's tokens (text of each, hash of each, which are words)."""
+    words = np.flatnonzero(word)
+    word_text, word_hash = text[words], hashed[words]
+    per_text = np.bincount(word_text, minlength=n)
+    first = np.cumsum(per_text) - per_text
+    keep = np.arange(len(words)) - first[word_text] < SHINGLE_WORDS
+    word_text, word_hash = word_text[keep], word_hash[keep]
+    same = word_text[:-1] == word_text[1:]
+    a, b, pair_text = word_hash[:-1][same], word_hash[1:][same], word_text[:-1][same]
+    # The pair's hash as shingle_bins makes it: only bits 16-47 of the product are kept, so a 64-bit product does.
+    values = (((a ^ (b << np.uint64(1))) * _GOLDEN) >> np.uint64(16)) & _MASK32
+    bins = np.full(n * BINS, _EMPTY, np.uint64)
+    np.minimum.at(bins, pair_text * BINS + (values & np.uint64(BINS - 1)).astype(np.intp), values)
+    bins = bins.reshape(n, BINS)
+    # Densify: an empty bin takes the nearest filled bin to its right (circularly), offset by the distance.
+    filled = bins != _EMPTY
+    columns = np.arange(2 * BINS)
+    nearest = np.where(np.concatenate([filled, filled], axis=1), columns, 4 * BINS)
+    nearest = np.minimum.accumulate(nearest[:, ::-1], axis=1)[:, ::-1][:, :BINS]
+    found = nearest < 4 * BINS
+    nearest = np.where(found, nearest, 0)
+    carry = np.take_along_axis(bins, nearest % BINS, axis=1)
+    distance = (nearest - columns[:BINS]).astype(np.uint64)
+    dense = np.where(filled, bins, (carry + _GOLDEN * distance) & _MASK32).astype("<u4")
+    # Each band's key: zlib's CRC-32 of its ROWS little-endian bins, started from the band's number, as in _bands.
+    data = dense.view(np.uint8).reshape(n * BANDS, 4 * ROWS)
+    crc = np.tile(np.arange(BANDS, dtype=np.uint32), n) ^ np.uint32(0xFFFFFFFF)
+    for column in range(4 * ROWS):
+        crc = _CRC_TABLE[(crc ^ data[:, column]) & 0xFF] ^ (crc >> np.uint32(8))
+    keys = ((crc ^ np.uint32(0xFFFFFFFF)) & np.uint32(0x7FFFFFFF)).tolist()
+    return [keys[i * BANDS : (i + 1) * BANDS] if size >= 3 else [] for i, size in enumerate(per_text.tolist())]
+
+
+def _crc_table() -> np.ndarray:
+    """The table of the reflected CRC-32 (polynomial 0xEDB88320) that zlib computes, a byte at a time."""
+    table = np.arange(256, dtype=np.uint32)
+    for _ in range(8):
+        table = np.where(table & 1, (table >> np.uint32(1)) ^ np.uint32(0xEDB88320), table >> np.uint32(1))
+    return table.astype(np.uint32)
+
+
+_CRC_TABLE = _crc_table()

@@ -12,10 +12,12 @@ app.autodiscover_tasks()
 
 # Lanes: separate queues, so that a flood of one kind of work never waits in front of another. Publishing's
 # side effects (purges, scheduled publication, the change log's reconcile) and anything unnamed stay on the
-# default queue; feeds (fetching, clustering), image renditions and webhook deliveries have a queue each,
+# default queue; feeds (fetching), event clustering, image renditions and webhook deliveries have a queue each,
 # named after the default one (``celery.ingest`` …), for workers of their own (``make worker LANES=ingest``).
-LANES = ("publish", "ingest", "images", "webhooks")
-_LANE_OF = {"sources.": "ingest", "events.": "ingest", "images.": "images", "webhooks.": "webhooks"}
+# Clustering has a lane of its own so that fetching never waits behind it: one worker ingests while another
+# clusters what the first stored (docs/events.md, "Speed"); a worker of both lanes does both, as before.
+LANES = ("publish", "ingest", "cluster", "images", "webhooks")
+_LANE_OF = {"sources.": "ingest", "events.": "cluster", "images.": "images", "webhooks.": "webhooks"}
 
 
 def lane_of(task_name: str) -> str:

@@ -312,12 +312,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A distinct queue lets test runs share a Redis with other processes.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
-# One queue per lane (newsroom/celery.py: publishing on the default queue; ingest, images, webhooks beside it).
+# One queue per lane (newsroom/celery.py: publishing on the default queue; ingest, cluster, images, webhooks beside it).
 # A worker started without -Q consumes them all; `make worker LANES=ingest` (or celery's -Q) only some.
 CELERY_TASK_ROUTES = ("newsroom.celery.route_task",)
 CELERY_TASK_QUEUES = [
     Queue(CELERY_TASK_DEFAULT_QUEUE if lane == "publish" else f"{CELERY_TASK_DEFAULT_QUEUE}.{lane}")
-    for lane in ("publish", "ingest", "images", "webhooks")
+    for lane in ("publish", "ingest", "cluster", "images", "webhooks")
 ]
 
 # --- Feed ingestion (sources/ingest) --------------------------------------

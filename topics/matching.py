@@ -601,8 +601,55 @@ class TopicMatcher:
         if context and not isinstance(context, str):
             context = " | ".join(part for part in context if part)
         article = _Scan(self, text)
-        extra = _Scan(self, context) if context else None
-        return _decide(self, article, extra)
+        return _decide(self, article, [_Scan(self, context)] if context else [])
+
+    def needs_context(self, text: str) -> bool:
+        """Whether context could add a match to what ``text`` alone gives: a name in it waits for context (a
+        surname alone, a common word), or was set aside for a reason context may outweigh (a namesake, the cue
+        of another sense). Context never adds to the others' matches (it can only take some away)."""
+        if self.is_empty or not text:
+            return False
+        flags: list = []
+        _decide(self, _Scan(self, text), [], flags)
+        return bool(flags)
+
+    def match_in_context(self, texts: list[str], only: set[int] | None = None) -> list[dict[int, str]]:
+        """``match_detail(texts[i], [every other text])`` for each text of a group (an event's articles): the
+        same results, each text read once instead of once more in every other's context.
+
+        The others' joined text is read part by part: a hit never crosses the " | " between two parts, a
+        part's segments and sentence starts are its own, and what the rules read of the context (its
+        evidence, its namesakes) is the sum of its parts'. The one fact of the whole joined text, whether it
+        has a capital anywhere, is given to each part's reading; a part not as ``text_prepare`` leaves it
+        (which the join could change) sends that text back to the joined reading. ``only``: the indexes of
+        the texts to match (the others are context only, their results empty).
+        """
+        if self.is_empty:
+            return [{} for _ in texts]
+        own = [_Scan(self, text) if text else None for text in texts]
+        plain = [bool(text) and text_prepare(text) == text for text in texts]
+        capitals = [scan is not None and scan.orig.lower() != scan.orig for scan in own]
+        forced: dict[int, _Scan] = {}  # a text without capitals read as a part of a context that has some
+        results = []
+        for i, text in enumerate(texts):
+            if not text or (only is not None and i not in only):
+                results.append({})
+                continue
+            others = [j for j, other in enumerate(texts) if other and j != i]
+            if not all(plain[j] for j in others):
+                results.append(self.match_detail(text, [texts[j] for j in others]))
+                continue
+            upper = any(capitals[j] for j in others)
+            extras = []
+            for j in others:
+                if capitals[j] or not upper:
+                    extras.append(own[j])
+                else:
+                    if j not in forced:
+                        forced[j] = _Scan(self, texts[j], has_upper=True)
+                    extras.append(forced[j])
+            results.append(_decide(self, own[i], extras))
+        return results
 
 
 def _whole(folded: str, pattern: str) -> bool:
@@ -624,13 +671,15 @@ _OPENERS = frozenset("\"'([«¿¡“‘")
 
 
 class _Scan:
-    __slots__ = ("orig", "folded", "_segments", "_has_upper", "chosen", "evidence", "hits")
+    __slots__ = ("orig", "folded", "_segments", "_has_upper", "chosen", "evidence", "hits", "_namesakes")
 
-    def __init__(self, matcher: TopicMatcher, text: str):
+    def __init__(self, matcher: TopicMatcher, text: str, *, has_upper: bool | None = None):
+        """``has_upper``: whether the text has a capital anywhere, when it is read as a part of a longer one."""
         self.orig = orig = text_prepare(text)
         self.folded = folded = _fold_plain(orig)
         self._segments: list[tuple[int, int, bool, bool]] | None = None
-        self._has_upper: bool | None = None
+        self._has_upper: bool | None = has_upper
+        self._namesakes: set[tuple[int, str]] | None = None
         hits = []
         last = len(folded) - 1
         for end, payload in matcher._automaton.iter(folded):
@@ -844,9 +893,27 @@ def _place_rules_ok(scan: _Scan, start: int, end: int, use: Use, lex: Lexicon) -
     return True
 
 
-def _decide(matcher: TopicMatcher, article: _Scan, extra: _Scan | None) -> dict[int, str]:
+def _namesakes(scan: _Scan, lex: Lexicon) -> set[tuple[int, str]]:
+    """Surnames that follow another first name in this text ("Hugo Chávez"): (topic, folded surname)."""
+    if scan._namesakes is None:
+        found = set()
+        for start, _end, uses in scan.chosen:
+            for use in uses:
+                if use.role == SURNAME:
+                    word, pos = scan.word_before(start)
+                    if word and _is_given_name(scan, word, pos, lex, use.given):
+                        found.add((use.topic, text_fold(use.key)))
+        scan._namesakes = found
+    return scan._namesakes
+
+
+def _decide(matcher: TopicMatcher, article: _Scan, extras: list[_Scan], flags: list | None = None) -> dict[int, str]:
+    """The article's matches; ``extras``: the parts of its context (the event's other articles), read.
+    ``flags`` (a list) gets each use that context could decide otherwise (``TopicMatcher.needs_context``)."""
     lex = matcher._lex
-    evidence = article.evidence + extra.evidence if extra else article.evidence
+    evidence = article.evidence
+    if extras:
+        evidence = evidence + [item for extra in extras for item in extra.evidence]
     if evidence:
         named = _Union([values for role, values in evidence if role == NAME])
         context_for = _Union([values for role, values in evidence if role == CONTEXT or role == NAME])
@@ -857,14 +924,9 @@ def _decide(matcher: TopicMatcher, article: _Scan, extra: _Scan | None) -> dict[
         cues_other = cues_this = frozenset()
 
     # Surnames that, somewhere in the article or its event, follow another first name ("Hugo Chávez").
-    namesakes: set[tuple[int, str]] = set()
-    for scan in (article, extra) if extra else (article,):
-        for start, _end, uses in scan.chosen:
-            for use in uses:
-                if use.role == SURNAME:
-                    word, pos = scan.word_before(start)
-                    if word and _is_given_name(scan, word, pos, lex, use.given):
-                        namesakes.add((use.topic, text_fold(use.key)))
+    namesakes = _namesakes(article, lex)
+    if extras:
+        namesakes = namesakes.union(*[_namesakes(extra, lex) for extra in extras])
 
     # Rules that need no context first; what is left waits for context.
     found: dict[int, tuple[int, str]] = {}
@@ -875,6 +937,8 @@ def _decide(matcher: TopicMatcher, article: _Scan, extra: _Scan | None) -> dict[
                 continue
             if use.role == SURNAME:
                 if (use.topic, text_fold(use.key)) in namesakes and use.topic not in named:
+                    if flags is not None:
+                        flags.append(use)  # unless the context names this topic in full
                     continue  # "Hugo Chávez" is here: a bare "Chávez" is him too
                 if not (use.topic in named or use.rare or (use.rare_name and article.informative_capital(start))):
                     waiting.append((start, use))  # a common surname ("Castillo") needs the person's context
@@ -889,8 +953,12 @@ def _decide(matcher: TopicMatcher, article: _Scan, extra: _Scan | None) -> dict[
             if use.place and not _place_rules_ok(article, start, end, use, lex):
                 continue
             if use.sense and use.sense in cues_other and use.sense not in cues_this and use.topic not in named:
+                if flags is not None:
+                    flags.append(use)  # unless the context names it or cues this sense
                 continue
             _found_add(found, use)
+    if flags is not None:
+        flags.extend(use for _start, use in waiting)
     if not waiting:
         return {topic: key for topic, (_s, key) in found.items()}
 

@@ -9,7 +9,7 @@ from .fetch import FetchError, FetchResponse, feed_http_get
 from .normalise import Entry, entry_normalise, text_plain, url_canonical
 from .parse import NotAFeed, ParsedFeed, feed_parse
 from .pipeline import FeedUnreachable, IngestResult, feed_health_record, feed_ingest, feed_next_fetch, feeds_due_claim
-from .store import UpsertStats, article_topics_match, articles_upsert
+from .store import UpsertStats, article_groups_topics_match, article_topics_match, articles_upsert
 
 __all__ = [
     "Entry",
@@ -20,6 +20,7 @@ __all__ = [
     "NotAFeed",
     "ParsedFeed",
     "UpsertStats",
+    "article_groups_topics_match",
     "article_topics_match",
     "articles_upsert",
     "entry_normalise",

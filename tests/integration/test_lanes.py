@@ -20,7 +20,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 
 def test_each_kind_of_work_has_its_lane():
-    assert lane_of("sources.tasks.feed_fetch") == lane_of("events.tasks.articles_cluster") == "ingest"
+    assert lane_of("sources.tasks.feed_fetch") == "ingest"
+    assert lane_of("events.tasks.articles_cluster") == lane_of("events.tasks.articles_cluster_pending") == "cluster"
     assert lane_of("images.tasks.image_renditions") == "images"
     assert lane_of("webhooks.tasks.deliver") == "webhooks"
     assert lane_of("changes.tasks.edge_purge") == lane_of("stories.tasks.publish_scheduled_stories") == "publish"
