@@ -45,8 +45,8 @@ production); each feed answers after LOADTEST_FEED_DELAY (0.5) s, every tenth af
 servers do (0: at once, a flood bound by the cores only). Through Varnish in front of the web hosts; no wrk:
 the readers are the watchers below. Twice in one run, with three worker processes each time: first one worker
 taking every lane (``-c 3``: the flood queued beside the publish lane), then a worker per lane (``publish -c 1``,
-``ingest -c 2``). Each time an editor makes 2 × LOADTEST_PUBLISHES (20) publishes, one every
-LOADTEST_PUBLISH_EVERY (3) s, in turn:
+and ``-c 2`` for the ingest, cluster, images and webhooks queues). Each time an editor makes
+2 × LOADTEST_PUBLISHES (20) publishes, one every LOADTEST_PUBLISH_EVERY (3) s, in turn:
 
 - a correction (a live story on the home page edited, then published with an update note, through the workflow
   the admin calls): the after-commit steps purge the edge in the editor's request;
@@ -343,7 +343,7 @@ def loadtest_env(db_url: str, redis_url: str, run: str, queue: str) -> dict:
 # is the larger (the first set's articles stored), so any bias of the order is against the lanes.
 WORKER_SETS = {
     "one worker, every lane": [("all", None, 3)],
-    "a worker per lane": [("publish", ("publish",), 1), ("ingest", ("ingest", "images", "webhooks"), 2)],
+    "a worker per lane": [("publish", ("publish",), 1), ("ingest", ("ingest", "cluster", "images", "webhooks"), 2)],
 }
 SCHEDULE_AHEAD = 1.0  # seconds between scheduling a story and its publish time
 WATCH_EVERY = 0.02  # seconds between two reads of one address by a watcher
