@@ -81,8 +81,9 @@ def story_live_api_json(
     do now in the API's per-process reference maps (``signature``: their
     ``References.signature``), so an edit that no receiver saw is caught too.
     Otherwise ``page()`` builds the story's page (the API's own way), which is
-    serialised and kept: two queries more. Raises ``Http404`` when no live story has that slug. ``row``: the ``KEPT_ROW`` fields, when
-    already read (in the fingerprint's statement: no query here at all).
+    serialised and kept: two queries more. Raises ``Http404`` when no live
+    story has that slug. ``row``: the ``KEPT_ROW`` fields, when already read
+    (in the fingerprint's statement: no query here at all).
     """
     row = live_story_row(slug, *KEPT_ROW) if row is None else row
     if row is None or row[0] is None:
