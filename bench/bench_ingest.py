@@ -327,7 +327,7 @@ def run(base: str) -> None:
                     f"    of which clustering {timings['cluster']:.2f} s ({total / max(timings['cluster'], 1e-9):,.0f}"
                     f" articles/s alone), then matching in context {timings['context']:.2f} s; {clustered:,} of {total:,}"
                     " clustered; window "
-                    f"{len(clustering._index_for_database().events):,} events in memory"
+                    f"{len(clustering.window_index_for_database().events):,} events in memory"
                 )
 
         pipeline(base, outlet)

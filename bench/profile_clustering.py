@@ -129,7 +129,7 @@ def main() -> None:
     print(f"garbage collection: {gc_time[0]:.2f} s in {gc_time[1:]} collections (generations 0, 1, 2)")
     if profile is not None:
         profile.disable()
-    window = len(clustering._index_for_database().events)
+    window = len(clustering.window_index_for_database().events)
     print(f"{total:,} new articles in {FEEDS} batches: {wall:.2f} s wall = {total / wall:,.0f}/s; CPU {cpu:.2f} s")
     print(f"  {1e6 * cpu / total:.0f} µs CPU per article; window {window:,} events")
     loop = stages["run (sync + weights + loop + write)"] - sum(stages.get(k, 0.0) for k in ("window sync", "weights", "write"))

@@ -318,7 +318,7 @@ class WindowIndex:
 _indexes: dict[str, WindowIndex] = {}
 
 
-def _index_for_database(slot: str = "today") -> WindowIndex:
+def window_index_for_database(slot: str = "today") -> WindowIndex:
     key = f"{connection.alias}:{connection.settings_dict.get('NAME')}:{slot}"
     index = _indexes.get(key)
     if index is None:
@@ -356,12 +356,12 @@ def _index_sync(state: ClusterState, floor: datetime, ceiling: datetime | None =
     A batch far older than the window kept for today's news (a backfill, a feed's archive) is clustered in a
     second window, of its own period, kept for the next such batch; today's neither grows nor moves back.
     """
-    index = _index_for_database()
+    index = window_index_for_database()
     epoch = _state_epoch(state)
     if index.epoch != epoch or state.version < index.version:
         index.reset(epoch)
     if index.floor is not None and ceiling is not None and ceiling < index.floor - window():
-        archive = _index_for_database("archive")
+        archive = window_index_for_database("archive")
         if archive.epoch != epoch or state.version < archive.version:
             archive.reset(epoch)
         if archive.floor is None or floor < archive.floor or ceiling > archive.ceiling:
@@ -461,7 +461,7 @@ def _articles_read(ids: list[int], *, unclustered: bool = True) -> list[Article]
     """The articles ``ids`` (those in no event yet, if ``unclustered``) with their features, in publish order."""
     article_table, link_table = SourceArticle._meta.db_table, EventArticle._meta.db_table
     topic_table = ArticleTopic._meta.db_table
-    where, params = _in("a.id", ids)
+    where, params = ids_where("a.id", ids)
     if unclustered:
         where += f" AND NOT EXISTS (SELECT 1 FROM {link_table} l WHERE l.article_id = a.id)"
     with connection.cursor() as cursor:
@@ -473,7 +473,7 @@ def _articles_read(ids: list[int], *, unclustered: bool = True) -> list[Article]
         rows = cursor.fetchall()
         if not rows:
             return []
-        where, params = _in("t.article_id", [row[0] for row in rows])
+        where, params = ids_where("t.article_id", [row[0] for row in rows])
         cursor.execute(
             f"SELECT t.article_id, t.topic_id FROM {topic_table} t WHERE {where} AND t.status <> %s",
             [*params, ArticleTopic.Status.REMOVED],
@@ -495,7 +495,7 @@ def _articles_read(ids: list[int], *, unclustered: bool = True) -> list[Article]
     return articles
 
 
-def _in(column: str, values: list) -> tuple[str, list]:
+def ids_where(column: str, values: list) -> tuple[str, list]:
     """``column`` among ``values``: one array parameter on PostgreSQL, a list of placeholders elsewhere."""
     values = list(values)
     if connection.vendor == "postgresql":

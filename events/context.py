@@ -23,7 +23,7 @@ from sources.ingest import article_groups_topics_match
 from sources.models import SourceArticle
 from topics.matching import article_text, topic_matcher_get
 
-from .clustering import _in, _index_for_database
+from .clustering import ids_where, window_index_for_database
 from .models import EventArticle
 
 CONTEXT_ARTICLES = 20  # an event's most recent articles, matched again and each one's context
@@ -43,7 +43,7 @@ def event_topics_match(*, article_ids: list[int]) -> int:
         return 0
     # Remembered for this matcher and this database's clustering epoch (a database emptied and filled again,
     # as the tests do, or clustered again from scratch, may give an id to another article).
-    epoch = _index_for_database().epoch
+    epoch = window_index_for_database().epoch
     if _needs["matcher"] is not matcher or _needs["epoch"] != epoch or len(_needs["ids"]) > 500_000:
         _needs.update(matcher=matcher, epoch=epoch, ids={})
     needs: dict[int, bool] = _needs["ids"]
@@ -86,11 +86,11 @@ def _texts(ids: list[int]) -> dict[int, str]:
 
 
 def _rows(select: str, column: str, values: list[int]) -> list[tuple]:
-    """``select`` … WHERE ``column`` among ``values``: one array parameter on PostgreSQL (``clustering._in``),
+    """``select`` … WHERE ``column`` among ``values``: one array parameter on PostgreSQL (``clustering.ids_where``),
     not a thousand placeholders for Django to build and the driver to parse."""
     if not values:
         return []
-    where, params = _in(column, values)
+    where, params = ids_where(column, values)
     with connection.cursor() as cursor:
         cursor.execute(f"{select} {where}", params)
         return cursor.fetchall()

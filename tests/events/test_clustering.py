@@ -228,7 +228,7 @@ def test_an_old_batch_gets_a_window_of_its_own_and_leaves_todays_alone():
     now = timezone.now()
     today = article(QUAKE, at=now - timedelta(hours=1))
     articles_cluster([today.pk])
-    kept = clustering._index_for_database()
+    kept = clustering.window_index_for_database()
     floor, size = kept.floor, len(kept.events)
 
     old = [
@@ -237,16 +237,16 @@ def test_an_old_batch_gets_a_window_of_its_own_and_leaves_todays_alone():
     ]
     articles_cluster([a.pk for a in old])
     assert event_of(old[0]).event_id == event_of(old[1]).event_id  # clustered among themselves
-    assert clustering._index_for_database() is kept
+    assert clustering.window_index_for_database() is kept
     assert (kept.floor, len(kept.events)) == (floor, size)  # today's window neither moved back nor grew
-    archive = clustering._index_for_database("archive")
+    archive = clustering.window_index_for_database("archive")
     assert event_of(old[0]).event_id in archive.events
 
     # The archive's next batch finds that window again, and its events.
     more = article(VOTE, at=T0 - timedelta(days=400, minutes=-60), suffix=" | Infobae")
     articles_cluster([more.pk])
     assert event_of(more).event_id == event_of(old[0]).event_id
-    assert clustering._index_for_database("archive") is archive
+    assert clustering.window_index_for_database("archive") is archive
 
     copy = article(QUAKE, at=now - timedelta(minutes=30), suffix=" | AP")
     articles_cluster([copy.pk])
